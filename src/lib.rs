@@ -1,0 +1,18 @@
+//! scalegate: a policy-as-code linter for Terraform, Kubernetes YAML and
+//! rendered Helm output, with a built-in scalability-governance pack.
+//!
+//! The pipeline (DESIGN.md §2) is a chain of plain functions over plain data:
+//! [`discover`] → [`parse`] → bundles → [`policy`] → [`locate`] →
+//! [`fingerprint`] → [`report`]. [`scan::scan`] runs all of it; only
+//! `main.rs` touches the process.
+
+pub mod config;
+pub mod discover;
+pub mod fingerprint;
+pub mod locate;
+pub mod model;
+pub mod parse;
+pub mod policy;
+pub mod report;
+pub mod scan;
+pub mod source;

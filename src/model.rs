@@ -1,0 +1,387 @@
+//! The plain data every stage passes along: resources and bundles (what
+//! policies see, DESIGN.md §4), findings and notifications (what reports
+//! show, §7), and the rule descriptions reports are built from.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use regorus::Value;
+use serde::Serialize;
+
+use crate::source::{Region, SharedSource, Span};
+
+/// The input format a resource or bundle came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    Terraform,
+    Kubernetes,
+    Plan,
+}
+
+impl Format {
+    /// The name used in the input model and in reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Terraform => "terraform",
+            Format::Kubernetes => "kubernetes",
+            Format::Plan => "plan",
+        }
+    }
+}
+
+/// A rule's severity. Ordered from most to least severe.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Critical,
+    High,
+    Medium,
+    Low,
+    Info,
+}
+
+impl Severity {
+    /// Every severity, most severe first.
+    pub const ALL: [Severity; 5] = [
+        Severity::Critical,
+        Severity::High,
+        Severity::Medium,
+        Severity::Low,
+        Severity::Info,
+    ];
+
+    /// The lower-case name used in METADATA, config and reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Critical => "critical",
+            Severity::High => "high",
+            Severity::Medium => "medium",
+            Severity::Low => "low",
+            Severity::Info => "info",
+        }
+    }
+
+    /// Parses a lower-case severity name.
+    pub fn parse(text: &str) -> Option<Severity> {
+        Severity::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+
+    /// Whether a finding of this severity fails a gate set at `threshold`.
+    /// `info` never fails a gate.
+    pub fn fails(self, threshold: Severity) -> bool {
+        self != Severity::Info && self <= threshold
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One step of a value path: a mapping key or a list index.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(untagged)]
+pub enum PathSeg {
+    Key(String),
+    Index(usize),
+}
+
+impl fmt::Display for PathSeg {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PathSeg::Key(k) => f.write_str(k),
+            PathSeg::Index(i) => write!(f, "{i}"),
+        }
+    }
+}
+
+/// A path into a resource's `config`.
+pub type ValuePath = Vec<PathSeg>;
+
+/// Joins a path with dots, the way `references` keys are written (`launch_template.0.id`).
+pub fn dotted(path: &[PathSeg]) -> String {
+    let parts: Vec<String> = path.iter().map(ToString::to_string).collect();
+    parts.join(".")
+}
+
+/// Where a value of `config` is written, mirroring the value's shape.
+///
+/// Kept beside the value rather than inside it so policies see plain data;
+/// only [`crate::locate`] reads it, when a finding needs a location.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SpanNode {
+    /// The key of a mapping entry or attribute; for a list item, its first
+    /// key (YAML block mappings) or `None`.
+    pub key: Option<Span>,
+    /// The value itself (for a container, all of it).
+    pub value: Span,
+    pub children: SpanChildren,
+}
+
+/// The children of a [`SpanNode`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum SpanChildren {
+    #[default]
+    Leaf,
+    Map(Vec<(String, SpanNode)>),
+    List(Vec<SpanNode>),
+}
+
+impl SpanNode {
+    /// A node without children.
+    pub fn leaf(key: Option<Span>, value: Span) -> SpanNode {
+        SpanNode {
+            key,
+            value,
+            children: SpanChildren::Leaf,
+        }
+    }
+
+    /// The child at one path step, if it exists.
+    pub fn child(&self, seg: &PathSeg) -> Option<&SpanNode> {
+        match (&self.children, seg) {
+            (SpanChildren::Map(entries), PathSeg::Key(k)) => entries
+                .iter()
+                .rev()
+                .find(|(name, _)| name == k)
+                .map(|(_, n)| n),
+            (SpanChildren::List(items), PathSeg::Index(i)) => items.get(*i),
+            // Policies sometimes index with a string ("0") for list items.
+            (SpanChildren::List(items), PathSeg::Key(k)) => {
+                k.parse::<usize>().ok().and_then(|i| items.get(i))
+            }
+            _ => None,
+        }
+    }
+
+    /// Follows `path` as far as it exists. Returns the deepest node reached
+    /// and how many steps were followed.
+    pub fn deepest<'a>(&'a self, path: &[PathSeg]) -> (&'a SpanNode, usize) {
+        let mut node = self;
+        for (depth, seg) in path.iter().enumerate() {
+            match node.child(seg) {
+                Some(next) => node = next,
+                None => return (node, depth),
+            }
+        }
+        (node, path.len())
+    }
+}
+
+/// The `# Source:` template a rendered Helm document came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HelmSource {
+    /// The template path as written, e.g. `web/templates/deployment.yaml`.
+    pub template: String,
+    /// The span of the `# Source:` comment in the rendered file.
+    pub comment: Span,
+}
+
+/// One normalised resource (DESIGN.md §4).
+#[derive(Debug, Clone)]
+pub struct Resource {
+    /// Terraform address or `<group>/<Kind>/<namespace>/<name>`.
+    pub id: String,
+    pub format: Format,
+    /// Terraform block type, or the Kubernetes kind.
+    pub kind: String,
+    pub name: String,
+    pub namespace: Option<String>,
+    pub provider: Option<String>,
+    /// The file the resource is written in.
+    pub source: SharedSource,
+    /// Known values; for Kubernetes the whole object.
+    pub config: Value,
+    /// Paths whose values cannot be known without running Terraform.
+    pub unknown: Vec<ValuePath>,
+    /// Attribute path (dotted) → addresses its expression refers to.
+    pub references: BTreeMap<String, Vec<String>>,
+    /// Effective tags (Terraform) or labels (Kubernetes), as an object.
+    pub tags: Value,
+    /// Spans of `config` values.
+    pub spans: SpanNode,
+    /// The resource header: a Terraform block's labels, a manifest's `kind:` entry.
+    pub header: Span,
+    /// For rendered Helm output, the template the document came from.
+    pub helm_source: Option<HelmSource>,
+}
+
+/// A set of resources evaluated together (DESIGN.md §4 "Bundles").
+#[derive(Debug, Clone)]
+pub struct Bundle {
+    pub format: Format,
+    /// The bundle's directory relative to the project root, or `<stdin>`.
+    pub path: String,
+    pub resources: Vec<Resource>,
+}
+
+/// Whether a finding is a violation or an unverified note.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FindingKind {
+    Violation,
+    Note,
+}
+
+/// A file and region.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Location {
+    pub file: String,
+    pub region: Region,
+}
+
+/// A secondary location: where a value was defined, the Helm template, …
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct RelatedLocation {
+    pub location: Location,
+    pub message: String,
+}
+
+/// How a finding was suppressed (filled by the suppression stage).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Suppression {
+    /// `inline`, `annotation`, `file` or `baseline`.
+    pub kind: String,
+    pub source: String,
+    pub reason: Option<String>,
+    pub expires: Option<String>,
+}
+
+/// One reported finding.
+#[derive(Debug, Clone)]
+pub struct Finding {
+    pub rule_id: String,
+    pub slug: String,
+    pub severity: Severity,
+    pub kind: FindingKind,
+    pub title: String,
+    pub message: String,
+    pub remediation: String,
+    pub location: Location,
+    /// The resource id, when the finding is about a resource.
+    pub resource: Option<String>,
+    pub path: ValuePath,
+    /// The bundle the finding was evaluated in.
+    pub bundle: Option<String>,
+    /// The rule's optional discriminator between two findings on one resource.
+    pub key: Option<String>,
+    pub related: Vec<RelatedLocation>,
+    /// `partialFingerprints["scalegate/v1"]`, filled by [`crate::fingerprint`].
+    pub fingerprint: String,
+    pub suppression: Option<Suppression>,
+}
+
+impl Finding {
+    /// The order findings are reported in: file, line, column, rule id, message.
+    pub fn sort_key(&self) -> impl Ord + '_ {
+        (
+            &self.location.file,
+            self.location.region,
+            &self.rule_id,
+            &self.message,
+            self.resource.as_deref(),
+            &self.path,
+        )
+    }
+}
+
+/// Severity of a tool notification.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum NotificationLevel {
+    Error,
+    Warning,
+    Note,
+}
+
+/// A message about the scan itself (a file skipped, a symlink loop, …).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Notification {
+    pub level: NotificationLevel,
+    pub file: Option<String>,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    pub message: String,
+}
+
+impl Notification {
+    /// A notification about a file, without a position.
+    pub fn file(
+        level: NotificationLevel,
+        file: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        Notification {
+            level,
+            file: Some(file.into()),
+            line: None,
+            column: None,
+            message: message.into(),
+        }
+    }
+}
+
+/// What reports need to know about a rule (SARIF descriptors, text help).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleInfo {
+    pub id: String,
+    pub slug: String,
+    pub title: String,
+    pub description: String,
+    pub remediation: String,
+    /// The severity in force (METADATA, possibly overridden by config).
+    pub severity: Severity,
+    /// A user rule that declared `custom.security: true`.
+    pub security: bool,
+    /// Built into scalegate (the pack and the SG-PARSE/META/SUP rules).
+    pub builtin: bool,
+    /// Where the rule is documented.
+    pub help_uri: String,
+    /// The policy file that defines it, for error messages.
+    pub file: String,
+}
+
+/// Counts for the summary of a report.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub files_scanned: usize,
+    pub bundles: usize,
+    pub resources: usize,
+}
+
+/// Everything a scan produced, ready for the reporters.
+#[derive(Debug, Clone, Default)]
+pub struct Report {
+    /// Sorted by [`Finding::sort_key`].
+    pub findings: Vec<Finding>,
+    /// Sorted.
+    pub notifications: Vec<Notification>,
+    /// Every rule that ran, sorted by id.
+    pub rules: Vec<RuleInfo>,
+    pub summary: Summary,
+    /// The files findings point into, by reported path (for code frames).
+    pub sources: BTreeMap<String, SharedSource>,
+}
+
+impl Report {
+    /// The rule a finding belongs to.
+    pub fn rule(&self, id: &str) -> Option<&RuleInfo> {
+        self.rules
+            .binary_search_by(|r| r.id.as_str().cmp(id))
+            .ok()
+            .map(|i| &self.rules[i])
+    }
+
+    /// Whether any unsuppressed finding fails a gate at `threshold`
+    /// (`None` = `never`).
+    pub fn fails(&self, threshold: Option<Severity>) -> bool {
+        let Some(threshold) = threshold else {
+            return false;
+        };
+        self.findings
+            .iter()
+            .any(|f| f.suppression.is_none() && f.severity.fails(threshold))
+    }
+}

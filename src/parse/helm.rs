@@ -1,0 +1,1 @@
+//! Rendered Helm output: the `# Source:` comment that heads each document.

@@ -1,0 +1,39 @@
+//! Parsers: one module per input format, each turning a [`SourceFile`] into
+//! [`Resource`]s with a span for every value.
+//!
+//! [`SourceFile`]: crate::source::SourceFile
+//! [`Resource`]: crate::model::Resource
+
+pub mod helm;
+pub mod kubernetes;
+pub mod terraform;
+pub mod yaml;
+
+use std::fmt;
+
+/// Why a file could not be turned into resources: reported as SG-PARSE-001
+/// at `offset`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseError {
+    /// Byte offset into the file's text (BOM removed) where the problem was found.
+    pub offset: usize,
+    pub message: String,
+}
+
+impl ParseError {
+    /// A parse error at a byte offset.
+    pub fn new(offset: usize, message: impl Into<String>) -> ParseError {
+        ParseError {
+            offset,
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for ParseError {}

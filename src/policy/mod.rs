@@ -1,0 +1,2 @@
+//! The Rego side: loading the embedded pack and users' policies, their
+//! METADATA, evaluation with `regorus`, and the `test_*` runner.

@@ -1,0 +1,1 @@
+//! Report writers, one per output format (DESIGN.md §7).

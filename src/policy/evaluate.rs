@@ -1,0 +1,138 @@
+//! Evaluates every rule of a [`PolicySet`] against one bundle and reads back
+//! the `deny` / `unverified` sets (DESIGN.md §5).
+
+use regorus::{Engine, Value};
+
+use crate::model::{Bundle, FindingKind, PathSeg, ValuePath};
+use crate::policy::input::bundle_input;
+use crate::policy::loader::PolicySet;
+
+/// A finding as a policy produced it, before it has a location.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct RawFinding {
+    /// Index into [`PolicySet::rules`].
+    pub rule: usize,
+    pub kind: FindingKind,
+    pub resource: Option<String>,
+    pub path: ValuePath,
+    pub message: String,
+    pub key: Option<String>,
+}
+
+/// A rule that failed at evaluation time (reported as a notification).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EvalError {
+    pub rule: usize,
+    pub message: String,
+}
+
+/// Runs every enabled rule on `bundle` with `engine`, a clone of the set's
+/// prepared engine owned by the calling worker thread.
+pub fn evaluate(
+    set: &PolicySet,
+    engine: &mut Engine,
+    bundle: &Bundle,
+) -> (Vec<RawFinding>, Vec<EvalError>) {
+    engine.set_input(bundle_input(bundle));
+    let mut findings = Vec::new();
+    let mut errors = Vec::new();
+    for (index, rule) in set.rules.iter().enumerate() {
+        let sets = [
+            (rule.has_deny, "deny", FindingKind::Violation),
+            (rule.has_unverified, "unverified", FindingKind::Note),
+        ];
+        for (present, name, kind) in sets {
+            if !present {
+                continue;
+            }
+            match engine.eval_rule(format!("{}.{name}", rule.package)) {
+                Ok(value) => read_set(&value, index, kind, &mut findings, &mut errors),
+                Err(e) => errors.push(EvalError {
+                    rule: index,
+                    message: e.to_string(),
+                }),
+            }
+        }
+    }
+    findings.sort();
+    findings.dedup();
+    (findings, errors)
+}
+
+fn read_set(
+    value: &Value,
+    rule: usize,
+    kind: FindingKind,
+    findings: &mut Vec<RawFinding>,
+    errors: &mut Vec<EvalError>,
+) {
+    let items: Vec<&Value> = match value {
+        Value::Set(set) => set.iter().collect(),
+        Value::Array(items) => items.iter().collect(),
+        Value::Undefined | Value::Null => return,
+        other => {
+            errors.push(EvalError {
+                rule,
+                message: format!("`deny`/`unverified` must be a set of findings, got {other}"),
+            });
+            return;
+        }
+    };
+    for item in items {
+        match read_finding(item) {
+            Some((resource, path, message, key)) => findings.push(RawFinding {
+                rule,
+                kind,
+                resource,
+                path,
+                message,
+                key,
+            }),
+            None => errors.push(EvalError {
+                rule,
+                message: format!(
+                    "a finding must be an object with `msg` (and `resource`, `path`, `key`), got {item}"
+                ),
+            }),
+        }
+    }
+}
+
+type Fields = (Option<String>, ValuePath, String, Option<String>);
+
+fn read_finding(item: &Value) -> Option<Fields> {
+    // A bare string is accepted as a message, as Conftest does.
+    if let Value::String(msg) = item {
+        return Some((None, Vec::new(), msg.to_string(), None));
+    }
+    let field = |name: &str| match item {
+        Value::Object(map) => map.get(&Value::from(name)).cloned(),
+        _ => None,
+    };
+    let message = match field("msg")? {
+        Value::String(s) => s.to_string(),
+        other => other.to_string(),
+    };
+    let resource = match field("resource") {
+        Some(Value::String(s)) => Some(s.to_string()),
+        _ => None,
+    };
+    let path = match field("path") {
+        Some(Value::Array(items)) => items.iter().filter_map(path_seg).collect(),
+        _ => Vec::new(),
+    };
+    let key = match field("key") {
+        Some(Value::String(s)) => Some(s.to_string()),
+        Some(Value::Undefined) | Some(Value::Null) | None => None,
+        Some(other) => Some(other.to_string()),
+    };
+    Some((resource, path, message, key))
+}
+
+fn path_seg(value: &Value) -> Option<PathSeg> {
+    match value {
+        Value::String(s) => Some(PathSeg::Key(s.to_string())),
+        Value::Number(n) => n.as_u64().map(|i| PathSeg::Index(i as usize)),
+        _ => None,
+    }
+}

@@ -1,0 +1,73 @@
+//! Turns a bundle into the `input` document policies see (DESIGN.md §4),
+//! building `regorus::Value`s directly: a round trip through serde_json costs
+//! more than parsing the files did.
+
+use std::collections::BTreeMap;
+
+use regorus::Value;
+
+use crate::model::{Bundle, PathSeg, Resource};
+
+fn s(text: &str) -> Value {
+    Value::from(text)
+}
+
+fn object(entries: Vec<(&str, Value)>) -> Value {
+    let map: BTreeMap<Value, Value> = entries.into_iter().map(|(k, v)| (s(k), v)).collect();
+    Value::from(map)
+}
+
+/// A value path as a Rego array.
+pub fn path_value(path: &[PathSeg]) -> Value {
+    Value::from(
+        path.iter()
+            .map(|seg| match seg {
+                PathSeg::Key(k) => s(k),
+                PathSeg::Index(i) => Value::from(*i as u64),
+            })
+            .collect::<Vec<_>>(),
+    )
+}
+
+/// One resource as policies see it.
+pub fn resource_value(resource: &Resource) -> Value {
+    let references: BTreeMap<Value, Value> = resource
+        .references
+        .iter()
+        .map(|(k, v)| (s(k), Value::from(v.iter().map(|a| s(a)).collect::<Vec<_>>())))
+        .collect();
+    let opt = |v: &Option<String>| v.as_deref().map(s).unwrap_or(Value::Null);
+    object(vec![
+        ("id", s(&resource.id)),
+        ("format", s(resource.format.as_str())),
+        ("type", s(&resource.kind)),
+        ("name", s(&resource.name)),
+        ("namespace", opt(&resource.namespace)),
+        ("provider", opt(&resource.provider)),
+        ("file", s(&resource.source.path)),
+        ("config", resource.config.clone()),
+        (
+            "unknown",
+            Value::from(resource.unknown.iter().map(|p| path_value(p)).collect::<Vec<_>>()),
+        ),
+        ("references", Value::from(references)),
+        ("tags", resource.tags.clone()),
+    ])
+}
+
+/// The whole `input` for one bundle.
+pub fn bundle_input(bundle: &Bundle) -> Value {
+    object(vec![
+        (
+            "bundle",
+            object(vec![
+                ("format", s(bundle.format.as_str())),
+                ("path", s(&bundle.path)),
+            ]),
+        ),
+        (
+            "resources",
+            Value::from(bundle.resources.iter().map(resource_value).collect::<Vec<_>>()),
+        ),
+    ])
+}

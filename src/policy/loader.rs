@@ -1,0 +1,370 @@
+//! Loads the embedded pack and users' policy directories into one prepared
+//! `regorus` engine, and validates every rule's METADATA.
+//!
+//! All problems are collected before failing, so a user with three broken
+//! policies sees three messages in one run, each naming file and line.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::Path;
+
+use regorus::{Engine, Value};
+
+use crate::model::{RuleInfo, Severity};
+use crate::policy::metadata::{self, Metadata};
+
+include!(concat!(env!("OUT_DIR"), "/embedded_policies.rs"));
+
+/// Where rule documentation lives; one page per rule id.
+pub const DOCS_BASE: &str = "https://github.com/scalegate/scalegate/blob/main/docs/rules/";
+
+/// The package prefix reserved for the built-in pack.
+const RESERVED_PREFIX: &str = "data.scalegate.";
+
+/// One policy file's path (as reported) and text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PolicyFile {
+    pub path: String,
+    pub text: String,
+}
+
+/// A policy that cannot be used: a compile error, missing METADATA, a
+/// reserved package. Always exit code 2.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoadError {
+    pub file: String,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    pub message: String,
+}
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.line, self.column) {
+            (Some(l), Some(c)) => write!(f, "{}:{l}:{c}: {}", self.file, self.message),
+            (Some(l), None) => write!(f, "{}:{l}: {}", self.file, self.message),
+            _ => write!(f, "{}: {}", self.file, self.message),
+        }
+    }
+}
+
+/// A rule ready to evaluate.
+#[derive(Debug, Clone)]
+pub struct LoadedRule {
+    pub info: RuleInfo,
+    /// `data.scalegate.rules.pdb_coverage`.
+    pub package: String,
+    pub has_deny: bool,
+    pub has_unverified: bool,
+    pub aliases: Vec<String>,
+    /// `false` when config says the rule cannot be suppressed inline.
+    pub ignorable: bool,
+}
+
+/// The prepared engine and the rules it holds.
+#[derive(Clone)]
+pub struct PolicySet {
+    /// Policies and data loaded; cloned once per worker thread.
+    pub engine: Engine,
+    pub rules: Vec<LoadedRule>,
+}
+
+impl fmt::Debug for PolicySet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PolicySet").field("rules", &self.rules).finish()
+    }
+}
+
+/// The built-in pack's policy files (no tests, no data).
+pub fn embedded_policies(include_tests: bool) -> Vec<PolicyFile> {
+    EMBEDDED_POLICIES
+        .iter()
+        .filter(|(path, _)| path.ends_with(".rego") && (include_tests || !is_test_file(path)))
+        .map(|(path, text)| PolicyFile {
+            path: (*path).to_owned(),
+            text: (*text).to_owned(),
+        })
+        .collect()
+}
+
+/// The text of `policies/defaults.yaml`.
+pub fn embedded_defaults() -> &'static str {
+    EMBEDDED_POLICIES
+        .iter()
+        .find(|(path, _)| *path == "policies/defaults.yaml")
+        .map(|(_, text)| *text)
+        .unwrap_or("{}\n")
+}
+
+fn is_test_file(path: &str) -> bool {
+    path.ends_with("_test.rego")
+}
+
+/// Reads every `.rego` file under `dir`, sorted by path. `display` turns a
+/// file path into the path reported in messages.
+pub fn read_policy_dir(
+    dir: &Path,
+    include_tests: bool,
+    display: &dyn Fn(&Path) -> String,
+) -> Result<Vec<PolicyFile>, LoadError> {
+    let mut files = Vec::new();
+    let walker = ignore::WalkBuilder::new(dir)
+        .standard_filters(false)
+        .hidden(true)
+        .sort_by_file_path(|a, b| a.cmp(b))
+        .build();
+    for entry in walker {
+        let entry = entry.map_err(|e| LoadError {
+            file: display(dir),
+            line: None,
+            column: None,
+            message: format!("cannot read policy directory: {e}"),
+        })?;
+        let path = entry.path();
+        if !entry.file_type().is_some_and(|t| t.is_file())
+            || path.extension().and_then(|e| e.to_str()) != Some("rego")
+        {
+            continue;
+        }
+        let shown = display(path);
+        if !include_tests && is_test_file(&shown) {
+            continue;
+        }
+        let text = std::fs::read_to_string(path).map_err(|e| LoadError {
+            file: shown.clone(),
+            line: None,
+            column: None,
+            message: format!("cannot read policy: {e}"),
+        })?;
+        files.push(PolicyFile { path: shown, text });
+    }
+    Ok(files)
+}
+
+/// How config changes a rule: `off`, a severity, or both plus `ignorable`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RuleOverride {
+    pub enabled: Option<bool>,
+    pub severity: Option<Severity>,
+    pub ignorable: Option<bool>,
+}
+
+/// Builds the engine: built-in pack + user files + data, METADATA validated,
+/// overrides applied. `data` is the whole `data` document (settings included).
+pub fn load(
+    user_files: &[PolicyFile],
+    data: Value,
+    overrides: &BTreeMap<String, RuleOverride>,
+) -> Result<PolicySet, Vec<LoadError>> {
+    let mut engine = Engine::new();
+    engine.set_strict_builtin_errors(false);
+    let mut errors = Vec::new();
+    let mut rules = Vec::new();
+
+    let builtin = embedded_policies(false);
+    let all = builtin
+        .iter()
+        .map(|f| (f, true))
+        .chain(user_files.iter().map(|f| (f, false)));
+    for (file, is_builtin) in all {
+        match add_file(&mut engine, file, is_builtin) {
+            Ok(Some(rule)) => rules.push(rule),
+            Ok(None) => {}
+            Err(e) => errors.push(e),
+        }
+    }
+    if let Err(e) = engine.add_data(data) {
+        errors.push(LoadError {
+            file: "<data>".into(),
+            line: None,
+            column: None,
+            message: format!("cannot load data: {e}"),
+        });
+    }
+    check_unique_ids(&rules, &mut errors);
+    if errors.is_empty() {
+        // Compile once now so a rule that only fails when prepared (an unsafe
+        // variable, a conflict between files) is reported before scanning.
+        if let Err(e) = engine.eval_rule("data.scalegate.__prepare".into()) {
+            let message = e.to_string();
+            if !message.contains("not a valid rule path") && !message.contains("__prepare") {
+                errors.push(engine_error("<policies>", &message));
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    for rule in &mut rules {
+        let keys = [rule.info.id.as_str(), rule.info.slug.as_str()];
+        for key in keys.into_iter().chain(rule.aliases.iter().map(String::as_str)) {
+            if let Some(o) = overrides.get(key) {
+                if let Some(severity) = o.severity {
+                    rule.info.severity = severity;
+                }
+                if let Some(ignorable) = o.ignorable {
+                    rule.ignorable = ignorable;
+                }
+                if o.enabled == Some(false) {
+                    rule.has_deny = false;
+                    rule.has_unverified = false;
+                }
+            }
+        }
+    }
+    rules.sort_by(|a, b| a.info.id.cmp(&b.info.id));
+    Ok(PolicySet { engine, rules })
+}
+
+fn add_file(
+    engine: &mut Engine,
+    file: &PolicyFile,
+    is_builtin: bool,
+) -> Result<Option<LoadedRule>, LoadError> {
+    let package = engine
+        .add_policy(file.path.clone(), file.text.clone())
+        .map_err(|e| engine_error(&file.path, &e.to_string()))?;
+    let at_package = |message: String| LoadError {
+        file: file.path.clone(),
+        line: metadata::package_line(&file.text),
+        column: Some(1),
+        message,
+    };
+    if !is_builtin && package.starts_with(RESERVED_PREFIX) {
+        return Err(at_package(format!(
+            "package `{}` is in the `scalegate.` namespace, which is reserved for the built-in pack; rename it (e.g. `package acme.rules.my_rule`)",
+            package.trim_start_matches("data.")
+        )));
+    }
+    let has = |name: &str| {
+        engine
+            .has_declared_rule_rooted_at(&file.path, name)
+            .unwrap_or(false)
+    };
+    let has_deny = has("deny");
+    let has_unverified = has("unverified");
+    if !has_deny && !has_unverified {
+        return Ok(None);
+    }
+    let meta: Metadata = match metadata::parse(&file.text) {
+        Ok(Some(meta)) => meta,
+        Ok(None) => {
+            return Err(at_package(
+                "a rule (a package with `deny` or `unverified`) needs a `# METADATA` block above `package` with `custom.id` and `custom.severity`".into(),
+            ))
+        }
+        Err(e) => {
+            return Err(LoadError {
+                file: file.path.clone(),
+                line: Some(e.line),
+                column: Some(1),
+                message: e.message,
+            })
+        }
+    };
+    Ok(Some(LoadedRule {
+        info: RuleInfo {
+            help_uri: format!("{DOCS_BASE}{}.md", meta.id),
+            id: meta.id,
+            slug: meta.slug,
+            title: meta.title,
+            description: meta.description,
+            remediation: meta.remediation,
+            severity: meta.severity,
+            security: meta.security && !is_builtin,
+            builtin: is_builtin,
+            file: file.path.clone(),
+        },
+        package,
+        has_deny,
+        has_unverified,
+        aliases: meta.aliases,
+        ignorable: true,
+    }))
+}
+
+fn check_unique_ids(rules: &[LoadedRule], errors: &mut Vec<LoadError>) {
+    let mut seen: BTreeMap<&str, &LoadedRule> = BTreeMap::new();
+    for rule in rules {
+        for key in [&rule.info.id, &rule.info.slug] {
+            if let Some(first) = seen.insert(key, rule) {
+                if !std::ptr::eq(first, rule) {
+                    errors.push(LoadError {
+                        file: rule.info.file.clone(),
+                        line: None,
+                        column: None,
+                        message: format!(
+                            "rule id or slug `{key}` is already used by {}",
+                            first.info.file
+                        ),
+                    });
+                }
+            }
+        }
+    }
+}
+
+/// Turns a regorus error (which names `--> file:line:col`) into a LoadError.
+fn engine_error(file: &str, message: &str) -> LoadError {
+    let mut error = LoadError {
+        file: file.to_owned(),
+        line: None,
+        column: None,
+        message: message.trim().to_owned(),
+    };
+    if let Some(pos) = message.find("--> ") {
+        let rest = &message[pos + 4..];
+        let location = rest.split_whitespace().next().unwrap_or("");
+        let mut parts = location.rsplitn(3, ':');
+        let column = parts.next().and_then(|c| c.parse().ok());
+        let line = parts.next().and_then(|l| l.parse().ok());
+        if let (Some(line), Some(column), Some(path)) = (line, column, parts.next()) {
+            error.file = path.to_owned();
+            error.line = Some(line);
+            error.column = Some(column);
+        }
+    }
+    error
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn user(path: &str, text: &str) -> PolicyFile {
+        PolicyFile {
+            path: path.into(),
+            text: text.into(),
+        }
+    }
+
+    #[test]
+    fn a_compile_error_names_file_line_and_column() {
+        let files = [user("my/broken.rego", "package acme.x\n\ndeny contains x if {\n  x := \n}\n")];
+        let errors = load(&files, Value::new_object(), &BTreeMap::new()).unwrap_err();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].file, "my/broken.rego");
+        assert_eq!(errors[0].line, Some(5), "{}", errors[0].message);
+    }
+
+    #[test]
+    fn a_user_rule_without_metadata_is_an_error() {
+        let files = [user("my/rule.rego", "package acme.x\n\ndeny contains 1 if { true }\n")];
+        let errors = load(&files, Value::new_object(), &BTreeMap::new()).unwrap_err();
+        assert_eq!(errors[0].line, Some(1));
+        assert!(errors[0].message.contains("METADATA"), "{}", errors[0].message);
+    }
+
+    #[test]
+    fn the_scalegate_namespace_is_reserved() {
+        let files = [user("my/lib.rego", "package scalegate.lib.mine\n\nx := 1\n")];
+        let errors = load(&files, Value::new_object(), &BTreeMap::new()).unwrap_err();
+        assert!(errors[0].message.contains("reserved"), "{}", errors[0].message);
+    }
+
+    #[test]
+    fn engine_error_parses_the_arrow_location() {
+        let e = engine_error("x", "error: bad\n --> my/p.rego:4:7\n  |\n");
+        assert_eq!((e.file.as_str(), e.line, e.column), ("my/p.rego", Some(4), Some(7)));
+    }
+}

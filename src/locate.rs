@@ -1,1 +1,158 @@
-//! TODO
+//! Turns a finding's value path into a location (DESIGN.md §7 "Locations").
+//!
+//! * An existing scalar → its span; an existing container → its key (one
+//!   line, rather than a frame over the whole mapping).
+//! * A missing value → the deepest existing ancestor: a mapping entry's key,
+//!   a list item's first key line; the resource header when nothing of the
+//!   path exists.
+//! * No path → the resource header.
+//! * Rendered Helm output read from stdin → the template file under the
+//!   project root, at the one line whose text matches the rendered line, else
+//!   line 1.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use crate::model::{Location, PathSeg, RelatedLocation, Resource, SpanChildren};
+use crate::source::{Region, SharedSource, SourceFile, Span};
+
+/// The byte span a path resolves to inside the resource's own file.
+pub fn span_of(resource: &Resource, path: &[PathSeg]) -> Span {
+    if path.is_empty() {
+        return resource.header;
+    }
+    let (node, depth) = resource.spans.deepest(path);
+    if depth == 0 {
+        return resource.header;
+    }
+    let is_leaf = matches!(node.children, SpanChildren::Leaf);
+    if depth == path.len() && is_leaf {
+        return node.value;
+    }
+    node.key
+        .unwrap_or(Span::new(node.value.start, node.value.start))
+}
+
+/// Where a finding is reported, with its related locations.
+#[derive(Debug, Clone)]
+pub struct Located {
+    pub location: Location,
+    pub related: Vec<RelatedLocation>,
+    /// A file the location points into that is not a scanned file (a Helm
+    /// template), so reports can show its code frame.
+    pub extra_source: Option<SharedSource>,
+}
+
+/// Resolves Helm templates for rendered output read from stdin.
+#[derive(Debug)]
+pub struct HelmTemplates {
+    root: PathBuf,
+    chart_dir: Option<PathBuf>,
+    cache: Mutex<HashMap<String, Option<SharedSource>>>,
+}
+
+impl HelmTemplates {
+    /// `chart_dir` is `--helm-chart DIR`, if given.
+    pub fn new(root: &Path, chart_dir: Option<PathBuf>) -> HelmTemplates {
+        HelmTemplates {
+            root: root.to_path_buf(),
+            chart_dir,
+            cache: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The template file for a `# Source:` path like `web/templates/a.yaml`.
+    fn template(&self, source_path: &str) -> Option<SharedSource> {
+        let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
+        cache
+            .entry(source_path.to_owned())
+            .or_insert_with(|| self.load(source_path))
+            .clone()
+    }
+
+    fn load(&self, source_path: &str) -> Option<SharedSource> {
+        let (chart, rest) = source_path.split_once('/')?;
+        let chart_dirs: Vec<PathBuf> = match &self.chart_dir {
+            Some(dir) => vec![dir.clone()],
+            None => vec![
+                self.root.join(chart),
+                self.root.join("charts").join(chart),
+                self.root.join("helm").join(chart),
+            ],
+        };
+        let dir = chart_dirs.into_iter().find(|d| d.join(rest).is_file())?;
+        let file = dir.join(rest);
+        let text = std::fs::read_to_string(&file).ok()?;
+        let display = crate::discover::display_path(&self.root, &file, &file.display().to_string());
+        Some(Arc::new(SourceFile::new(display, text)))
+    }
+}
+
+/// Locates a finding on `resource` at `path`. `from_stdin` selects the Helm
+/// template mapping for rendered output that has no file of its own.
+pub fn locate(
+    resource: &Resource,
+    path: &[PathSeg],
+    from_stdin: bool,
+    helm: &HelmTemplates,
+) -> Located {
+    let source = &resource.source;
+    let span = span_of(resource, path);
+    let rendered = Location {
+        file: source.path.clone(),
+        region: source.region(span),
+    };
+    let Some(helm_source) = &resource.helm_source else {
+        return Located {
+            location: rendered,
+            related: Vec::new(),
+            extra_source: None,
+        };
+    };
+    if !from_stdin {
+        return Located {
+            location: rendered,
+            related: vec![RelatedLocation {
+                location: Location {
+                    file: source.path.clone(),
+                    region: source.region(helm_source.comment),
+                },
+                message: format!("rendered from the Helm template {}", helm_source.template),
+            }],
+            extra_source: None,
+        };
+    }
+    let Some(template) = helm.template(&helm_source.template) else {
+        return Located {
+            location: rendered,
+            related: Vec::new(),
+            extra_source: None,
+        };
+    };
+    let rendered_line = source.line_text(rendered.region.start_line).trim();
+    let matches: Vec<usize> = (1..=template.line_count())
+        .filter(|&l| template.line_text(l).trim() == rendered_line)
+        .collect();
+    let region = match matches.as_slice() {
+        [line] => {
+            let text = template.line_text(*line);
+            let indent = text.chars().take_while(|c| c.is_whitespace()).count();
+            Region {
+                start_line: *line,
+                start_column: indent + 1,
+                end_line: *line,
+                end_column: text.chars().count() + 1,
+            }
+        }
+        _ => Region::FILE_START,
+    };
+    Located {
+        location: Location {
+            file: template.path.clone(),
+            region,
+        },
+        related: Vec::new(),
+        extra_source: Some(template),
+    }
+}

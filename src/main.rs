@@ -1,1 +1,240 @@
-fn main() {}
+//! The process edge: parse arguments, call the library, print, exit.
+//! Exit codes (DESIGN.md §7): 0 clean, 1 findings at or above the gate,
+//! 2 bad usage, config or policy.
+
+mod cli;
+
+use std::io::{IsTerminal, Read, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use cli::{Cli, Command, FailOnArg, FormatArg, ScanArgs};
+use scalegate::model::{Report, Severity};
+use scalegate::report::{self, OutputFormat, RenderOptions};
+use scalegate::scan::{self, Options, ScanError};
+
+// mimalloc: +36–48 % on the parse pipelines (DESIGN.md §11), where the
+// system allocator serialises the many small allocations of parallel parsing.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+const EXIT_CLEAN: u8 = 0;
+const EXIT_FINDINGS: u8 = 1;
+const EXIT_USAGE: u8 = 2;
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() {
+                EXIT_USAGE
+            } else {
+                EXIT_CLEAN
+            };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let result = match cli.command {
+        Command::Scan(args) => run_scan(args),
+        Command::Inspect(args) => run_inspect(args),
+        Command::Rules(args) => run_rules(args),
+        Command::Test(args) => run_test(args),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(Failure::Usage(message)) => {
+            eprintln!("{message}");
+            ExitCode::from(EXIT_USAGE)
+        }
+        // `scalegate scan | head`: the reader left; that is not an error.
+        Err(Failure::ClosedStdout) => ExitCode::from(EXIT_CLEAN),
+    }
+}
+
+enum Failure {
+    Usage(String),
+    ClosedStdout,
+}
+
+impl From<ScanError> for Failure {
+    fn from(e: ScanError) -> Self {
+        Failure::Usage(format!("scalegate: {e}"))
+    }
+}
+
+fn write_stdout(text: &str) -> Result<(), Failure> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Err(Failure::ClosedStdout),
+        Err(e) => Err(Failure::Usage(format!(
+            "scalegate: cannot write to stdout: {e}"
+        ))),
+    }
+}
+
+fn write_file(path: &PathBuf, text: &str) -> Result<(), Failure> {
+    std::fs::write(path, text)
+        .map_err(|e| Failure::Usage(format!("scalegate: cannot write {}: {e}", path.display())))
+}
+
+fn options(input: cli::InputArgs, fail_on: Option<FailOnArg>) -> Result<Options, Failure> {
+    let cwd = std::env::current_dir()
+        .map_err(|e| Failure::Usage(format!("scalegate: no working directory: {e}")))?;
+    let stdin = if input.paths.iter().any(|p| p.as_os_str() == "-") {
+        let mut text = String::new();
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .map_err(|e| Failure::Usage(format!("scalegate: cannot read stdin: {e}")))?;
+        Some(text)
+    } else {
+        None
+    };
+    Ok(Options {
+        paths: input.paths,
+        cwd,
+        config_file: input.config,
+        policy_dirs: input.policies,
+        data_files: input.data,
+        exclude: input.exclude,
+        threads: input.threads,
+        stdin,
+        stdin_filename: input.stdin_filename,
+        helm_chart: input.helm_chart,
+        fail_on: fail_on.map(|f| match f {
+            FailOnArg::Critical => Some(Severity::Critical),
+            FailOnArg::High => Some(Severity::High),
+            FailOnArg::Medium => Some(Severity::Medium),
+            FailOnArg::Low => Some(Severity::Low),
+            FailOnArg::Never => None,
+        }),
+    })
+}
+
+fn run_scan(args: ScanArgs) -> Result<u8, Failure> {
+    let options = options(args.input, args.fail_on)?;
+    let (report, fail_on) = scan::scan(&options)?;
+    let color = !args.no_color
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        && args.output.is_none()
+        && std::io::stdout().is_terminal();
+    let render_options = RenderOptions {
+        sarif_category: args.sarif_category,
+        color,
+        tool_version: env!("CARGO_PKG_VERSION").to_owned(),
+    };
+    let format = match args.format {
+        FormatArg::Text => OutputFormat::Text,
+        FormatArg::Json => OutputFormat::Json,
+        FormatArg::Sarif => OutputFormat::Sarif,
+        FormatArg::Github => OutputFormat::Github,
+    };
+    if let Some(path) = &args.sarif_file {
+        write_file(
+            path,
+            &report::render(&report, OutputFormat::Sarif, &render_options),
+        )?;
+    }
+    if let Some(path) = &args.json_file {
+        write_file(
+            path,
+            &report::render(&report, OutputFormat::Json, &render_options),
+        )?;
+    }
+    if format == OutputFormat::Github {
+        write_step_summary(&report);
+    }
+    let rendered = report::render(&report, format, &render_options);
+    match &args.output {
+        Some(path) => write_file(path, &rendered)?,
+        None => write_stdout(&rendered)?,
+    }
+    Ok(if report.fails(fail_on) {
+        EXIT_FINDINGS
+    } else {
+        EXIT_CLEAN
+    })
+}
+
+fn write_step_summary(report: &Report) {
+    let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) else {
+        return;
+    };
+    let summary = report::github::step_summary(report);
+    let written = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+        .and_then(|mut f| f.write_all(summary.as_bytes()));
+    if let Err(e) = written {
+        eprintln!("scalegate: warning: cannot write GITHUB_STEP_SUMMARY: {e}");
+    }
+}
+
+fn run_inspect(args: cli::InputArgs) -> Result<u8, Failure> {
+    let options = options(args, None)?;
+    let (inputs, notifications, failures) = scan::inspect(&options)?;
+    for n in &notifications {
+        eprintln!(
+            "scalegate: {}: {}",
+            n.file.as_deref().unwrap_or("-"),
+            n.message
+        );
+    }
+    for (source, error) in &failures {
+        let (line, column) = source.position(error.offset);
+        eprintln!(
+            "scalegate: {}:{line}:{column}: {}",
+            source.path, error.message
+        );
+    }
+    let json = serde_json::to_string_pretty(&inputs)
+        .map_err(|e| Failure::Usage(format!("scalegate: {e}")))?;
+    write_stdout(&format!("{json}\n"))?;
+    Ok(if failures.is_empty() {
+        EXIT_CLEAN
+    } else {
+        EXIT_FINDINGS
+    })
+}
+
+fn run_rules(args: cli::RulesArgs) -> Result<u8, Failure> {
+    let cwd = std::env::current_dir()
+        .map_err(|e| Failure::Usage(format!("scalegate: no working directory: {e}")))?;
+    let options = Options {
+        cwd,
+        config_file: args.config,
+        policy_dirs: args.policies,
+        ..Options::default()
+    };
+    let prepared = scan::prepare(&options)?;
+    let mut rules: Vec<_> = prepared
+        .policies
+        .rules
+        .iter()
+        .map(|r| r.info.clone())
+        .collect();
+    rules.extend(scan::builtin_rules());
+    rules.sort_by(|a, b| a.id.cmp(&b.id));
+    let mut out = String::new();
+    let slug_width = rules.iter().map(|r| r.slug.len()).max().unwrap_or(0);
+    for rule in &rules {
+        out.push_str(&format!(
+            "{:<13} {:<slug_width$} {:<8} {}\n",
+            rule.id,
+            rule.slug,
+            rule.severity.as_str(),
+            rule.title
+        ));
+    }
+    write_stdout(&out)?;
+    Ok(EXIT_CLEAN)
+}
+
+fn run_test(args: cli::TestArgs) -> Result<u8, Failure> {
+    let _ = args;
+    Err(Failure::Usage("scalegate: test: not wired yet".into()))
+}

@@ -380,8 +380,10 @@ impl Report {
         let Some(threshold) = threshold else {
             return false;
         };
-        self.findings
-            .iter()
-            .any(|f| f.suppression.is_none() && f.severity.fails(threshold))
+        // SG-PARSE-001 fails every gate but `never`: a gate must not pass a
+        // file it could not read.
+        self.findings.iter().any(|f| {
+            f.suppression.is_none() && (f.severity.fails(threshold) || f.rule_id == "SG-PARSE-001")
+        })
     }
 }

@@ -1,1 +1,766 @@
-//! TODO
+//! The whole pipeline for `scalegate scan` and `scalegate inspect`:
+//! config → policies → discovery → read & parse (parallel per file) →
+//! bundles → evaluation (parallel per bundle, one engine clone per worker) →
+//! locations → findings, sorted and fingerprinted.
+//!
+//! Output never depends on scheduling: every parallel stage's results are
+//! sorted before use.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use globset::{Glob, GlobSetBuilder};
+use rayon::prelude::*;
+use regorus::Value;
+
+use crate::config::{self, Config, ConfigError, FailOn};
+use crate::discover::{self, Candidate, FileKind, MissingPath, Scope};
+use crate::locate::{self, HelmTemplates};
+use crate::model::{
+    Bundle, Finding, FindingKind, Format, Location, Notification, NotificationLevel, Report,
+    Resource, RuleInfo, Severity, Summary,
+};
+use crate::parse::{self, ParseError};
+use crate::policy::evaluate::{evaluate, RawFinding};
+use crate::policy::loader::{self, LoadError, PolicyFile, PolicySet, RuleOverride};
+use crate::source::{Region, SharedSource, SourceFile, Span};
+
+/// The rule for files that cannot be read or parsed.
+pub const PARSE_RULE: &str = "SG-PARSE-001";
+/// The rule unverified notes are reported under.
+pub const META_RULE: &str = "SG-META-001";
+
+/// Files larger than this are not read (DESIGN.md §7 budgets).
+pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Stack for parser threads: parsers recurse, and deep nesting must end in
+/// a clean error rather than a stack overflow.
+const WORKER_STACK_BYTES: usize = 256 * 1024 * 1024;
+
+/// Name reported for stdin when `--stdin-filename` is not given.
+pub const STDIN_NAME: &str = "<stdin>";
+
+/// What `scan` and `inspect` are asked to do.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Paths to scan; `-` is stdin.
+    pub paths: Vec<PathBuf>,
+    /// The working directory (the project root is found from it).
+    pub cwd: PathBuf,
+    pub config_file: Option<PathBuf>,
+    pub policy_dirs: Vec<PathBuf>,
+    pub data_files: Vec<PathBuf>,
+    pub exclude: Vec<String>,
+    /// Worker threads; `None` = one per core.
+    pub threads: Option<usize>,
+    /// The text of stdin, when a path is `-` (read by the caller).
+    pub stdin: Option<String>,
+    pub stdin_filename: Option<String>,
+    pub helm_chart: Option<PathBuf>,
+    /// `--fail-on`, overriding the config.
+    pub fail_on: Option<FailOn>,
+}
+
+/// Why a scan could not run at all (exit 2).
+#[derive(Debug)]
+pub enum ScanError {
+    Config(Vec<ConfigError>),
+    Policy(Vec<LoadError>),
+    MissingPaths(Vec<MissingPath>),
+    Usage(String),
+}
+
+impl fmt::Display for ScanError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ScanError::Config(errors) => {
+                for (i, e) in errors.iter().enumerate() {
+                    if i > 0 {
+                        writeln!(f)?;
+                    }
+                    write!(f, "error: {e}")?;
+                }
+                Ok(())
+            }
+            ScanError::Policy(errors) => {
+                for (i, e) in errors.iter().enumerate() {
+                    if i > 0 {
+                        writeln!(f)?;
+                    }
+                    write!(f, "error: policy {e}")?;
+                }
+                Ok(())
+            }
+            ScanError::MissingPaths(paths) => {
+                for (i, p) in paths.iter().enumerate() {
+                    if i > 0 {
+                        writeln!(f)?;
+                    }
+                    write!(f, "error: {}: no such file or directory", p.0)?;
+                }
+                Ok(())
+            }
+            ScanError::Usage(message) => write!(f, "error: {message}"),
+        }
+    }
+}
+
+impl std::error::Error for ScanError {}
+
+/// Config, policies and gate, ready to scan with.
+pub struct Prepared {
+    pub root: PathBuf,
+    pub config: Config,
+    pub policies: PolicySet,
+    pub fail_on: FailOn,
+}
+
+/// Finds the project root and config, and loads every policy.
+pub fn prepare(options: &Options) -> Result<Prepared, ScanError> {
+    let cwd = discover::normalize(&options.cwd);
+    let config_path = match &options.config_file {
+        Some(path) => Some(discover::normalize(path)),
+        None => config::find(&cwd),
+    };
+    let root = config::project_root(&cwd, config_path.as_deref());
+    let config = match &config_path {
+        Some(path) => {
+            let display = discover::display_path(&root, path, &path.display().to_string());
+            let text = std::fs::read_to_string(path).map_err(|e| {
+                ScanError::Usage(format!("cannot read config {}: {e}", path.display()))
+            })?;
+            let mut config = config::parse(&display, &text).map_err(ScanError::Config)?;
+            config.file = Some(path.clone());
+            config
+        }
+        None => Config::default(),
+    };
+
+    let mut data = Value::new_object();
+    for file in &options.data_files {
+        let text = std::fs::read_to_string(file).map_err(|e| {
+            ScanError::Usage(format!("cannot read data file {}: {e}", file.display()))
+        })?;
+        let value =
+            config::load_data(&file.display().to_string(), &text).map_err(ScanError::Config)?;
+        config::merge(&mut data, &value);
+    }
+    let settings = config::effective_settings(config.settings.as_ref());
+    let mut scalegate = Value::new_object();
+    scalegate
+        .as_object_mut()
+        .expect("new object")
+        .insert(Value::from("settings"), settings);
+    let mut wrapper = Value::new_object();
+    wrapper
+        .as_object_mut()
+        .expect("new object")
+        .insert(Value::from("scalegate"), scalegate);
+    config::merge(&mut data, &wrapper);
+
+    let config_dir = config_path
+        .as_deref()
+        .and_then(Path::parent)
+        .unwrap_or(&root)
+        .to_path_buf();
+    let dirs = config
+        .policies
+        .iter()
+        .map(|p| config_dir.join(p))
+        .chain(options.policy_dirs.iter().map(|p| cwd.join(p)));
+    let mut user_files: Vec<PolicyFile> = Vec::new();
+    let mut load_errors = Vec::new();
+    for dir in dirs {
+        if !dir.exists() {
+            load_errors.push(LoadError {
+                file: dir.display().to_string(),
+                line: None,
+                column: None,
+                message: "policy directory does not exist".into(),
+            });
+            continue;
+        }
+        let display = |p: &Path| discover::display_path(&root, p, &p.display().to_string());
+        match loader::read_policy_dir(&dir, false, &display) {
+            Ok(files) => user_files.extend(files),
+            Err(e) => load_errors.push(e),
+        }
+    }
+    if !load_errors.is_empty() {
+        return Err(ScanError::Policy(load_errors));
+    }
+    let policies = loader::load(&user_files, data, &config.rules).map_err(ScanError::Policy)?;
+    check_rule_overrides(&config, &policies)?;
+    let fail_on = options
+        .fail_on
+        .or(config.fail_on)
+        .unwrap_or(Some(Severity::Low));
+    Ok(Prepared {
+        root,
+        config,
+        policies,
+        fail_on,
+    })
+}
+
+/// Every `rules:` key must name a rule, and not by both id and slug.
+fn check_rule_overrides(config: &Config, policies: &PolicySet) -> Result<(), ScanError> {
+    let mut names: Vec<&str> = Vec::new();
+    for rule in &policies.rules {
+        names.push(&rule.info.id);
+        names.push(&rule.info.slug);
+        names.extend(rule.aliases.iter().map(String::as_str));
+    }
+    let mut problems = Vec::new();
+    for key in config.rules.keys() {
+        if !names.contains(&key.as_str()) {
+            let hint = config::closest(key, &names)
+                .map(|s| format!("; did you mean `{s}`?"))
+                .unwrap_or_default();
+            problems.push(format!("`rules`: unknown rule `{key}`{hint}"));
+        }
+    }
+    for rule in &policies.rules {
+        if config.rules.contains_key(&rule.info.id) && config.rules.contains_key(&rule.info.slug) {
+            problems.push(format!(
+                "`rules`: {} is configured twice, by id and by slug `{}`; keep one",
+                rule.info.id, rule.info.slug
+            ));
+        }
+    }
+    if problems.is_empty() {
+        return Ok(());
+    }
+    let file = config
+        .file
+        .as_ref()
+        .map(|p| p.display().to_string())
+        .unwrap_or_default();
+    Err(ScanError::Usage(format!(
+        "{file}: {}",
+        problems.join("\n  ")
+    )))
+}
+
+/// One file after reading and parsing.
+struct ParsedFile {
+    candidate: Candidate,
+    scope: Scope,
+    source: Option<SharedSource>,
+    resources: Vec<Resource>,
+    failure: Option<(SharedSource, ParseError)>,
+}
+
+/// Everything read from disk (or stdin), grouped into bundles.
+pub struct Loaded {
+    pub bundles: Vec<Bundle>,
+    pub failures: Vec<(SharedSource, ParseError)>,
+    pub notifications: Vec<Notification>,
+    pub focus: Option<BTreeSet<String>>,
+    pub files_scanned: usize,
+    /// Whether the bundle at this index came from stdin.
+    pub from_stdin: Vec<bool>,
+}
+
+fn thread_pool(threads: Option<usize>) -> rayon::ThreadPool {
+    let mut builder = rayon::ThreadPoolBuilder::new().stack_size(WORKER_STACK_BYTES);
+    if let Some(n) = threads {
+        builder = builder.num_threads(n.max(1));
+    }
+    builder.build().unwrap_or_else(|_| {
+        rayon::ThreadPoolBuilder::new()
+            .build()
+            .expect("a thread pool")
+    })
+}
+
+/// Discovers, reads and parses every input, and groups resources into bundles.
+pub fn load_inputs(options: &Options, prepared: &Prepared) -> Result<Loaded, ScanError> {
+    let root = &prepared.root;
+    let mut globs = GlobSetBuilder::new();
+    for pattern in prepared.config.exclude.iter().chain(&options.exclude) {
+        let glob = Glob::new(pattern).map_err(|e| {
+            ScanError::Usage(format!("bad --exclude/exclude pattern {pattern:?}: {e}"))
+        })?;
+        globs.add(glob);
+    }
+    let exclude = globs
+        .build()
+        .map_err(|e| ScanError::Usage(format!("bad exclude patterns: {e}")))?;
+    let stdin_requested = options.paths.iter().any(|p| p.as_os_str() == "-");
+    let file_args: Vec<PathBuf> = options
+        .paths
+        .iter()
+        .filter(|p| p.as_os_str() != "-")
+        .map(|p| {
+            if p.is_absolute() {
+                p.clone()
+            } else {
+                options.cwd.join(p)
+            }
+        })
+        .collect();
+    let discovery = if file_args.is_empty() {
+        discover::Discovery::default()
+    } else {
+        discover::discover(root, &file_args, &exclude).map_err(ScanError::MissingPaths)?
+    };
+    let pool = thread_pool(options.threads);
+    let mut parsed: Vec<ParsedFile> =
+        pool.install(|| discovery.files.par_iter().map(read_and_parse).collect());
+
+    let mut from_stdin_dirs = BTreeSet::new();
+    if stdin_requested {
+        let name = options
+            .stdin_filename
+            .clone()
+            .unwrap_or_else(|| STDIN_NAME.to_owned());
+        let text = options.stdin.clone().unwrap_or_default();
+        let kind = discover::kind_of(&name).unwrap_or(FileKind::Yaml);
+        let candidate = Candidate {
+            display: name.clone(),
+            path: PathBuf::from(&name),
+            kind,
+            dir: name.clone(),
+        };
+        from_stdin_dirs.insert(name.clone());
+        let source = Arc::new(SourceFile::new(name, text));
+        // stdin is always in scope: the user sent it to us on purpose.
+        let scope = match discover::classify(kind, &source.text) {
+            Scope::OutOfScope => Scope::Kubernetes,
+            other => other,
+        };
+        let stdin_file = pool.install(|| parse_source(candidate, scope, source));
+        parsed.push(stdin_file);
+    }
+
+    let mut notifications = discovery.notifications;
+    let mut failures = Vec::new();
+    let mut files_scanned = 0;
+    let mut groups: BTreeMap<(Format, String), Vec<Resource>> = BTreeMap::new();
+    for file in parsed {
+        if file.scope == Scope::OutOfScope {
+            continue;
+        }
+        files_scanned += 1;
+        if file.scope == Scope::Plan {
+            notifications.push(Notification::file(
+                NotificationLevel::Note,
+                file.candidate.display.clone(),
+                "Terraform plan JSON is not supported yet; file skipped",
+            ));
+            continue;
+        }
+        if file.scope == Scope::TerraformJson && file.failure.is_none() {
+            notifications.push(Notification::file(
+                NotificationLevel::Note,
+                file.candidate.display.clone(),
+                "Terraform JSON syntax: checked for syntax only; its blocks are not evaluated yet",
+            ));
+        }
+        if let Some(failure) = file.failure {
+            failures.push(failure);
+            continue;
+        }
+        let format = match file.scope {
+            Scope::Kubernetes => Format::Kubernetes,
+            _ => Format::Terraform,
+        };
+        let entry = groups
+            .entry((format, file.candidate.dir.clone()))
+            .or_default();
+        if file.source.is_some() {
+            entry.extend(file.resources);
+        }
+    }
+    let mut bundles = Vec::new();
+    let mut from_stdin = Vec::new();
+    for ((format, path), mut resources) in groups {
+        if format == Format::Kubernetes {
+            number_duplicate_ids(&mut resources);
+        }
+        from_stdin.push(from_stdin_dirs.contains(&path));
+        bundles.push(Bundle {
+            format,
+            path,
+            resources,
+        });
+    }
+    Ok(Loaded {
+        bundles,
+        failures,
+        notifications,
+        focus: discovery.focus,
+        files_scanned,
+        from_stdin,
+    })
+}
+
+/// A second object with the same id in a bundle gets `#2`, a third `#3`.
+fn number_duplicate_ids(resources: &mut [Resource]) {
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    for resource in resources {
+        let count = seen.entry(resource.id.clone()).or_insert(0);
+        *count += 1;
+        if *count > 1 {
+            resource.id = format!("{}#{}", resource.id, count);
+        }
+    }
+}
+
+fn read_and_parse(candidate: &Candidate) -> ParsedFile {
+    let fail = |candidate: &Candidate, text: String, offset: usize, message: String| {
+        let source = Arc::new(SourceFile::new(candidate.display.clone(), text));
+        ParsedFile {
+            candidate: candidate.clone(),
+            scope: Scope::Terraform,
+            source: None,
+            resources: Vec::new(),
+            failure: Some((source, ParseError::new(offset, message))),
+        }
+    };
+    let size = std::fs::metadata(&candidate.path)
+        .map(|m| m.len())
+        .unwrap_or(0);
+    if size > MAX_FILE_BYTES {
+        return fail(
+            candidate,
+            String::new(),
+            0,
+            format!(
+                "file is {} MB, over the 64 MB budget; not read",
+                size / (1024 * 1024)
+            ),
+        );
+    }
+    let bytes = match std::fs::read(&candidate.path) {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            return fail(
+                candidate,
+                String::new(),
+                0,
+                format!("cannot read file: {e}"),
+            )
+        }
+    };
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            let valid = e.utf8_error().valid_up_to();
+            let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            // Out-of-scope YAML/JSON (a binary file named .yaml) is not ours to judge.
+            if discover::classify(candidate.kind, &lossy) == Scope::OutOfScope {
+                return ParsedFile {
+                    candidate: candidate.clone(),
+                    scope: Scope::OutOfScope,
+                    source: None,
+                    resources: Vec::new(),
+                    failure: None,
+                };
+            }
+            let offset = String::from_utf8_lossy(&e.as_bytes()[..valid]).len();
+            let offset = offset.saturating_sub(usize::from(lossy.starts_with('\u{feff}')) * 3);
+            return fail(
+                candidate,
+                lossy,
+                offset,
+                format!("file is not valid UTF-8 (invalid byte at offset {valid})"),
+            );
+        }
+    };
+    let scope = discover::classify(candidate.kind, &text);
+    if scope == Scope::OutOfScope {
+        return ParsedFile {
+            candidate: candidate.clone(),
+            scope,
+            source: None,
+            resources: Vec::new(),
+            failure: None,
+        };
+    }
+    let source = Arc::new(SourceFile::new(candidate.display.clone(), text));
+    parse_source(candidate.clone(), scope, source)
+}
+
+fn parse_source(candidate: Candidate, scope: Scope, source: SharedSource) -> ParsedFile {
+    let result = match scope {
+        Scope::Terraform | Scope::TerraformVars => parse::terraform::parse(&source),
+        Scope::Kubernetes => parse::kubernetes::parse(&source),
+        Scope::TerraformJson | Scope::Plan => check_json(&source),
+        Scope::OutOfScope => Ok(Vec::new()),
+    };
+    let (resources, failure) = match result {
+        Ok(resources) => (resources, None),
+        Err(error) => (Vec::new(), Some((source.clone(), error))),
+    };
+    ParsedFile {
+        candidate,
+        scope,
+        source: Some(source),
+        resources,
+        failure,
+    }
+}
+
+/// JSON inputs are checked for syntax (and the 128-level depth budget).
+fn check_json(source: &SharedSource) -> Result<Vec<Resource>, ParseError> {
+    let limits = parse::yaml::Limits {
+        max_depth: 128,
+        ..parse::yaml::Limits::default()
+    };
+    parse::yaml::parse_documents(&source.text, parse::yaml::Typing::Core, &limits)?;
+    Ok(Vec::new())
+}
+
+/// The rules scalegate itself reports under.
+pub fn builtin_rules() -> Vec<RuleInfo> {
+    let rule =
+        |id: &str, slug: &str, severity, title: &str, description: &str, remediation: &str| {
+            RuleInfo {
+                id: id.into(),
+                slug: slug.into(),
+                title: title.into(),
+                description: description.into(),
+                remediation: remediation.into(),
+                severity,
+                security: false,
+                builtin: true,
+                help_uri: format!("{}{id}.md", loader::DOCS_BASE),
+                file: "<built-in>".into(),
+            }
+        };
+    vec![
+        rule(
+            META_RULE,
+            "unverified",
+            Severity::Info,
+            "Check could not be verified",
+            "A rule's check depended on a value that cannot be known without running Terraform (a variable without a value, a data source, another resource's attribute). scalegate reports a note instead of guessing.",
+            "Give the value a literal, a default or a tfvars entry so the rule can check it, or review it by hand.",
+        ),
+        rule(
+            PARSE_RULE,
+            "parse-error",
+            Severity::High,
+            "File could not be read or parsed",
+            "A file in scope could not be read, is not UTF-8, does not parse, or exceeds a budget (size, nesting depth, alias expansion). Its resources were not checked, so the gate fails rather than pass a file it could not read.",
+            "Fix the syntax error at the reported position, or exclude the file if it is not an infrastructure definition.",
+        ),
+    ]
+}
+
+/// Runs the whole scan.
+pub fn scan(options: &Options) -> Result<(Report, FailOn), ScanError> {
+    let prepared = prepare(options)?;
+    let loaded = load_inputs(options, &prepared)?;
+    let report = evaluate_loaded(options, &prepared, loaded);
+    Ok((report, prepared.fail_on))
+}
+
+/// Evaluates loaded bundles and builds the report.
+pub fn evaluate_loaded(options: &Options, prepared: &Prepared, loaded: Loaded) -> Report {
+    let policies = &prepared.policies;
+    let pool = thread_pool(options.threads);
+    let helm = HelmTemplates::new(&prepared.root, options.helm_chart.clone());
+    let evaluated: Vec<(Vec<RawFinding>, Vec<crate::policy::evaluate::EvalError>)> =
+        pool.install(|| {
+            loaded
+                .bundles
+                .par_iter()
+                .map_init(
+                    || policies.engine.clone(),
+                    |engine, bundle| evaluate(policies, engine, bundle),
+                )
+                .collect()
+        });
+
+    let mut rules: Vec<RuleInfo> = policies.rules.iter().map(|r| r.info.clone()).collect();
+    rules.extend(builtin_rules());
+    rules.sort_by(|a, b| a.id.cmp(&b.id));
+    let rule_info: BTreeMap<&str, &RuleInfo> = rules.iter().map(|r| (r.id.as_str(), r)).collect();
+
+    let mut report = Report::default();
+    let mut notifications = loaded.notifications;
+    let mut findings = Vec::new();
+    let mut sources: BTreeMap<String, SharedSource> = BTreeMap::new();
+
+    for (index, (bundle, (raw, errors))) in loaded.bundles.iter().zip(evaluated).enumerate() {
+        let from_stdin = loaded.from_stdin[index];
+        for error in errors {
+            let rule = &policies.rules[error.rule].info;
+            notifications.push(Notification::file(
+                NotificationLevel::Error,
+                rule.file.clone(),
+                format!(
+                    "rule {} failed on bundle {}: {}",
+                    rule.id, bundle.path, error.message
+                ),
+            ));
+        }
+        let by_id: BTreeMap<&str, &Resource> = bundle
+            .resources
+            .iter()
+            .map(|r| (r.id.as_str(), r))
+            .collect();
+        let mut noted: BTreeSet<(usize, Option<String>)> = BTreeSet::new();
+        for finding in raw {
+            let rule = &policies.rules[finding.rule].info;
+            let resource = finding
+                .resource
+                .as_deref()
+                .and_then(|id| by_id.get(id).copied());
+            let (located, resource_id) = match resource {
+                Some(resource) => {
+                    let located = locate::locate(resource, &finding.path, from_stdin, &helm);
+                    (located, Some(resource.id.clone()))
+                }
+                None => {
+                    // A finding about no resource of the bundle: point at the
+                    // first file of the bundle, so it is still reported.
+                    let Some(first) = bundle.resources.first() else {
+                        continue;
+                    };
+                    let located = locate::locate(first, &[], from_stdin, &helm);
+                    (located, finding.resource.clone())
+                }
+            };
+            if let Some(extra) = located.extra_source.clone() {
+                sources.insert(extra.path.clone(), extra);
+            }
+            if let Some(resource) = resource {
+                sources.insert(resource.source.path.clone(), resource.source.clone());
+            }
+            let (rule_id, info, message, kind) = match finding.kind {
+                FindingKind::Violation => (
+                    rule.id.clone(),
+                    rule,
+                    finding.message.clone(),
+                    FindingKind::Violation,
+                ),
+                FindingKind::Note => {
+                    if !noted.insert((finding.rule, resource_id.clone())) {
+                        continue;
+                    }
+                    let meta = rule_info[META_RULE];
+                    (
+                        META_RULE.to_owned(),
+                        meta,
+                        format!(
+                            "{} ({}) could not be verified: {}",
+                            rule.id, rule.slug, finding.message
+                        ),
+                        FindingKind::Note,
+                    )
+                }
+            };
+            findings.push(Finding {
+                rule_id,
+                slug: info.slug.clone(),
+                severity: info.severity,
+                kind,
+                title: info.title.clone(),
+                message,
+                remediation: info.remediation.clone(),
+                location: located.location,
+                resource: resource_id,
+                path: finding.path,
+                bundle: Some(bundle.path.clone()),
+                key: if kind == FindingKind::Note {
+                    Some(rule.id.clone())
+                } else {
+                    finding.key
+                },
+                related: located.related,
+                fingerprint: String::new(),
+                suppression: None,
+            });
+        }
+    }
+
+    let parse_rule = rule_info[PARSE_RULE];
+    for (source, error) in &loaded.failures {
+        let region = point_region(source, error.offset);
+        notifications.push(Notification {
+            level: NotificationLevel::Error,
+            file: Some(source.path.clone()),
+            line: Some(region.start_line),
+            column: Some(region.start_column),
+            message: format!("{} skipped: {}", source.path, error.message),
+        });
+        sources.insert(source.path.clone(), source.clone());
+        findings.push(Finding {
+            rule_id: PARSE_RULE.into(),
+            slug: parse_rule.slug.clone(),
+            severity: parse_rule.severity,
+            kind: FindingKind::Violation,
+            title: parse_rule.title.clone(),
+            message: error.message.clone(),
+            remediation: parse_rule.remediation.clone(),
+            location: Location {
+                file: source.path.clone(),
+                region,
+            },
+            resource: None,
+            path: Vec::new(),
+            bundle: None,
+            key: None,
+            related: Vec::new(),
+            fingerprint: String::new(),
+            suppression: None,
+        });
+    }
+
+    if let Some(focus) = &loaded.focus {
+        findings.retain(|f| focus.contains(&f.location.file));
+    }
+    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    crate::fingerprint::assign(&mut findings);
+    notifications.sort();
+    notifications.dedup();
+    sources.retain(|path, _| {
+        findings
+            .iter()
+            .any(|f| &f.location.file == path || f.related.iter().any(|r| &r.location.file == path))
+    });
+
+    report.summary = Summary {
+        files_scanned: loaded.files_scanned,
+        bundles: loaded.bundles.len(),
+        resources: loaded.bundles.iter().map(|b| b.resources.len()).sum(),
+    };
+    report.findings = findings;
+    report.notifications = notifications;
+    report.rules = rules;
+    report.sources = sources;
+    report
+}
+
+/// A one-character region at `offset` (or an empty one at the end of a line).
+fn point_region(source: &SourceFile, offset: usize) -> Region {
+    let mut region = source.region(Span::new(offset, offset));
+    let line = source.line_text(region.start_line);
+    if region.start_column <= line.chars().count() {
+        region.end_column = region.start_column + 1;
+    }
+    region
+}
+
+/// `scalegate inspect`: the input of every bundle, as policies see it.
+pub fn inspect(
+    options: &Options,
+) -> Result<(Value, Vec<Notification>, Vec<(SharedSource, ParseError)>), ScanError> {
+    let prepared = prepare(options)?;
+    let loaded = load_inputs(options, &prepared)?;
+    let inputs: Vec<Value> = loaded
+        .bundles
+        .iter()
+        .map(crate::policy::input::bundle_input)
+        .collect();
+    Ok((Value::from(inputs), loaded.notifications, loaded.failures))
+}
+
+/// The config overrides type, re-exported for callers building options.
+pub type Overrides = BTreeMap<String, RuleOverride>;

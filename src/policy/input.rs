@@ -34,7 +34,12 @@ pub fn resource_value(resource: &Resource) -> Value {
     let references: BTreeMap<Value, Value> = resource
         .references
         .iter()
-        .map(|(k, v)| (s(k), Value::from(v.iter().map(|a| s(a)).collect::<Vec<_>>())))
+        .map(|(k, v)| {
+            (
+                s(k),
+                Value::from(v.iter().map(|a| s(a)).collect::<Vec<_>>()),
+            )
+        })
         .collect();
     let opt = |v: &Option<String>| v.as_deref().map(s).unwrap_or(Value::Null);
     object(vec![
@@ -48,7 +53,13 @@ pub fn resource_value(resource: &Resource) -> Value {
         ("config", resource.config.clone()),
         (
             "unknown",
-            Value::from(resource.unknown.iter().map(|p| path_value(p)).collect::<Vec<_>>()),
+            Value::from(
+                resource
+                    .unknown
+                    .iter()
+                    .map(|p| path_value(p))
+                    .collect::<Vec<_>>(),
+            ),
         ),
         ("references", Value::from(references)),
         ("tags", resource.tags.clone()),
@@ -67,7 +78,13 @@ pub fn bundle_input(bundle: &Bundle) -> Value {
         ),
         (
             "resources",
-            Value::from(bundle.resources.iter().map(resource_value).collect::<Vec<_>>()),
+            Value::from(
+                bundle
+                    .resources
+                    .iter()
+                    .map(resource_value)
+                    .collect::<Vec<_>>(),
+            ),
         ),
     ])
 }

@@ -71,7 +71,9 @@ pub struct PolicySet {
 
 impl fmt::Debug for PolicySet {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("PolicySet").field("rules", &self.rules).finish()
+        f.debug_struct("PolicySet")
+            .field("rules", &self.rules)
+            .finish()
     }
 }
 
@@ -197,7 +199,10 @@ pub fn load(
     }
     for rule in &mut rules {
         let keys = [rule.info.id.as_str(), rule.info.slug.as_str()];
-        for key in keys.into_iter().chain(rule.aliases.iter().map(String::as_str)) {
+        for key in keys
+            .into_iter()
+            .chain(rule.aliases.iter().map(String::as_str))
+        {
             if let Some(o) = overrides.get(key) {
                 if let Some(severity) = o.severity {
                     rule.info.severity = severity;
@@ -323,6 +328,17 @@ fn engine_error(file: &str, message: &str) -> LoadError {
             error.line = Some(line);
             error.column = Some(column);
         }
+        // Lead with regorus's `error:` line; keep its code frame below it.
+        if let Some(headline) = message
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("error: "))
+        {
+            let frame: Vec<&str> = message
+                .lines()
+                .filter(|l| !l.trim().starts_with("error: ") && !l.trim().is_empty())
+                .collect();
+            error.message = format!("{headline}\n{}", frame.join("\n"));
+        }
     }
     error
 }
@@ -340,31 +356,56 @@ mod tests {
 
     #[test]
     fn a_compile_error_names_file_line_and_column() {
-        let files = [user("my/broken.rego", "package acme.x\n\ndeny contains x if {\n  x := \n}\n")];
+        let files = [user(
+            "my/broken.rego",
+            "package acme.x\n\ndeny contains x if {\n  x := \n}\n",
+        )];
         let errors = load(&files, Value::new_object(), &BTreeMap::new()).unwrap_err();
         assert_eq!(errors.len(), 1, "{errors:?}");
         assert_eq!(errors[0].file, "my/broken.rego");
-        assert_eq!(errors[0].line, Some(5), "{}", errors[0].message);
+        assert_eq!((errors[0].line, errors[0].column), (Some(4), Some(5)));
+        assert!(
+            errors[0].message.starts_with("expecting `}`"),
+            "{}",
+            errors[0].message
+        );
     }
 
     #[test]
     fn a_user_rule_without_metadata_is_an_error() {
-        let files = [user("my/rule.rego", "package acme.x\n\ndeny contains 1 if { true }\n")];
+        let files = [user(
+            "my/rule.rego",
+            "package acme.x\n\ndeny contains 1 if { true }\n",
+        )];
         let errors = load(&files, Value::new_object(), &BTreeMap::new()).unwrap_err();
         assert_eq!(errors[0].line, Some(1));
-        assert!(errors[0].message.contains("METADATA"), "{}", errors[0].message);
+        assert!(
+            errors[0].message.contains("METADATA"),
+            "{}",
+            errors[0].message
+        );
     }
 
     #[test]
     fn the_scalegate_namespace_is_reserved() {
-        let files = [user("my/lib.rego", "package scalegate.lib.mine\n\nx := 1\n")];
+        let files = [user(
+            "my/lib.rego",
+            "package scalegate.lib.mine\n\nx := 1\n",
+        )];
         let errors = load(&files, Value::new_object(), &BTreeMap::new()).unwrap_err();
-        assert!(errors[0].message.contains("reserved"), "{}", errors[0].message);
+        assert!(
+            errors[0].message.contains("reserved"),
+            "{}",
+            errors[0].message
+        );
     }
 
     #[test]
     fn engine_error_parses_the_arrow_location() {
         let e = engine_error("x", "error: bad\n --> my/p.rego:4:7\n  |\n");
-        assert_eq!((e.file.as_str(), e.line, e.column), ("my/p.rego", Some(4), Some(7)));
+        assert_eq!(
+            (e.file.as_str(), e.line, e.column),
+            ("my/p.rego", Some(4), Some(7))
+        );
     }
 }

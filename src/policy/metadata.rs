@@ -82,7 +82,12 @@ pub fn parse(text: &str) -> Result<Option<Metadata>, MetadataError> {
     let Some(root) = documents.into_iter().find_map(|d| d.root) else {
         return Err(error(0, "METADATA block is empty".into()));
     };
-    let line_of = |node: &Node| body[..node.span.start.min(body.len())].matches('\n').count() + 1;
+    let line_of = |node: &Node| {
+        body[..node.span.start.min(body.len())]
+            .matches('\n')
+            .count()
+            + 1
+    };
     let text_field = |map: &Node, key: &str| -> Option<String> {
         get(map, key).and_then(|n| match &n.value {
             NodeValue::String(s) => Some(s.trim().to_owned()),
@@ -120,7 +125,10 @@ pub fn parse(text: &str) -> Result<Option<Metadata>, MetadataError> {
     })?;
     let slug = text_field(custom, "slug").unwrap_or_else(|| id.to_lowercase());
     let remediation = text_field(custom, "remediation").unwrap_or_default();
-    let security = matches!(get(custom, "security").map(|n| &n.value), Some(NodeValue::Bool(true)));
+    let security = matches!(
+        get(custom, "security").map(|n| &n.value),
+        Some(NodeValue::Bool(true))
+    );
     let aliases = match get(custom, "aliases").map(|n| &n.value) {
         Some(NodeValue::Seq(items)) => items
             .iter()
@@ -168,7 +176,10 @@ mod tests {
         assert_eq!(meta.slug, "pdb-coverage");
         assert_eq!(meta.severity, Severity::Medium);
         assert_eq!(meta.title, "Deployment has no PodDisruptionBudget");
-        assert_eq!(meta.description, "A multi-replica workload can lose its replicas.");
+        assert_eq!(
+            meta.description,
+            "A multi-replica workload can lose its replicas."
+        );
         assert_eq!(meta.line, 3);
         assert!(!meta.security);
     }

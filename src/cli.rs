@@ -1,0 +1,124 @@
+//! Command-line definitions (clap derive). Only the shapes live here; what
+//! each command does is in the library, wired up by `main.rs`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Policy-as-code linter for Terraform, Kubernetes and Helm output, with a
+/// built-in scalability-governance pack.
+#[derive(Debug, Parser)]
+#[command(name = "scalegate", version, about, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Scan files and directories (or `-` for stdin) and report findings.
+    Scan(ScanArgs),
+    /// Print the normalised input policies see, bundle by bundle, as JSON.
+    Inspect(InputArgs),
+    /// List every rule: id, slug, severity, title.
+    Rules(RulesArgs),
+    /// Run the `test_*` rules of policy directories, like `opa test`.
+    Test(TestArgs),
+}
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    Text,
+    Json,
+    Sarif,
+    Github,
+}
+
+/// Gate thresholds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOnArg {
+    Critical,
+    High,
+    Medium,
+    Low,
+    Never,
+}
+
+/// What both `scan` and `inspect` read.
+#[derive(Debug, Args)]
+pub struct InputArgs {
+    /// Files or directories to scan; `-` reads stdin.
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+    /// Config file (default: `.scalegate.yaml` found by walking up).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Extra policy directory (repeatable).
+    #[arg(long = "policy", value_name = "DIR")]
+    pub policies: Vec<PathBuf>,
+    /// Data file (JSON or YAML), merged under `data.` (repeatable).
+    #[arg(long = "data", value_name = "FILE")]
+    pub data: Vec<PathBuf>,
+    /// Glob of paths to skip, relative to the project root (repeatable).
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+    /// Worker threads (default: one per core).
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+    /// The path to report stdin as (also selects its format by extension).
+    #[arg(long, value_name = "PATH")]
+    pub stdin_filename: Option<String>,
+    /// Chart directory for Helm output read from stdin.
+    #[arg(long, value_name = "DIR")]
+    pub helm_chart: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Report format written to stdout (or `--output`).
+    #[arg(long, value_enum, default_value_t = FormatArg::Text)]
+    pub format: FormatArg,
+    /// Write the report to FILE instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Also write SARIF to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub sarif_file: Option<PathBuf>,
+    /// Also write JSON to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub json_file: Option<PathBuf>,
+    /// SARIF `automationDetails.id` (GitHub code scanning category).
+    #[arg(long, value_name = "CATEGORY", default_value = "scalegate/")]
+    pub sarif_category: String,
+    /// Lowest severity that fails the run (exit 1); `never` disables the gate.
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOnArg>,
+    /// No colour in text output (also: NO_COLOR).
+    #[arg(long)]
+    pub no_color: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    /// Extra policy directory (repeatable).
+    #[arg(long = "policy", value_name = "DIR")]
+    pub policies: Vec<PathBuf>,
+    /// Config file (severity overrides and `policies:` apply).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct TestArgs {
+    /// Policy directories whose `*_test.rego` files to run (default: the built-in pack).
+    pub dirs: Vec<PathBuf>,
+    /// Data file (JSON or YAML), merged under `data.` (repeatable).
+    #[arg(long = "data", value_name = "FILE")]
+    pub data: Vec<PathBuf>,
+    /// Print every test, not only failures.
+    #[arg(short, long)]
+    pub verbose: bool,
+}

@@ -1,0 +1,5 @@
+variable "environment" {
+  description = "Deployment environment (production, staging, development)."
+  type        = string
+  default     = "production"
+}

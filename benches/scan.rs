@@ -1,1 +1,107 @@
-fn main() {}
+//! Benchmarks on the real repositories of `../shared/corpus/bench`
+//! (DESIGN.md §9): discovery, parse-only and a full scan with the built-in
+//! pack, on one thread and on all cores.
+//!
+//! `cargo bench` prints medians; the README's performance table is made from
+//! them. Nothing here asserts a time: the machines are shared and noisy.
+
+use std::path::{Path, PathBuf};
+
+use scalegate::scan::{self, Options};
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+fn corpus() -> Option<PathBuf> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/bench");
+    path.is_dir().then(|| path.canonicalize().unwrap_or(path))
+}
+
+fn options(threads: usize) -> Options {
+    let corpus = corpus().expect("corpus present");
+    Options {
+        paths: vec![corpus.clone()],
+        cwd: corpus,
+        threads: Some(threads),
+        ..Options::default()
+    }
+}
+
+fn thread_counts() -> Vec<usize> {
+    let all = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if all > 1 {
+        vec![1, all]
+    } else {
+        vec![1]
+    }
+}
+
+fn main() {
+    let Some(corpus) = corpus() else {
+        eprintln!("../shared/corpus/bench not found; nothing to benchmark");
+        return;
+    };
+    let prepared = scan::prepare(&options(1)).expect("built-in pack loads");
+    let loaded = scan::load_inputs(&options(1), &prepared).expect("corpus loads");
+    let bytes: u64 = walk_bytes(&corpus);
+    eprintln!(
+        "corpus: {} ({} files in scope, {} bundles, {} resources, {:.1} MB of candidate files)",
+        corpus.display(),
+        loaded.files_scanned,
+        loaded.bundles.len(),
+        loaded
+            .bundles
+            .iter()
+            .map(|b| b.resources.len())
+            .sum::<usize>(),
+        bytes as f64 / 1e6
+    );
+    divan::main();
+}
+
+fn walk_bytes(dir: &Path) -> u64 {
+    ignore::WalkBuilder::new(dir)
+        .hidden(false)
+        .require_git(false)
+        .build()
+        .flatten()
+        .filter(|e| {
+            e.file_type().is_some_and(|t| t.is_file())
+                && scalegate::discover::kind_of(&e.file_name().to_string_lossy()).is_some()
+        })
+        .filter_map(|e| e.metadata().ok().map(|m| m.len()))
+        .sum()
+}
+
+#[divan::bench(sample_count = 5, sample_size = 1)]
+fn discovery(bencher: divan::Bencher) {
+    let corpus = corpus().expect("corpus present");
+    let exclude = globset::GlobSet::empty();
+    bencher.bench(|| {
+        scalegate::discover::discover(&corpus, std::slice::from_ref(&corpus), &exclude)
+            .expect("corpus exists")
+            .files
+            .len()
+    });
+}
+
+#[divan::bench(args = thread_counts(), sample_count = 5, sample_size = 1)]
+fn parse_only(bencher: divan::Bencher, threads: usize) {
+    let options = options(threads);
+    let prepared = scan::prepare(&options).expect("built-in pack loads");
+    bencher.bench(|| {
+        scan::load_inputs(&options, &prepared)
+            .expect("corpus loads")
+            .bundles
+            .len()
+    });
+}
+
+#[divan::bench(args = thread_counts(), sample_count = 5, sample_size = 1)]
+fn full_scan(bencher: divan::Bencher, threads: usize) {
+    let options = options(threads);
+    bencher.bench(|| {
+        let (report, _) = scan::scan(&options).expect("scan runs");
+        report.findings.len()
+    });
+}

@@ -219,6 +219,22 @@ fn walk(
         let entry = match entry {
             Ok(entry) => entry,
             Err(error) => {
+                // A file in scope by name that cannot even be stat'ed (a
+                // dangling symlink) is still read, so that reading fails
+                // loudly as SG-PARSE-001 instead of being skipped.
+                if let Some(path) = error_path(&error).filter(|p| !p.is_dir()) {
+                    let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+                    if let Some(kind) = name.as_deref().and_then(kind_of) {
+                        let display = display_path(root, &path, &path.display().to_string());
+                        found.entry(display.clone()).or_insert_with(|| Candidate {
+                            dir: parent_display(&display),
+                            display,
+                            path,
+                            kind,
+                        });
+                        continue;
+                    }
+                }
                 notifications.push(walk_error(root, dir_given, &error));
                 continue;
             }
@@ -256,6 +272,16 @@ fn walk(
             path: path.to_path_buf(),
             kind,
         });
+    }
+}
+
+fn error_path(error: &ignore::Error) -> Option<PathBuf> {
+    match error {
+        ignore::Error::WithPath { path, .. } => Some(path.clone()),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            error_path(err)
+        }
+        _ => None,
     }
 }
 

@@ -1,0 +1,135 @@
+//! The integration-test harness: a throwaway project directory, files written
+//! into it, and the real binary run in it the way a user runs it.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+/// A temporary project: a directory with `.git`, so it is the project root.
+pub struct Project {
+    pub dir: tempfile::TempDir,
+}
+
+impl Project {
+    pub fn new() -> Project {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::create_dir(dir.path().join(".git")).expect(".git");
+        Project { dir }
+    }
+
+    /// A project holding a copy of `fixtures/<name>`.
+    pub fn fixture(name: &str) -> Project {
+        let project = Project::new();
+        let from = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures")
+            .join(name);
+        copy_dir(&from, project.path());
+        project
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Writes a file (creating parent directories) and returns its path.
+    pub fn write(&self, rel: &str, contents: impl AsRef<[u8]>) -> PathBuf {
+        let path = self.path().join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, contents).unwrap();
+        path
+    }
+
+    /// `scalegate ARGS` with the project as working directory.
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.run_with_stdin(args, None)
+    }
+
+    pub fn run_with_stdin(&self, args: &[&str], stdin: Option<&str>) -> Output {
+        let mut cmd = Command::cargo_bin("scalegate").expect("binary");
+        cmd.current_dir(self.path())
+            .args(args)
+            .env_remove("GITHUB_STEP_SUMMARY")
+            .env("NO_COLOR", "1");
+        if let Some(input) = stdin {
+            cmd.write_stdin(input);
+        }
+        cmd.output().expect("runs")
+    }
+
+    /// `scalegate scan ARGS --format json`: exit code and the parsed report.
+    pub fn scan_json(&self, args: &[&str]) -> (i32, Value, String) {
+        let mut all = vec!["scan"];
+        all.extend_from_slice(args);
+        all.extend_from_slice(&["--format", "json"]);
+        let output = self.run(&all);
+        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+        assert!(!stderr.contains("panicked"), "panic: {stderr}");
+        let json: Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+            panic!(
+                "not JSON ({e}): {}\n{stderr}",
+                String::from_utf8_lossy(&output.stdout)
+            )
+        });
+        (output.status.code().unwrap_or(-1), json, stderr)
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).expect("fixture exists") {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// Findings as `(rule, file, start_line, start_column)` tuples, in report order.
+pub fn findings(report: &Value) -> Vec<(String, String, u64, u64)> {
+    report["findings"]
+        .as_array()
+        .expect("findings array")
+        .iter()
+        .map(|f| {
+            (
+                f["rule_id"].as_str().unwrap().to_owned(),
+                f["file"].as_str().unwrap().to_owned(),
+                f["start_line"].as_u64().unwrap(),
+                f["start_column"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// The findings of one rule.
+pub fn of_rule<'a>(report: &'a Value, rule: &str) -> Vec<&'a Value> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule_id"] == rule)
+        .collect()
+}
+
+/// Notification messages.
+pub fn notifications(report: &Value) -> Vec<String> {
+    report["notifications"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| {
+            format!(
+                "{}: {}",
+                n["file"].as_str().unwrap_or("-"),
+                n["message"].as_str().unwrap_or("")
+            )
+        })
+        .collect()
+}

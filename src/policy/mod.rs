@@ -1,2 +1,3 @@
 //! The Rego side: loading the embedded pack and users' policies, their
 //! METADATA, evaluation with `regorus`, and the `test_*` runner.
+pub mod testing;

@@ -101,7 +101,10 @@ fn every_pack_test_passes() {
         .map(|r| format!("{}: {}.{}: {:?}", r.file, r.package, r.name, r.outcome))
         .collect();
     for r in &results {
-        eprintln!("{:?} {}.{} ({:?})", r.outcome, r.package, r.name, r.duration);
+        eprintln!(
+            "{:?} {}.{} ({:?})",
+            r.outcome, r.package, r.name, r.duration
+        );
     }
     assert!(
         failures.is_empty(),

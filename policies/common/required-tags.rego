@@ -11,9 +11,9 @@
 #   severity: medium
 #   remediation: >-
 #     Add every required tag, on the resource or, for AWS, once for all resources in
-#     the provider's `default_tags`, e.g.
-#     `provider "aws" { default_tags { tags = { owner = "web-team", cost-center =
-#     "cc-1234", environment = "production" } } }`.
+#     the `default_tags` block of the `provider "aws"`, e.g. `default_tags { tags =
+#     { owner = "web-team", "cost-center" = "cc-1234", environment = "production" }
+#     }` (quote keys that contain a hyphen).
 package scalegate.rules.required_tags
 
 import data.scalegate.lib.result

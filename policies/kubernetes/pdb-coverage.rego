@@ -11,8 +11,8 @@
 #   severity: medium
 #   remediation: >-
 #     Add a PodDisruptionBudget in the same namespace whose selector matches the pod
-#     labels, e.g. `apiVersion: policy/v1, kind: PodDisruptionBudget, spec:
-#     {maxUnavailable: 1, selector: {matchLabels: {app: web}}}`.
+#     labels, e.g. `{apiVersion: policy/v1, kind: PodDisruptionBudget, metadata:
+#     {name: web}, spec: {maxUnavailable: 1, selector: {matchLabels: {app: web}}}}`.
 package scalegate.rules.pdb_coverage
 
 import data.scalegate.lib.known

@@ -10,10 +10,10 @@
 #   slug: terraform-label-case
 #   severity: low
 #   remediation: >-
-#     Rename the label to lower-case words joined by single underscores and add a
-#     `moved` block so Terraform keeps the existing object, e.g. `resource
-#     "aws_lb" "web_app" {...}` with `moved { from = aws_lb.WebApp, to =
-#     aws_lb.web_app }`.
+#     Rename the label to lower-case words joined by single underscores, and for
+#     resources and modules add a `moved` block so Terraform keeps the existing
+#     object, e.g. rename `resource "aws_lb" "WebApp"` to `resource "aws_lb"
+#     "web_app"` and add `moved { from = aws_lb.WebApp` / `to = aws_lb.web_app }`.
 package scalegate.rules.terraform_label_case
 
 import data.scalegate.lib.index

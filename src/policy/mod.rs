@@ -5,3 +5,4 @@ pub mod evaluate;
 pub mod input;
 pub mod loader;
 pub mod metadata;
+pub mod testing;

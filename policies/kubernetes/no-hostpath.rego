@@ -1,0 +1,49 @@
+# METADATA
+# title: Workload mounts a hostPath volume
+# description: >-
+#   A hostPath volume ties the pod's state to one node: a replica rescheduled
+#   elsewhere sees different data, and replicas on the same node share and corrupt
+#   it. Such a workload cannot scale horizontally or survive a node replacement.
+#   Only node agents (DaemonSets) have a reason to read the host's filesystem.
+# custom:
+#   id: SG-STL-001
+#   slug: no-hostpath
+#   severity: high
+#   remediation: >-
+#     Keep state out of the node: use a PersistentVolumeClaim (StatefulSet
+#     `volumeClaimTemplates` for per-replica state), an external store, or an
+#     `emptyDir` for scratch space, e.g.
+#     `volumes: [{name: data, persistentVolumeClaim: {claimName: web-data}}]`.
+package scalegate.rules.no_hostpath
+
+import data.scalegate.lib.known
+import data.scalegate.lib.kubernetes as k8s
+import data.scalegate.lib.result
+
+deny contains finding if {
+	some w in _checked
+	some i, volume in k8s.pod_spec(w).volumes
+	volume.hostPath
+	finding := result.finding_with_key(
+		w,
+		array.concat(k8s.pod_spec_path(w), ["volumes", i, "hostPath"]),
+		sprintf("%s %q mounts the hostPath volume %q (%s)", [w.type, w.name, volume.name, _host_path(volume)]),
+		volume.name,
+	)
+}
+
+unverified contains finding if {
+	some w in _checked
+	path := array.concat(k8s.pod_spec_path(w), ["volumes"])
+	known.unknown(w, path)
+	finding := result.finding(w, path, sprintf("%s %q: its volumes are not known before deployment", [w.type, w.name]))
+}
+
+_checked := [w |
+	some w in k8s.workloads
+	not w.type in data.scalegate.settings.stateless.hostpath_exempt_kinds
+]
+
+_host_path(volume) := volume.hostPath.path if is_string(volume.hostPath.path)
+
+_host_path(volume) := "path unknown" if not is_string(volume.hostPath.path)

@@ -235,6 +235,90 @@ fn run_rules(args: cli::RulesArgs) -> Result<u8, Failure> {
 }
 
 fn run_test(args: cli::TestArgs) -> Result<u8, Failure> {
-    let _ = args;
-    Err(Failure::Usage("scalegate: test: not wired yet".into()))
+    use scalegate::policy::loader::{self, LoadError};
+    use scalegate::policy::testing::{self, Outcome};
+
+    let cwd = std::env::current_dir()
+        .map_err(|e| Failure::Usage(format!("scalegate: no working directory: {e}")))?;
+    let mut files = Vec::new();
+    if args.dirs.is_empty() {
+        files = loader::embedded_policies(true);
+    }
+    for dir in &args.dirs {
+        if !dir.exists() {
+            return Err(Failure::Usage(format!(
+                "scalegate: error: {}: no such file or directory",
+                dir.display()
+            )));
+        }
+        let display = |p: &std::path::Path| {
+            p.strip_prefix(&cwd)
+                .unwrap_or(p)
+                .display()
+                .to_string()
+                .replace('\\', "/")
+        };
+        let dir_files = loader::read_policy_dir(dir, true, &display)
+            .map_err(|e: LoadError| Failure::Usage(format!("scalegate: error: {e}")))?;
+        files.extend(dir_files);
+    }
+    // Users' policies may import the pack's helpers; the pack's own
+    // directory already holds them.
+    let has_pack = files
+        .iter()
+        .any(|f| f.text.lines().any(|l| l.trim_start().starts_with("package scalegate.")));
+    if !has_pack {
+        files.extend(loader::embedded_policies(false));
+    }
+    let mut data = serde_json_value_to_data(&args.data)?;
+    scalegate::config::merge(&mut data, &testing::settings_data(None));
+    let results = testing::run_tests(&files, data)
+        .map_err(|e| Failure::Usage(format!("scalegate: error: {e:#}")))?;
+    let mut out = String::new();
+    let (mut passed, mut failed) = (0, 0);
+    for r in &results {
+        let label = match &r.outcome {
+            Outcome::Pass => {
+                passed += 1;
+                "PASS"
+            }
+            Outcome::Fail => {
+                failed += 1;
+                "FAIL"
+            }
+            Outcome::Error(_) => {
+                failed += 1;
+                "ERROR"
+            }
+        };
+        if args.verbose || r.outcome != Outcome::Pass {
+            out.push_str(&format!("{label}: {}: {}.{}\n", r.file, r.package, r.name));
+            if let Outcome::Error(message) = &r.outcome {
+                for line in message.lines() {
+                    out.push_str(&format!("  {line}\n"));
+                }
+            }
+        }
+    }
+    out.push_str(&format!("{passed} passed, {failed} failed\n"));
+    write_stdout(&out)?;
+    Ok(if failed == 0 && !results.is_empty() {
+        EXIT_CLEAN
+    } else {
+        EXIT_FINDINGS
+    })
+}
+
+/// Reads `--data` files and merges them.
+fn serde_json_value_to_data(files: &[PathBuf]) -> Result<regorus::Value, Failure> {
+    let mut data = regorus::Value::new_object();
+    for file in files {
+        let text = std::fs::read_to_string(file).map_err(|e| {
+            Failure::Usage(format!("scalegate: error: cannot read {}: {e}", file.display()))
+        })?;
+        let value = scalegate::config::load_data(&file.display().to_string(), &text)
+            .map_err(|errors| Failure::Usage(format!("scalegate: error: {}", errors[0])))?;
+        scalegate::config::merge(&mut data, &value);
+    }
+    Ok(data)
 }

@@ -147,18 +147,10 @@ pub fn prepare(options: &Options) -> Result<Prepared, ScanError> {
             config::load_data(&file.display().to_string(), &text).map_err(ScanError::Config)?;
         config::merge(&mut data, &value);
     }
-    let settings = config::effective_settings(config.settings.as_ref());
-    let mut scalegate = Value::new_object();
-    scalegate
-        .as_object_mut()
-        .expect("new object")
-        .insert(Value::from("settings"), settings);
-    let mut wrapper = Value::new_object();
-    wrapper
-        .as_object_mut()
-        .expect("new object")
-        .insert(Value::from("scalegate"), scalegate);
-    config::merge(&mut data, &wrapper);
+    config::merge(
+        &mut data,
+        &crate::policy::testing::settings_data(config.settings.as_ref()),
+    );
 
     let config_dir = config_path
         .as_deref()

@@ -185,13 +185,10 @@ pub fn load(
     }
     check_unique_ids(&rules, &mut errors);
     if errors.is_empty() {
-        // Compile once now so a rule that only fails when prepared (an unsafe
-        // variable, a conflict between files) is reported before scanning.
-        if let Err(e) = engine.eval_rule("data.scalegate.__prepare".into()) {
-            let message = e.to_string();
-            if !message.contains("not a valid rule path") && !message.contains("__prepare") {
-                errors.push(engine_error("<policies>", &message));
-            }
+        // add_policy only parses; rule conflicts and unsafe variables surface
+        // when the engine is prepared, so prepare once here, before scanning.
+        if let Err(e) = engine.eval_query("true".into(), false) {
+            errors.push(engine_error("<policies>", &e.to_string()));
         }
     }
     if !errors.is_empty() {

@@ -13,13 +13,21 @@ use anyhow::{anyhow, Context as _};
 use regorus::unstable::{Expr, Rule, RuleHead};
 use regorus::{Engine, Value};
 
-/// One policy source: the path it is reported under and its text.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PolicyFile {
-    /// The path used in error messages (`--> path:line:col`) and in [`TestResult::file`].
-    pub path: String,
-    /// The Rego source.
-    pub text: String,
+pub use crate::policy::loader::PolicyFile;
+
+/// `{"scalegate": {"settings": ...}}`: the built-in settings with the user's
+/// merged over them, as the scanner and the tests see them.
+pub fn settings_data(user_settings: Option<&Value>) -> Value {
+    let settings = crate::config::effective_settings(user_settings);
+    let mut scalegate = Value::new_object();
+    if let Ok(map) = scalegate.as_object_mut() {
+        map.insert(Value::from("settings"), settings);
+    }
+    let mut data = Value::new_object();
+    if let Ok(map) = data.as_object_mut() {
+        map.insert(Value::from("scalegate"), scalegate);
+    }
+    data
 }
 
 /// What one test rule evaluated to.

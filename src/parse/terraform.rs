@@ -289,8 +289,14 @@ fn instance_keys(
             if unknown.iter().any(|p| p.as_slice() == star) {
                 None
             } else {
+                // Entries whose value is unknown still have known keys.
+                let unknown_values = unknown.iter().filter_map(|p| match p.as_slice() {
+                    [PathSeg::Key(f), PathSeg::Key(k)] if f == "for_each" => Some(k.clone()),
+                    _ => None,
+                });
                 map.keys()
                     .map(|k| k.as_string().ok().map(|s| s.to_string()))
+                    .chain(unknown_values.map(Some))
                     .collect()
             }
         }

@@ -8,6 +8,7 @@
 //! until an evaluator replaces that one function.
 
 mod eval;
+mod recover;
 mod refs;
 #[cfg(test)]
 mod tests;
@@ -22,7 +23,7 @@ use crate::model::{dotted, Format, PathSeg, Resource, SpanChildren, SpanNode, Va
 use crate::parse::ParseError;
 use crate::source::{SharedSource, Span};
 
-use self::eval::{evaluate, span_of};
+use self::eval::{evaluate, span_of, Context};
 
 /// Parses one Terraform file into the resources it declares.
 ///
@@ -37,7 +38,7 @@ use self::eval::{evaluate, span_of};
 ///
 /// A syntax error (or hcl-edit's nesting limit) is reported at its position.
 pub fn parse(source: &SharedSource) -> Result<Vec<Resource>, ParseError> {
-    let body = hcl_edit::parser::parse_body(&source.text).map_err(|err| {
+    let parsed = recover::parse_body(&source.text).map_err(|err| {
         let location = err.location();
         ParseError::new(
             source.offset_of(location.line(), location.column()),
@@ -50,8 +51,11 @@ pub fn parse(source: &SharedSource) -> Result<Vec<Resource>, ParseError> {
     }
     // Top-level attributes are a Terraform error but valid HCL; they declare
     // nothing, so they are passed over.
-    for block in body.blocks() {
-        top_level_block(source, block, &mut resources);
+    let cx = Context {
+        renamed_keys: &parsed.renamed_keys,
+    };
+    for block in parsed.body.blocks() {
+        top_level_block(source, block, &cx, &mut resources);
     }
     Ok(resources)
 }
@@ -69,28 +73,28 @@ enum Mode {
     Local,
 }
 
-fn top_level_block(source: &SharedSource, block: &Block, out: &mut Vec<Resource>) {
+fn top_level_block(source: &SharedSource, block: &Block, cx: &Context, out: &mut Vec<Resource>) {
     let labels: Vec<&str> = block.labels.iter().map(|l| l.as_str()).collect();
     match (block.ident.as_str(), labels.as_slice()) {
-        ("resource", [kind, name]) => addressable(source, block, Mode::Managed, kind, name, out),
-        ("data", [kind, name]) => addressable(source, block, Mode::Data, kind, name, out),
+        ("resource", [kind, name]) => addressable(source, block, cx, Mode::Managed, kind, name, out),
+        ("data", [kind, name]) => addressable(source, block, cx, Mode::Data, kind, name, out),
         ("check", _) => {
             // A check's scoped data sources are real data sources with
             // ordinary addresses; its assertions declare nothing.
             for inner in block.body.blocks() {
                 if let ("data", [kind, name]) = (inner.ident.as_str(), labels_of(inner).as_slice())
                 {
-                    addressable(source, inner, Mode::Data, kind, name, out);
+                    addressable(source, inner, cx, Mode::Data, kind, name, out);
                 }
             }
         }
-        ("provider", [name]) => addressable(source, block, Mode::Provider, "provider", name, out),
-        ("module", [name]) => addressable(source, block, Mode::Module, "module", name, out),
-        ("variable", [name]) => addressable(source, block, Mode::Variable, "variable", name, out),
-        ("output", [name]) => addressable(source, block, Mode::Output, "output", name, out),
+        ("provider", [name]) => addressable(source, block, cx, Mode::Provider, "provider", name, out),
+        ("module", [name]) => addressable(source, block, cx, Mode::Module, "module", name, out),
+        ("variable", [name]) => addressable(source, block, cx, Mode::Variable, "variable", name, out),
+        ("output", [name]) => addressable(source, block, cx, Mode::Output, "output", name, out),
         ("locals", []) => {
             for attr in block.body.attributes() {
-                out.push(local(source, attr));
+                out.push(local(source, attr, cx));
             }
         }
         // `terraform`, `moved`, `import`, `removed` and anything unknown or
@@ -107,13 +111,14 @@ fn labels_of(block: &Block) -> Vec<&str> {
 fn addressable(
     source: &SharedSource,
     block: &Block,
+    cx: &Context,
     mode: Mode,
     kind: &str,
     name: &str,
     out: &mut Vec<Resource>,
 ) {
     let header = header_span(block);
-    let mut walker = Walker::new(mode);
+    let mut walker = Walker::new(mode, cx);
     let (config, children) = walker.body(&block.body, &mut Vec::new());
     let provider = match mode {
         Mode::Managed | Mode::Data => Some(
@@ -181,10 +186,10 @@ fn addressable(
 }
 
 /// One `locals` entry as a resource whose `config` is `{"value": …}`.
-fn local(source: &SharedSource, attr: &Attribute) -> Resource {
+fn local(source: &SharedSource, attr: &Attribute, cx: &Context) -> Resource {
     let name = attr.key.as_str();
     let key = span_of(&attr.key);
-    let mut walker = Walker::new(Mode::Local);
+    let mut walker = Walker::new(Mode::Local, cx);
     let mut config = BTreeMap::new();
     let node = walker.attribute(attr, "value", &mut Vec::new(), &mut config);
     Resource {
@@ -335,17 +340,19 @@ fn quote(key: &str) -> String {
 
 /// Walks a block body into config values and spans, collecting unknown
 /// paths and references on the way.
-struct Walker {
+struct Walker<'a> {
     mode: Mode,
+    cx: &'a Context<'a>,
     unknown: Vec<ValuePath>,
     references: BTreeMap<String, BTreeSet<String>>,
     scope: Vec<String>,
 }
 
-impl Walker {
-    fn new(mode: Mode) -> Walker {
+impl<'a> Walker<'a> {
+    fn new(mode: Mode, cx: &'a Context<'a>) -> Walker<'a> {
         Walker {
             mode,
+            cx,
             unknown: Vec::new(),
             references: BTreeMap::new(),
             scope: Vec::new(),
@@ -449,7 +456,7 @@ impl Walker {
                     .extend(found);
             }
         }
-        let evaluated = evaluate(&attr.value, Some(span_of(&attr.key)));
+        let evaluated = evaluate(&attr.value, Some(span_of(&attr.key)), self.cx);
         let in_config = !(top && (meta_provider || name == "depends_on"));
         if in_config {
             match evaluated.value {

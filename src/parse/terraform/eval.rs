@@ -15,6 +15,13 @@ use regorus::Value;
 use crate::model::{PathSeg, SpanChildren, SpanNode, ValuePath};
 use crate::source::Span;
 
+/// What evaluation knows besides the expression itself.
+pub(super) struct Context<'a> {
+    /// The original names of object keys the parser only took renamed
+    /// (see `recover`), by the byte offset where each key starts.
+    pub renamed_keys: &'a BTreeMap<usize, String>,
+}
+
 /// What evaluation made of one expression.
 #[derive(Debug)]
 pub(super) struct Evaluated {
@@ -40,7 +47,7 @@ pub(super) fn span_of(node: &impl hcl_edit::Span) -> Span {
 
 /// Evaluates `expr`; `key` is the span of the attribute or object key it is
 /// the value of.
-pub(super) fn evaluate(expr: &Expression, key: Option<Span>) -> Evaluated {
+pub(super) fn evaluate(expr: &Expression, key: Option<Span>, cx: &Context) -> Evaluated {
     let span = span_of(expr);
     let known = |value: Value| Evaluated {
         value: Some(value),
@@ -66,7 +73,7 @@ pub(super) fn evaluate(expr: &Expression, key: Option<Span>) -> Evaluated {
             _ => unknown(key, span),
         },
         Expression::Parenthesis(p) => {
-            let mut inner = evaluate(p.inner(), key);
+            let mut inner = evaluate(p.inner(), key, cx);
             inner.spans.value = span;
             inner
         }
@@ -76,7 +83,7 @@ pub(super) fn evaluate(expr: &Expression, key: Option<Span>) -> Evaluated {
             let mut items = Vec::with_capacity(array.len());
             let mut all_known = true;
             for (i, item) in array.iter().enumerate() {
-                let ev = evaluate(item, None);
+                let ev = evaluate(item, None, cx);
                 items.push(ev.spans);
                 match ev.value {
                     Some(v) if all_known => {
@@ -103,8 +110,10 @@ pub(super) fn evaluate(expr: &Expression, key: Option<Span>) -> Evaluated {
             let mut unknown_paths: Vec<ValuePath> = Vec::new();
             let mut entries = Vec::with_capacity(object.len());
             for (k, v) in object.iter() {
-                let ev = evaluate(v.expr(), Some(span_of(k)));
-                let Some(name) = object_key(k) else {
+                let key_span = span_of(k);
+                let ev = evaluate(v.expr(), Some(key_span), cx);
+                let renamed = cx.renamed_keys.get(&key_span.start).cloned();
+                let Some(name) = renamed.or_else(|| object_key(k)) else {
                     let star = vec![PathSeg::Key("*".to_owned())];
                     if !unknown_paths.contains(&star) {
                         unknown_paths.push(star);

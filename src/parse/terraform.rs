@@ -76,7 +76,9 @@ enum Mode {
 fn top_level_block(source: &SharedSource, block: &Block, cx: &Context, out: &mut Vec<Resource>) {
     let labels: Vec<&str> = block.labels.iter().map(|l| l.as_str()).collect();
     match (block.ident.as_str(), labels.as_slice()) {
-        ("resource", [kind, name]) => addressable(source, block, cx, Mode::Managed, kind, name, out),
+        ("resource", [kind, name]) => {
+            addressable(source, block, cx, Mode::Managed, kind, name, out)
+        }
         ("data", [kind, name]) => addressable(source, block, cx, Mode::Data, kind, name, out),
         ("check", _) => {
             // A check's scoped data sources are real data sources with
@@ -88,9 +90,13 @@ fn top_level_block(source: &SharedSource, block: &Block, cx: &Context, out: &mut
                 }
             }
         }
-        ("provider", [name]) => addressable(source, block, cx, Mode::Provider, "provider", name, out),
+        ("provider", [name]) => {
+            addressable(source, block, cx, Mode::Provider, "provider", name, out)
+        }
         ("module", [name]) => addressable(source, block, cx, Mode::Module, "module", name, out),
-        ("variable", [name]) => addressable(source, block, cx, Mode::Variable, "variable", name, out),
+        ("variable", [name]) => {
+            addressable(source, block, cx, Mode::Variable, "variable", name, out)
+        }
         ("output", [name]) => addressable(source, block, cx, Mode::Output, "output", name, out),
         ("locals", []) => {
             for attr in block.body.attributes() {
@@ -143,9 +149,7 @@ fn addressable(
         Mode::Local => format!("local.{name}"),
     };
     let instances = match mode {
-        Mode::Managed | Mode::Data | Mode::Module => {
-            instance_keys(&config, &mut walker.unknown)
-        }
+        Mode::Managed | Mode::Data | Mode::Module => instance_keys(&config, &mut walker.unknown),
         _ => None,
     };
     let tags = match config.get(&Value::from("tags")) {
@@ -290,7 +294,10 @@ fn instance_keys(
     let for_each = config.get(&Value::from("for_each"))?;
     let keys: Option<BTreeSet<String>> = match for_each {
         Value::Object(map) => {
-            let star = [PathSeg::Key("for_each".to_owned()), PathSeg::Key("*".to_owned())];
+            let star = [
+                PathSeg::Key("for_each".to_owned()),
+                PathSeg::Key("*".to_owned()),
+            ];
             if unknown.iter().any(|p| p.as_slice() == star) {
                 None
             } else {
@@ -463,11 +470,12 @@ impl<'a> Walker<'a> {
                 Some(value) => {
                     config.insert(Value::from(name), value);
                     let base = path.clone();
-                    self.unknown.extend(evaluated.unknown.into_iter().map(|rel| {
-                        let mut full = base.clone();
-                        full.extend(rel);
-                        full
-                    }));
+                    self.unknown
+                        .extend(evaluated.unknown.into_iter().map(|rel| {
+                            let mut full = base.clone();
+                            full.extend(rel);
+                            full
+                        }));
                 }
                 None => self.unknown.push(path.clone()),
             }

@@ -59,14 +59,11 @@ pub(super) fn evaluate(expr: &Expression, key: Option<Span>, cx: &Context) -> Ev
         Expression::Bool(b) => known(Value::from(*b.value())),
         Expression::Number(n) => known(number(n.value(), false)),
         Expression::String(s) => known(Value::from(s.value().as_str())),
-        Expression::StringTemplate(t) => literal_template(t).map_or_else(
-            || unknown(key, span),
-            |s| known(Value::from(s)),
-        ),
-        Expression::HeredocTemplate(h) => literal_template(&h.template).map_or_else(
-            || unknown(key, span),
-            |s| known(Value::from(s)),
-        ),
+        Expression::StringTemplate(t) => {
+            literal_template(t).map_or_else(|| unknown(key, span), |s| known(Value::from(s)))
+        }
+        Expression::HeredocTemplate(h) => literal_template(&h.template)
+            .map_or_else(|| unknown(key, span), |s| known(Value::from(s))),
         Expression::UnaryOp(op) => match (op.operator.value(), &op.expr) {
             // `-1` is an operation in the grammar but a literal to every reader.
             (UnaryOperator::Neg, Expression::Number(n)) => known(number(n.value(), true)),
@@ -162,10 +159,7 @@ fn unknown(key: Option<Span>, span: Span) -> Evaluated {
 }
 
 /// Prepends `seg` to each path.
-pub(super) fn prefixed(
-    seg: PathSeg,
-    paths: Vec<ValuePath>,
-) -> impl Iterator<Item = ValuePath> {
+pub(super) fn prefixed(seg: PathSeg, paths: Vec<ValuePath>) -> impl Iterator<Item = ValuePath> {
     paths.into_iter().map(move |mut p| {
         p.insert(0, seg.clone());
         p

@@ -87,7 +87,7 @@ fn rename_key(
     if start >= end {
         return false;
     }
-    if !renamed.contains_key(&offset) {
+    if let std::collections::btree_map::Entry::Vacant(entry) = renamed.entry(offset) {
         let name = if start == offset {
             original[start..end].to_owned()
         } else {
@@ -96,7 +96,7 @@ fn rename_key(
                 _ => return false,
             }
         };
-        renamed.insert(offset, name);
+        entry.insert(name);
     }
     let replacement = letters(attempt, end - start);
     patched.replace_range(start..end, &replacement);

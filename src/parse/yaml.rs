@@ -623,17 +623,20 @@ impl<'a> Builder<'a> {
 fn apply_merges(entries: &mut Vec<(Key, Node)>, merges: Vec<Node>) -> Result<(), ParseError> {
     let mut sources = Vec::new();
     for merge in merges {
+        // Reported at the `<<` value as written: an alias copy's parts point
+        // into the anchor, which may be far away.
+        let offset = merge.span.start;
         match merge.value {
             NodeValue::Map(map) => sources.push(map),
             NodeValue::Seq(items) => {
                 for item in items {
                     match item.value {
                         NodeValue::Map(map) => sources.push(map),
-                        _ => return Err(merge_error(item.span.start)),
+                        _ => return Err(merge_error(offset)),
                     }
                 }
             }
-            _ => return Err(merge_error(merge.span.start)),
+            _ => return Err(merge_error(offset)),
         }
     }
     let mut present: HashSet<String> = entries.iter().map(|(k, _)| k.text.clone()).collect();
@@ -865,4 +868,438 @@ fn resolve_core(s: &str) -> Option<NodeValue> {
         return Some(v);
     }
     float_literal(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::{Region, SourceFile};
+
+    fn parse_one(text: &str, typing: Typing) -> Node {
+        let mut docs = parse_documents(text, typing, &Limits::YAML).unwrap();
+        assert_eq!(docs.len(), 1);
+        docs.remove(0).root.unwrap()
+    }
+
+    fn scalar(text: &str, typing: Typing) -> NodeValue {
+        parse_one(&format!("v: {text}\n"), typing)
+            .get("v")
+            .unwrap()
+            .value
+            .clone()
+    }
+
+    fn region(text: &str, span: Span) -> Region {
+        SourceFile::new("t.yaml", text.to_owned()).region(span)
+    }
+
+    fn r(start_line: usize, start_column: usize, end_line: usize, end_column: usize) -> Region {
+        Region {
+            start_line,
+            start_column,
+            end_line,
+            end_column,
+        }
+    }
+
+    use NodeValue::{Bool, Float, Int, Null, UInt};
+
+    fn s(text: &str) -> NodeValue {
+        NodeValue::String(text.to_owned())
+    }
+
+    #[test]
+    fn plain_scalar_typing_yaml_1_1_versus_core() {
+        let table: Vec<(&str, NodeValue, NodeValue)> = vec![
+            ("true", Bool(true), Bool(true)),
+            ("True", Bool(true), Bool(true)),
+            ("TRUE", Bool(true), Bool(true)),
+            ("tRUE", s("tRUE"), s("tRUE")),
+            ("yes", Bool(true), s("yes")),
+            ("Yes", Bool(true), s("Yes")),
+            ("YES", Bool(true), s("YES")),
+            ("y", Bool(true), s("y")),
+            ("Y", Bool(true), s("Y")),
+            ("on", Bool(true), s("on")),
+            ("On", Bool(true), s("On")),
+            ("ON", Bool(true), s("ON")),
+            ("no", Bool(false), s("no")),
+            ("n", Bool(false), s("n")),
+            ("N", Bool(false), s("N")),
+            ("off", Bool(false), s("off")),
+            ("Off", Bool(false), s("Off")),
+            ("OFF", Bool(false), s("OFF")),
+            ("false", Bool(false), Bool(false)),
+            ("~", Null, Null),
+            ("null", Null, Null),
+            ("Null", Null, Null),
+            ("NULL", Null, Null),
+            ("", Null, Null),
+            ("nULL", s("nULL"), s("nULL")),
+            ("0", Int(0), Int(0)),
+            ("-0", Int(0), Int(0)),
+            ("42", Int(42), Int(42)),
+            ("+42", Int(42), Int(42)),
+            ("-42", Int(-42), Int(-42)),
+            ("0777", Int(511), Int(777)),
+            ("0o777", Int(511), Int(511)),
+            ("0x1F", Int(31), Int(31)),
+            ("-0x1F", Int(-31), s("-0x1F")),
+            ("0b101", Int(5), s("0b101")),
+            ("1_000", Int(1000), s("1_000")),
+            ("08", Float(8.0), Int(8)),
+            ("9223372036854775807", Int(i64::MAX), Int(i64::MAX)),
+            ("-9223372036854775808", Int(i64::MIN), Int(i64::MIN)),
+            (
+                "9223372036854775808",
+                UInt(9_223_372_036_854_775_808),
+                UInt(9_223_372_036_854_775_808),
+            ),
+            ("1e3", Float(1000.0), Float(1000.0)),
+            ("1.5", Float(1.5), Float(1.5)),
+            ("-.5", Float(-0.5), Float(-0.5)),
+            ("1.", Float(1.0), Float(1.0)),
+            (".5", Float(0.5), Float(0.5)),
+            (".inf", Float(f64::INFINITY), Float(f64::INFINITY)),
+            ("+.inf", Float(f64::INFINITY), Float(f64::INFINITY)),
+            ("-.Inf", Float(f64::NEG_INFINITY), Float(f64::NEG_INFINITY)),
+            ("1e", s("1e"), s("1e")),
+            ("inf", s("inf"), s("inf")),
+            ("0x", s("0x"), s("0x")),
+            ("=", s("="), s("=")),
+            ("--", s("--"), s("--")),
+            ("1.2.3", s("1.2.3"), s("1.2.3")),
+            ("2024-01-01", s("2024-01-01"), s("2024-01-01")),
+            ("v1", s("v1"), s("v1")),
+        ];
+        for (text, kubernetes, core) in table {
+            assert_eq!(
+                scalar(text, Typing::Kubernetes),
+                kubernetes,
+                "{text:?} (1.1)"
+            );
+            assert_eq!(scalar(text, Typing::Core), core, "{text:?} (core)");
+        }
+        for text in [".nan", ".NaN"] {
+            for typing in [Typing::Kubernetes, Typing::Core] {
+                assert!(matches!(scalar(text, typing), Float(f) if f.is_nan()));
+            }
+        }
+    }
+
+    #[test]
+    fn quoted_and_block_scalars_are_strings() {
+        let node = parse_one(
+            "a: 'on'\nb: \"0777\"\nc: |\n  yes\nd: >-\n  12\n",
+            Typing::Kubernetes,
+        );
+        assert_eq!(node.get("a").unwrap().value, s("on"));
+        assert_eq!(node.get("b").unwrap().value, s("0777"));
+        assert_eq!(node.get("c").unwrap().value, s("yes\n"));
+        assert_eq!(node.get("d").unwrap().value, s("12"));
+    }
+
+    #[test]
+    fn explicit_core_tags_are_honoured_and_custom_tags_ignored() {
+        let text = "a: !!str 12\nb: !!int \"12\"\nc: !!float 1\nd: !!bool \"yes\"\ne: !!null ''\nf: !Ref on\ng: !Sub \"on\"\nh: !!str\n";
+        let node = parse_one(text, Typing::Kubernetes);
+        let get = |k: &str| node.get(k).unwrap().value.clone();
+        assert_eq!(get("a"), s("12"));
+        assert_eq!(get("b"), Int(12));
+        assert_eq!(get("c"), Float(1.0));
+        assert_eq!(get("d"), Bool(true));
+        assert_eq!(get("e"), Null);
+        assert_eq!(get("f"), Bool(true));
+        assert_eq!(get("g"), s("on"));
+        assert_eq!(get("h"), s(""));
+        let core = parse_one("d: !!bool \"true\"\n", Typing::Core);
+        assert_eq!(core.get("d").unwrap().value, Bool(true));
+
+        let text = "a: 1\nb: !!int twelve\n";
+        let err = parse_documents(text, Typing::Kubernetes, &Limits::YAML).unwrap_err();
+        assert_eq!(err.offset, text.find("twelve").unwrap());
+        assert_eq!(err.message, "cannot read `twelve` as !!int");
+    }
+
+    #[test]
+    fn non_string_keys_become_strings_and_duplicate_keys_keep_the_last() {
+        let node = parse_one(
+            "on: 1\n1: 2\n1.5: 3\n~: 4\na: 5\na: 6\n",
+            Typing::Kubernetes,
+        );
+        let NodeValue::Map(entries) = &node.value else {
+            panic!()
+        };
+        let keys: Vec<&str> = entries.iter().map(|(k, _)| k.text.as_str()).collect();
+        assert_eq!(keys, ["true", "1", "1.5", "null", "a", "a"]);
+        assert_eq!(node.get("a").unwrap().value, Int(6));
+        let value = node.to_value();
+        assert_eq!(value["a"], Value::from(6i64));
+        assert_eq!(value["true"], Value::from(1i64));
+        let spans = node.span_node(None);
+        let a = spans
+            .child(&crate::model::PathSeg::Key("a".into()))
+            .unwrap();
+        assert_eq!(a.value, Span::new(31, 32));
+
+        let core = parse_one("on: 1\n", Typing::Core);
+        assert!(core.get("on").is_some());
+    }
+
+    #[test]
+    fn merge_keys_explicit_keys_win_and_earlier_maps_win() {
+        let text = "\
+base: &base {a: 1, b: 1}
+other: &other {b: 2, c: 2, d: 2}
+one:
+  a: 0
+  <<: *base
+many:
+  <<: [*base, *other]
+  d: 3
+quoted:
+  \"<<\": *base
+";
+        let node = parse_one(text, Typing::Kubernetes);
+        let expected = Value::from_json_str(
+            r#"{"base": {"a": 1, "b": 1}, "other": {"b": 2, "c": 2, "d": 2},
+                "one": {"a": 0, "b": 1},
+                "many": {"a": 1, "b": 1, "c": 2, "d": 3},
+                "quoted": {"<<": {"a": 1, "b": 1}}}"#,
+        )
+        .unwrap();
+        assert_eq!(node.to_value(), expected);
+        // A merged entry keeps the span where it is written: in the anchor.
+        let b = node.get("one").unwrap().get("b").unwrap();
+        assert_eq!(&text[b.span.start..b.span.end], "1");
+        assert_eq!(b.span.start, text.find("b: 1").unwrap() + 3);
+
+        let bad = "a: &a [1]\nb:\n  <<: *a\n";
+        let err = parse_documents(bad, Typing::Kubernetes, &Limits::YAML).unwrap_err();
+        assert_eq!(err.offset, bad.rfind("*a").unwrap());
+        assert!(err.message.contains("merge key"), "{}", err.message);
+    }
+
+    #[test]
+    fn aliases_are_expanded() {
+        let text = "a: &x {k: [1, 2]}\nb: *x\nc: &s hello\nd: *s\n";
+        let node = parse_one(text, Typing::Kubernetes);
+        assert_eq!(
+            node.get("b").unwrap().to_value(),
+            node.get("a").unwrap().to_value()
+        );
+        assert_eq!(node.get("d").unwrap().value, s("hello"));
+        // The copy itself is reported where it is used; its parts where written.
+        let b = node.get("b").unwrap();
+        assert_eq!(&text[b.span.start..b.span.end], "*x");
+        let k = b.get("k").unwrap();
+        assert_eq!(&text[k.span.start..k.span.end], "[1, 2]");
+
+        let err = parse_documents("a: &a [*a]\n", Typing::Kubernetes, &Limits::YAML).unwrap_err();
+        assert_eq!(err.offset, 7);
+    }
+
+    #[test]
+    fn billion_laughs_fails_fast_at_the_alias_over_budget() {
+        let mut text = String::from(
+            "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n",
+        );
+        for (prev, name) in ('a'..='h').zip('b'..='i') {
+            let row = vec![format!("*{prev}"); 9].join(",");
+            text.push_str(&format!("{name}: &{name} [{row}]\n"));
+        }
+        let started = std::time::Instant::now();
+        let err = parse_documents(&text, Typing::Kubernetes, &Limits::YAML).unwrap_err();
+        assert!(started.elapsed().as_secs() < 5);
+        // a=10 nodes, b=91, c=820, d=7381, e=66430: copies of a..d cost
+        // 74,718 nodes; the first copy of e, in f, passes 100,000.
+        assert_eq!(err.offset, text.find("*e").unwrap());
+        assert_eq!(
+            err.message,
+            "alias expansion exceeds 100000 nodes (billion-laughs protection)"
+        );
+        let file = SourceFile::new("lol.yaml", text.clone());
+        assert_eq!(file.position(err.offset), (6, 8));
+    }
+
+    #[test]
+    fn deep_flow_nesting_is_an_error_not_a_stack_overflow() {
+        let text = "[".repeat(100_000);
+        let err = parse_documents(&text, Typing::Kubernetes, &Limits::YAML).unwrap_err();
+        assert_eq!(err.message, "nesting deeper than 255 levels");
+        assert_eq!(err.offset, 255);
+        let json = parse_documents(&text, Typing::Core, &Limits::JSON).unwrap_err();
+        assert_eq!(json.message, "nesting deeper than 128 levels");
+        assert_eq!(json.offset, 128);
+    }
+
+    #[test]
+    fn deep_block_nesting_is_an_error_not_a_stack_overflow() {
+        let text = "- ".repeat(100_000);
+        let err = parse_documents(&text, Typing::Kubernetes, &Limits::YAML).unwrap_err();
+        assert_eq!(err.message, "nesting deeper than 255 levels");
+        assert_eq!(err.offset, 510);
+        let text: String = (0..100_000)
+            .map(|i| format!("{}k:\n", " ".repeat(i % 1000)))
+            .collect();
+        let err = parse_documents(&text, Typing::Kubernetes, &Limits::YAML).unwrap_err();
+        assert_eq!(err.message, "nesting deeper than 255 levels");
+    }
+
+    #[test]
+    fn mixed_block_and_flow_depth_is_counted_by_the_builder() {
+        let limits = Limits {
+            max_depth: 4,
+            max_alias_nodes: 100,
+        };
+        let text = "a:\n  b:\n    c: [[1]]\n";
+        let err = parse_documents(text, Typing::Kubernetes, &limits).unwrap_err();
+        assert_eq!(err.offset, text.find("[1").unwrap());
+        assert_eq!(err.message, "nesting deeper than 4 levels");
+        assert!(parse_documents("a:\n  b:\n    c: [1]\n", Typing::Kubernetes, &limits).is_ok());
+
+        // An alias copy counts with its own depth.
+        let limits = Limits {
+            max_depth: 3,
+            max_alias_nodes: 100,
+        };
+        let text = "a: &x [[1]]\nb: [*x]\n";
+        let err = parse_documents(text, Typing::Kubernetes, &limits).unwrap_err();
+        assert_eq!(err.offset, text.find("*x").unwrap());
+    }
+
+    #[test]
+    fn scanner_errors_point_at_the_marker() {
+        let text = "kind: Pod\nmetadata:\n  name: x: y\n";
+        let err = parse_documents(text, Typing::Kubernetes, &Limits::YAML).unwrap_err();
+        assert_eq!(
+            err.message,
+            "mapping values are not allowed in this context"
+        );
+        let file = SourceFile::new("t.yaml", text.to_owned());
+        assert_eq!(
+            file.region(Span::new(err.offset, err.offset)),
+            r(3, 10, 3, 10)
+        );
+
+        let text = "a: [1, 2\nb: 3\n";
+        let err = parse_documents(text, Typing::Kubernetes, &Limits::YAML).unwrap_err();
+        let file = SourceFile::new("t.yaml", text.to_owned());
+        assert!(!err.message.is_empty());
+        assert_eq!(file.position(err.offset).0, 2);
+    }
+
+    #[test]
+    fn spans_of_nested_values_keys_and_list_items() {
+        let text = "\
+kind: Deployment
+spec:
+  template:
+    spec:
+      containers:
+        - name: web
+          image: \"nginx:1.25\"
+        - name: side
+  labels: {app: web}
+";
+        let node = parse_one(text, Typing::Kubernetes);
+        let spans = node.span_node(None);
+        use crate::model::PathSeg::{Index, Key as K};
+        let path = [
+            K("spec".into()),
+            K("template".into()),
+            K("spec".into()),
+            K("containers".into()),
+            Index(0),
+            K("image".into()),
+        ];
+        let (image, depth) = spans.deepest(&path);
+        assert_eq!(depth, 6);
+        assert_eq!(region(text, image.value), r(7, 18, 7, 30));
+        assert_eq!(region(text, image.key.unwrap()), r(7, 11, 7, 16));
+        // A list item's key is its first mapping key.
+        let (item, _) = spans.deepest(&path[..5]);
+        assert_eq!(region(text, item.key.unwrap()), r(6, 11, 6, 15));
+        assert_eq!(region(text, item.value), r(6, 11, 7, 30));
+        let (containers, _) = spans.deepest(&path[..4]);
+        assert_eq!(region(text, containers.value), r(6, 9, 8, 21));
+        let labels = spans.deepest(&[K("spec".into()), K("labels".into())]).0;
+        assert_eq!(region(text, labels.value), r(9, 11, 9, 21));
+        let app = labels.child(&K("app".into())).unwrap();
+        assert_eq!(region(text, app.value), r(9, 17, 9, 20));
+        assert_eq!(region(text, spans.value), r(1, 1, 9, 21));
+    }
+
+    #[test]
+    fn crlf_bom_and_non_ascii_spans() {
+        let text = "\u{feff}kind: Pod\r\nmetadata:\r\n  name: \"héllo wörld\"\r\n  note: ü\r\n";
+        let file = SourceFile::new("t.yaml", text.to_owned());
+        assert!(file.had_bom);
+        let node = parse_one(&file.text, Typing::Kubernetes);
+        let metadata = node.get("metadata").unwrap();
+        let name = metadata.get("name").unwrap();
+        assert_eq!(name.value, s("héllo wörld"));
+        assert_eq!(file.region(name.span), r(3, 9, 3, 22));
+        let note = metadata.entry("note").unwrap();
+        assert_eq!(file.region(note.0.span), r(4, 3, 4, 7));
+        assert_eq!(file.region(note.1.span), r(4, 9, 4, 10));
+        assert_eq!(file.region(metadata.span), r(3, 3, 4, 10));
+        assert_eq!(file.region(node.get("kind").unwrap().span), r(1, 7, 1, 10));
+    }
+
+    #[test]
+    fn documents_comments_and_empty_documents() {
+        let text = "# head\n---\na: 1 # right\n---\n# only a comment\n---\n~\n---\n- x\n# tail\n";
+        let docs = parse_documents(text, Typing::Kubernetes, &Limits::YAML).unwrap();
+        assert_eq!(docs.len(), 4);
+        let comments: Vec<Vec<(&str, CommentPlacement)>> = docs
+            .iter()
+            .map(|d| {
+                d.comments
+                    .iter()
+                    .map(|c| (c.text.as_str(), c.placement))
+                    .collect()
+            })
+            .collect();
+        assert_eq!(
+            comments[0],
+            [
+                (" head", CommentPlacement::Above),
+                (" right", CommentPlacement::Right)
+            ]
+        );
+        assert_eq!(comments[1], [(" only a comment", CommentPlacement::Above)]);
+        assert!(comments[2].is_empty());
+        assert_eq!(comments[3].len(), 1);
+        assert_eq!(docs[0].comments[1].span, Span::new(16, 23));
+        assert!(docs[0].root.is_some());
+        assert!(docs[1].root.is_none());
+        assert_eq!(docs[2].root.as_ref().unwrap().value, Null);
+        assert_eq!(
+            docs[3].root.as_ref().unwrap().to_value(),
+            Value::from(vec![Value::from("x")])
+        );
+        assert!(parse_documents("", Typing::Kubernetes, &Limits::YAML)
+            .unwrap()
+            .is_empty());
+    }
+
+    #[test]
+    fn value_conversion_matches_json() {
+        let text = "a: [1, 2.5, true, null, 'x', {b: c}]\nd: {}\ne: []\nf: .inf\n";
+        let node = parse_one(text, Typing::Kubernetes);
+        let expected = Value::from_json_str(
+            r#"{"a": [1, 2.5, true, null, "x", {"b": "c"}], "d": {}, "e": [], "f": null}"#,
+        )
+        .unwrap();
+        assert_eq!(node.to_value(), expected);
+        let (value, spans) = node.to_value_and_spans(None);
+        assert_eq!(value, expected);
+        assert_eq!(spans, node.span_node(None));
+        let json = parse_one(r#"{"n": 10, "f": 1.0e2, "s": "on", "z": -0}"#, Typing::Core);
+        assert_eq!(
+            json.to_value(),
+            Value::from_json_str(r#"{"n": 10, "f": 100.0, "s": "on", "z": 0}"#).unwrap()
+        );
+    }
 }

@@ -39,7 +39,8 @@ pub enum Typing {
 pub struct Limits {
     /// Deepest allowed nesting of collections (the root collection is level 1).
     pub max_depth: usize,
-    /// Most nodes alias expansion may copy, over a whole document.
+    /// Most nodes alias expansion may copy, over the whole stream: a budget
+    /// per document would let a file of many small bombs grow without bound.
     pub max_alias_nodes: usize,
 }
 
@@ -591,9 +592,8 @@ impl<'a> Builder<'a> {
             comments: open.comments,
             span: Span::new(open.start, end),
         });
-        // Anchors are scoped to their document.
+        // Anchors are scoped to their document; the alias budget is not.
         self.anchors.clear();
-        self.alias_nodes = 0;
     }
 
     fn finish(mut self) -> Vec<Document> {
@@ -1120,6 +1120,23 @@ quoted:
         );
         let file = SourceFile::new("lol.yaml", text.clone());
         assert_eq!(file.position(err.offset), (6, 8));
+    }
+
+    #[test]
+    fn alias_budget_covers_the_whole_stream() {
+        let limits = Limits {
+            max_depth: 255,
+            max_alias_nodes: 10,
+        };
+        // Each copy of `a` is 4 nodes: 8 in the first document, 12 by the
+        // third copy.
+        let text = "a: &a [1, 2, 3]\nb: [*a, *a]\n---\na: &a [1, 2, 3]\nb: *a\n";
+        let err = parse_documents(text, Typing::Kubernetes, &limits).unwrap_err();
+        assert_eq!(err.offset, text.rfind("*a").unwrap());
+        assert_eq!(
+            err.message,
+            "alias expansion exceeds 10 nodes (billion-laughs protection)"
+        );
     }
 
     #[test]

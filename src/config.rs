@@ -175,7 +175,7 @@ pub fn parse(display: &str, text: &str) -> Result<Config, Vec<ConfigError>> {
             "rules" => config.rules = rule_overrides(value, &mut errors),
             "settings" => {
                 if matches!(value.value, NodeValue::Map(_)) {
-                    config.settings = Some(yaml::to_value(value));
+                    config.settings = Some(value.to_value());
                 } else {
                     errors.at(value.span, "`settings` must be a mapping".into());
                 }
@@ -352,7 +352,7 @@ pub fn effective_settings(user: Option<&Value>) -> Value {
         yaml::parse_documents(defaults, yaml::Typing::Core, &yaml::Limits::default())
             .ok()
             .and_then(|docs| docs.into_iter().find_map(|d| d.root))
-            .map(|root| yaml::to_value(&root))
+            .map(|root| root.to_value())
             .unwrap_or_else(Value::new_object);
     if let Some(user) = user {
         merge(&mut settings, user);
@@ -367,7 +367,7 @@ pub fn load_data(display: &str, text: &str) -> Result<Value, Vec<ConfigError>> {
         Ok(docs) => Ok(docs
             .into_iter()
             .find_map(|d| d.root)
-            .map(|root| yaml::to_value(&root))
+            .map(|root| root.to_value())
             .unwrap_or_else(Value::new_object)),
         Err(e) => {
             let (line, column) = source.position(e.offset);

@@ -401,6 +401,52 @@ mod tests {
     }
 
     #[test]
+    fn built_in_defaults_load_and_user_settings_merge_over_them() {
+        let user = Value::from_json_str(r#"{"tags": {"required": ["team"]}, "custom": {"x": 1}}"#)
+            .unwrap();
+        let settings = effective_settings(Some(&user));
+        assert_eq!(
+            settings["tags"]["required"],
+            Value::from_json_str(r#"["team"]"#).unwrap()
+        );
+        // Untouched defaults survive the merge.
+        assert_eq!(settings["kubernetes"]["min_replicas"], Value::from(2u64));
+        assert_eq!(settings["custom"]["x"], Value::from(1u64));
+        let defaults = effective_settings(None);
+        assert_eq!(
+            defaults["tags"]["required"],
+            Value::from_json_str(r#"["owner", "cost-center", "environment"]"#).unwrap()
+        );
+    }
+
+    #[test]
+    fn config_errors_are_all_reported_with_positions() {
+        let text = "fail-on: high\nexclude: [1]\nrules:\n  SG-K8S-008: sometimes\n";
+        let errors = parse(".scalegate.yaml", text).unwrap_err();
+        let lines: Vec<(usize, usize)> = errors.iter().map(|e| (e.line, e.column)).collect();
+        assert_eq!(lines, [(1, 1), (2, 11), (4, 15)], "{errors:?}");
+        assert!(
+            errors[0].message.contains("did you mean `fail_on`"),
+            "{}",
+            errors[0].message
+        );
+        assert!(
+            errors[0].to_string().contains("1 | fail-on: high"),
+            "{}",
+            errors[0]
+        );
+    }
+
+    #[test]
+    fn rules_accept_off_a_severity_or_a_map() {
+        let text = "rules:\n  SG-K8S-011: off\n  pdb-coverage: high\n  SG-STL-001: { severity: critical, ignorable: false }\n";
+        let config = parse(".scalegate.yaml", text).unwrap();
+        assert_eq!(config.rules["SG-K8S-011"].enabled, Some(false));
+        assert_eq!(config.rules["pdb-coverage"].severity, Some(Severity::High));
+        assert_eq!(config.rules["SG-STL-001"].ignorable, Some(false));
+    }
+
+    #[test]
     fn merge_maps_and_replace_lists() {
         let mut base =
             Value::from_json_str(r#"{"tags": {"required": ["a", "b"], "x": 1}}"#).unwrap();

@@ -264,9 +264,11 @@ fn run_test(args: cli::TestArgs) -> Result<u8, Failure> {
     }
     // Users' policies may import the pack's helpers; the pack's own
     // directory already holds them.
-    let has_pack = files
-        .iter()
-        .any(|f| f.text.lines().any(|l| l.trim_start().starts_with("package scalegate.")));
+    let has_pack = files.iter().any(|f| {
+        f.text
+            .lines()
+            .any(|l| l.trim_start().starts_with("package scalegate."))
+    });
     if !has_pack {
         files.extend(loader::embedded_policies(false));
     }
@@ -314,7 +316,10 @@ fn serde_json_value_to_data(files: &[PathBuf]) -> Result<regorus::Value, Failure
     let mut data = regorus::Value::new_object();
     for file in files {
         let text = std::fs::read_to_string(file).map_err(|e| {
-            Failure::Usage(format!("scalegate: error: cannot read {}: {e}", file.display()))
+            Failure::Usage(format!(
+                "scalegate: error: cannot read {}: {e}",
+                file.display()
+            ))
         })?;
         let value = scalegate::config::load_data(&file.display().to_string(), &text)
             .map_err(|errors| Failure::Usage(format!("scalegate: error: {}", errors[0])))?;

@@ -41,49 +41,10 @@ fn rego_files(dir: &Path) -> Vec<PolicyFile> {
         .collect()
 }
 
-/// `{"scalegate": {"settings": <policies/defaults.yaml>}}`.
+/// `{"scalegate": {"settings": <policies/defaults.yaml>}}`, loaded the way
+/// the scanner loads it.
 fn default_data() -> regorus::Value {
-    // TODO(yaml): load policies/defaults.yaml via scalegate::config
-    // Until the YAML loader lands, this is defaults.yaml transcribed to JSON; keep
-    // the two in step.
-    let settings = r#"{
-      "tags": {
-        "required": ["owner", "cost-center", "environment"],
-        "allowed_values": {"environment": ["production", "prod", "staging", "development", "dev", "test"]},
-        "patterns": {},
-        "production_values": ["production", "prod"],
-        "exclude_types": []
-      },
-      "naming": {
-        "terraform_labels": "^[a-z][a-z0-9]*(_[a-z0-9]+)*$",
-        "types": {
-          "aws_s3_bucket": {"attribute": "bucket", "pattern": "^[a-z0-9][a-z0-9.-]{2,62}$"},
-          "aws_sqs_queue": {"attribute": "name", "pattern": "^[a-z0-9][a-z0-9_-]{0,75}(\\.fifo)?$"},
-          "aws_sns_topic": {"attribute": "name", "pattern": "^[a-z][a-z0-9-]{1,62}$"},
-          "aws_dynamodb_table": {"attribute": "name", "pattern": "^[a-z][a-z0-9-]{1,62}$"},
-          "aws_db_instance": {"attribute": "identifier", "pattern": "^[a-z][a-z0-9-]{1,62}$"},
-          "aws_lb": {"attribute": "name", "pattern": "^[a-z][a-z0-9-]{1,62}$"},
-          "aws_ecs_service": {"attribute": "name", "pattern": "^[a-z][a-z0-9-]{1,62}$"}
-        }
-      },
-      "kubernetes": {
-        "required_labels": ["app.kubernetes.io/name", "owner"],
-        "min_replicas": 2,
-        "container_resources": {"requests": ["cpu", "memory"], "limits": ["memory"]},
-        "probes": ["readiness", "liveness"]
-      },
-      "stateless": {
-        "hostpath_exempt_kinds": ["DaemonSet"],
-        "standalone_exempt_tag": "scalegate.dev/standalone"
-      },
-      "aws": {
-        "backup_retention_min_days": 7,
-        "log_retention_days": {"min": 1, "max": 3653}
-      },
-      "custom": {}
-    }"#;
-    let json = format!(r#"{{"scalegate": {{"settings": {settings}}}}}"#);
-    regorus::Value::from_json_str(&json).unwrap()
+    scalegate::policy::testing::settings_data(None)
 }
 
 #[test]

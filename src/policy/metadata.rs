@@ -96,6 +96,10 @@ pub fn parse(text: &str) -> Result<Option<Metadata>, MetadataError> {
     };
     let title = text_field(&root, "title").unwrap_or_default();
     let description = text_field(&root, "description").unwrap_or_default();
+    let custom_line = root
+        .entry("custom")
+        .map(|(key, _)| body[..key.span.start.min(body.len())].matches('\n').count() + 1)
+        .unwrap_or(0);
     let Some(custom) = get(&root, "custom") else {
         return Err(error(
             0,
@@ -105,13 +109,13 @@ pub fn parse(text: &str) -> Result<Option<Metadata>, MetadataError> {
     };
     let id = text_field(custom, "id").ok_or_else(|| {
         error(
-            line_of(custom),
+            custom_line,
             "METADATA `custom.id` is missing (e.g. `id: ACME-001`)".into(),
         )
     })?;
     let severity_text = text_field(custom, "severity").ok_or_else(|| {
         error(
-            line_of(custom),
+            custom_line,
             "METADATA `custom.severity` is missing (critical, high, medium, low or info)".into(),
         )
     })?;

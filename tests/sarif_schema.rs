@@ -4,8 +4,9 @@
 //!
 //! The report is the writers' snapshot fixture, included by path so both
 //! tests check the same document. The SARIF is also written to
-//! `target/tmp/scalegate-fixture.sarif` for `.ci/validate-sarif`, which runs
-//! Microsoft's validator with GitHub's ingestion rules over it.
+//! `target/tmp/scalegate-fixture.sarif` (and an empty report's to
+//! `target/tmp/scalegate-empty.sarif`) for `.ci/validate-sarif`, which runs
+//! Microsoft's validator with GitHub's ingestion rules over them.
 
 use scalegate::report::{render, OutputFormat, RenderOptions};
 // The fixture names types through `crate::…`; these make those paths resolve
@@ -62,6 +63,8 @@ fn empty_report_sarif_is_valid_against_the_official_schema() {
         OutputFormat::Sarif,
         &RenderOptions::default(),
     );
+    let path = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("scalegate-empty.sarif");
+    std::fs::write(&path, &sarif).expect("write the SARIF for .ci/validate-sarif");
     let errors = errors(&validator(), &sarif);
     assert!(errors.is_empty(), "{}", errors.join("\n"));
 }

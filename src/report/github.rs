@@ -1,0 +1,232 @@
+//! GitHub Actions output (DESIGN.md §7 "GitHub"): workflow commands that
+//! become annotations on the pull request, and a Markdown table for the job
+//! summary (`$GITHUB_STEP_SUMMARY`).
+//!
+//! Escaping follows `@actions/core` (`toolkit/packages/core/src/command.ts`):
+//! in the message `%`, CR and LF are percent-encoded; in properties also `:`
+//! and `,`, which would otherwise end the value.
+
+use super::{display_region, is_empty, summary_line, Counts};
+use crate::model::{Finding, NotificationLevel, Report, Severity};
+
+/// GitHub rejects a step summary over 1 MiB; rows beyond this are counted
+/// instead of listed.
+const MAX_SUMMARY_ROWS: usize = 1000;
+
+/// The workflow command for a severity (DESIGN.md §7 severity table).
+pub fn command(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Critical | Severity::High => "error",
+        Severity::Medium => "warning",
+        Severity::Low | Severity::Info => "notice",
+    }
+}
+
+/// One workflow command per unsuppressed finding, then one per notification.
+pub fn render(report: &Report) -> String {
+    let mut out = String::new();
+    for f in report.findings.iter().filter(|f| f.suppression.is_none()) {
+        let r = display_region(report, &f.location.file, f.location.region);
+        let title = format!("{} ({})", f.rule_id, f.slug);
+        let mut message = f.message.clone();
+        if !f.remediation.is_empty() {
+            message.push_str("\nhelp: ");
+            message.push_str(&f.remediation);
+        }
+        // An empty region (nothing to widen it to) gets no end column, as in
+        // SARIF: GitHub then marks the line rather than nothing.
+        let end_column = if is_empty(&r) {
+            String::new()
+        } else {
+            format!(",endColumn={}", r.end_column)
+        };
+        out.push_str(&format!(
+            "::{} file={},line={},col={},endLine={}{end_column},title={}::{}\n",
+            command(f.severity),
+            escape_property(&f.location.file),
+            r.start_line,
+            r.start_column,
+            r.end_line,
+            escape_property(&title),
+            escape_data(&message),
+        ));
+    }
+    for n in &report.notifications {
+        let command = match n.level {
+            NotificationLevel::Error => "error",
+            NotificationLevel::Warning => "warning",
+            NotificationLevel::Note => "notice",
+        };
+        let mut props = Vec::new();
+        if let Some(file) = &n.file {
+            props.push(format!("file={}", escape_property(file)));
+            if let Some(line) = n.line {
+                props.push(format!("line={line}"));
+            }
+            if let Some(column) = n.column {
+                props.push(format!("col={column}"));
+            }
+        }
+        props.push("title=scalegate".to_owned());
+        out.push_str(&format!(
+            "::{command} {}::{}\n",
+            props.join(","),
+            escape_data(&n.message)
+        ));
+    }
+    out
+}
+
+/// The job summary: a heading, the summary line, and a table of the
+/// unsuppressed findings, most severe first.
+pub fn step_summary(report: &Report) -> String {
+    let mut out = String::from("## scalegate\n\n");
+    out.push_str(&markdown_cell(&capitalise(&summary_line(report))));
+    out.push_str(".\n");
+
+    let mut findings: Vec<&Finding> = report
+        .findings
+        .iter()
+        .filter(|f| f.suppression.is_none())
+        .collect();
+    if !findings.is_empty() {
+        // Stable: within a severity, the report order (file, line) stays.
+        findings.sort_by_key(|f| f.severity);
+        out.push_str("\n| Severity | Rule | Location | Message |\n|---|---|---|---|\n");
+        for f in findings.iter().take(MAX_SUMMARY_ROWS) {
+            out.push_str(&format!(
+                "| {} | {} ({}) | `{}:{}` | {} |\n",
+                f.severity,
+                markdown_cell(&f.rule_id),
+                markdown_cell(&f.slug),
+                code_cell(&f.location.file),
+                f.location.region.start_line,
+                markdown_cell(&f.message),
+            ));
+        }
+        let total = Counts::of(&report.findings).total();
+        if total > MAX_SUMMARY_ROWS {
+            out.push_str(&format!(
+                "\n{} more findings are not listed here; the SARIF or JSON report has all of them.\n",
+                total - MAX_SUMMARY_ROWS
+            ));
+        }
+    }
+    if !report.notifications.is_empty() {
+        out.push_str("\n<details><summary>Notifications</summary>\n\n");
+        for n in &report.notifications {
+            let level = match n.level {
+                NotificationLevel::Error => "error",
+                NotificationLevel::Warning => "warning",
+                NotificationLevel::Note => "note",
+            };
+            out.push_str(&format!("- **{level}**: "));
+            if let Some(file) = &n.file {
+                out.push_str(&format!("`{}`: ", code_cell(file)));
+            }
+            out.push_str(&markdown_cell(&n.message));
+            out.push('\n');
+        }
+        out.push_str("\n</details>\n");
+    }
+    out
+}
+
+fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// Escapes a workflow command's message (`escapeData` in `@actions/core`).
+pub fn escape_data(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escapes a workflow command property value (`escapeProperty`).
+pub fn escape_property(text: &str) -> String {
+    escape_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// Text for a Markdown table cell: `|` would end the cell and a line break
+/// the row; `<`, `>` and `&` would be read as HTML (GitHub drops unknown tags,
+/// so `<stdin>` would vanish); `\`, `` ` ``, `*`, `_`, `[` and `]` as markup.
+fn markdown_cell(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '|' | '\\' | '`' | '*' | '_' | '[' | ']' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '\r' => {}
+            '\n' => out.push_str("<br>"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Text inside a code span in a table cell: only `|` must still be escaped
+/// (GFM splits cells before it parses code spans); a backtick would end the
+/// span, so it becomes a lookalike.
+fn code_cell(text: &str) -> String {
+    text.replace('|', "\\|")
+        .replace('`', "\u{2035}")
+        .replace(['\r', '\n'], " ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::fixture;
+
+    #[test]
+    fn snapshot() {
+        insta::assert_snapshot!(render(&fixture::report()));
+    }
+
+    #[test]
+    fn step_summary_snapshot() {
+        insta::assert_snapshot!(step_summary(&fixture::report()));
+    }
+
+    #[test]
+    fn escaping_follows_the_actions_toolkit() {
+        assert_eq!(escape_data("50%\r\nnext: a,b"), "50%25%0D%0Anext: a,b");
+        assert_eq!(
+            escape_property("SG-1 (x): a,b%\n"),
+            "SG-1 (x)%3A a%2Cb%25%0A"
+        );
+        assert_eq!(markdown_cell("a|b <stdin>\nc"), "a\\|b &lt;stdin&gt;<br>c");
+        assert_eq!(code_cell("a|b`c"), "a\\|b\u{2035}c");
+    }
+
+    #[test]
+    fn commands_follow_the_severity_table() {
+        assert_eq!(command(Severity::Critical), "error");
+        assert_eq!(command(Severity::High), "error");
+        assert_eq!(command(Severity::Medium), "warning");
+        assert_eq!(command(Severity::Low), "notice");
+        assert_eq!(command(Severity::Info), "notice");
+    }
+
+    #[test]
+    fn one_line_per_unsuppressed_finding_and_notification() {
+        let report = fixture::report();
+        let out = render(&report);
+        assert_eq!(out.lines().count(), 7 + 2);
+        assert!(out.lines().all(|l| l.starts_with("::")));
+        assert!(
+            !out.contains("SG-K8S-010"),
+            "suppressed findings are not annotated"
+        );
+    }
+}

@@ -1,0 +1,219 @@
+//! The JSON report: version 1 of a public contract (DESIGN.md §7, README).
+//!
+//! Field names and order are the contract, so the output is built from
+//! dedicated structs rather than by serialising the model types, which are
+//! free to change. Every key is always present (`null` when absent) so
+//! consumers can rely on one shape.
+
+use serde::Serialize;
+
+use super::{Counts, RenderOptions};
+use crate::model::{
+    Finding, FindingKind, Notification, NotificationLevel, PathSeg, RelatedLocation, Report,
+    Severity, Suppression,
+};
+
+/// The contract version; bump only for incompatible changes.
+pub const VERSION: u32 = 1;
+
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    version: u32,
+    tool: Tool<'a>,
+    summary: JsonSummary,
+    findings: Vec<JsonFinding<'a>>,
+    notifications: Vec<JsonNotification<'a>>,
+}
+
+#[derive(Serialize)]
+struct Tool<'a> {
+    name: &'static str,
+    version: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonSummary {
+    files_scanned: usize,
+    bundles: usize,
+    resources: usize,
+    /// Unsuppressed findings.
+    findings: usize,
+    /// Unsuppressed findings by severity; every severity is a key.
+    by_severity: BySeverity,
+    suppressed: usize,
+}
+
+#[derive(Serialize)]
+struct BySeverity {
+    critical: usize,
+    high: usize,
+    medium: usize,
+    low: usize,
+    info: usize,
+}
+
+#[derive(Serialize)]
+struct JsonFinding<'a> {
+    rule_id: &'a str,
+    slug: &'a str,
+    severity: Severity,
+    kind: FindingKind,
+    title: &'a str,
+    message: &'a str,
+    remediation: &'a str,
+    file: &'a str,
+    start_line: usize,
+    start_column: usize,
+    end_line: usize,
+    end_column: usize,
+    resource: Option<&'a str>,
+    path: &'a [PathSeg],
+    bundle: Option<&'a str>,
+    related: Vec<JsonRelated<'a>>,
+    fingerprint: &'a str,
+    suppressed: bool,
+    suppression: Option<&'a Suppression>,
+}
+
+#[derive(Serialize)]
+struct JsonRelated<'a> {
+    file: &'a str,
+    start_line: usize,
+    start_column: usize,
+    end_line: usize,
+    end_column: usize,
+    message: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonNotification<'a> {
+    level: NotificationLevel,
+    file: Option<&'a str>,
+    line: Option<usize>,
+    column: Option<usize>,
+    message: &'a str,
+}
+
+/// Renders the version-1 JSON report, pretty-printed, with a trailing newline.
+///
+/// Regions are written exactly as located (end column exclusive, possibly
+/// equal to the start): JSON consumers do their own drawing.
+pub fn render(report: &Report, options: &RenderOptions) -> String {
+    let counts = Counts::of(&report.findings);
+    let [critical, high, medium, low, info] = counts.by_severity;
+    let doc = JsonReport {
+        version: VERSION,
+        tool: Tool {
+            name: "scalegate",
+            version: &options.tool_version,
+        },
+        summary: JsonSummary {
+            files_scanned: report.summary.files_scanned,
+            bundles: report.summary.bundles,
+            resources: report.summary.resources,
+            findings: counts.total(),
+            by_severity: BySeverity {
+                critical,
+                high,
+                medium,
+                low,
+                info,
+            },
+            suppressed: counts.suppressed,
+        },
+        findings: report.findings.iter().map(finding).collect(),
+        notifications: report.notifications.iter().map(notification).collect(),
+    };
+    let mut out = serde_json::to_string_pretty(&doc).expect("the JSON report is serialisable");
+    out.push('\n');
+    out
+}
+
+fn finding(f: &Finding) -> JsonFinding<'_> {
+    let r = &f.location.region;
+    JsonFinding {
+        rule_id: &f.rule_id,
+        slug: &f.slug,
+        severity: f.severity,
+        kind: f.kind,
+        title: &f.title,
+        message: &f.message,
+        remediation: &f.remediation,
+        file: &f.location.file,
+        start_line: r.start_line,
+        start_column: r.start_column,
+        end_line: r.end_line,
+        end_column: r.end_column,
+        resource: f.resource.as_deref(),
+        path: &f.path,
+        bundle: f.bundle.as_deref(),
+        related: f.related.iter().map(related).collect(),
+        fingerprint: &f.fingerprint,
+        suppressed: f.suppression.is_some(),
+        suppression: f.suppression.as_ref(),
+    }
+}
+
+fn related(r: &RelatedLocation) -> JsonRelated<'_> {
+    let region = &r.location.region;
+    JsonRelated {
+        file: &r.location.file,
+        start_line: region.start_line,
+        start_column: region.start_column,
+        end_line: region.end_line,
+        end_column: region.end_column,
+        message: &r.message,
+    }
+}
+
+fn notification(n: &Notification) -> JsonNotification<'_> {
+    JsonNotification {
+        level: n.level,
+        file: n.file.as_deref(),
+        line: n.line,
+        column: n.column,
+        message: &n.message,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::fixture;
+
+    #[test]
+    fn snapshot() {
+        let options = RenderOptions {
+            tool_version: "1.2.3".to_owned(),
+            ..RenderOptions::default()
+        };
+        let out = render(&fixture::report(), &options);
+        assert!(out.ends_with("}\n"));
+        insta::assert_snapshot!(out);
+    }
+
+    #[test]
+    fn summary_has_every_severity_and_counts_only_unsuppressed() {
+        let out = render(&fixture::report(), &RenderOptions::default());
+        let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+        let summary = &doc["summary"];
+        assert_eq!(summary["findings"], 7);
+        assert_eq!(summary["suppressed"], 1);
+        let keys: Vec<&String> = summary["by_severity"].as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["critical", "high", "medium", "low", "info"]);
+        assert_eq!(summary["by_severity"]["medium"], 1);
+        assert_eq!(doc["findings"].as_array().unwrap().len(), 8);
+    }
+
+    #[test]
+    fn empty_report_keeps_the_shape() {
+        let out = render(&Report::default(), &RenderOptions::default());
+        let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+        let keys: Vec<&String> = doc.as_object().unwrap().keys().collect();
+        assert_eq!(
+            keys,
+            ["version", "tool", "summary", "findings", "notifications"]
+        );
+        assert_eq!(doc["summary"]["by_severity"]["info"], 0);
+    }
+}

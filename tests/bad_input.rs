@@ -6,7 +6,8 @@ mod common;
 
 use common::{notifications, of_rule, Project};
 
-const GOOD_POD: &str = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: ok\nspec:\n  containers:\n    - name: c\n      image: nginx:1.27\n";
+/// A Pod no built-in rule objects to.
+const GOOD_POD: &str = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: ok\nspec:\n  containers:\n    - name: c\n      image: nginx:1.27\n      resources:\n        requests: {cpu: 10m, memory: 16Mi}\n        limits: {memory: 16Mi}\n";
 
 /// The one SG-PARSE-001 finding of a report, as (file, line, column, message).
 fn parse_error(report: &serde_json::Value) -> (String, u64, u64, String) {
@@ -32,9 +33,10 @@ fn malformed_yaml_is_reported_at_the_parser_position_and_the_scan_goes_on() {
     let (code, report, _) = p.scan_json(&["--fail-on", "critical"]);
     // SG-PARSE-001 fails every gate but `never`.
     assert_eq!(code, 1);
-    let (file, line, _, _) = parse_error(&report);
-    assert_eq!(file, "k8s/bad.yaml");
-    assert_eq!(line, 5, "{report:#}");
+    // At the unclosed `[`.
+    let (file, line, column, message) = parse_error(&report);
+    assert_eq!((file.as_str(), line, column), ("k8s/bad.yaml", 4, 9));
+    assert!(message.contains("unclosed bracket"), "{message}");
     assert_eq!(report["summary"]["files_scanned"], 2);
     assert!(
         report["summary"]["resources"].as_u64().unwrap() >= 1,
@@ -55,9 +57,9 @@ fn malformed_hcl_is_reported_at_the_parser_position() {
     p.write("tf/ok.tf", "variable \"env\" {\n  default = \"dev\"\n}\n");
     let (code, report, _) = p.scan_json(&[]);
     assert_eq!(code, 1);
-    let (file, line, _, _) = parse_error(&report);
-    assert_eq!(file, "tf/main.tf");
-    assert_eq!(line, 5, "{report:#}");
+    let (file, line, column, message) = parse_error(&report);
+    assert_eq!((file.as_str(), line, column), ("tf/main.tf", 4, 2));
+    assert!(message.contains("expected `}`"), "{message}");
 }
 
 #[test]

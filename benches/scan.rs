@@ -78,10 +78,14 @@ fn discovery(bencher: divan::Bencher) {
     let corpus = corpus().expect("corpus present");
     let exclude = globset::GlobSet::empty();
     bencher.bench(|| {
-        scalegate::discover::discover(&corpus, std::slice::from_ref(&corpus), &exclude)
-            .expect("corpus exists")
-            .files
-            .len()
+        scalegate::discover::discover(
+            &corpus,
+            &[(corpus.clone(), corpus.display().to_string())],
+            &exclude,
+        )
+        .expect("corpus exists")
+        .files
+        .len()
     });
 }
 

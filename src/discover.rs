@@ -120,15 +120,18 @@ fn parent_display(display: &str) -> String {
 }
 
 /// Walks the path arguments. `root` must be absolute and normalised.
+///
+/// `args` pairs each absolute path with the path as the user gave it, which
+/// is how files outside the project root are reported.
 pub fn discover(
     root: &Path,
-    args: &[PathBuf],
+    args: &[(PathBuf, String)],
     exclude: &GlobSet,
 ) -> Result<Discovery, Vec<MissingPath>> {
     let missing: Vec<MissingPath> = args
         .iter()
-        .filter(|a| std::fs::symlink_metadata(a).is_err())
-        .map(|a| MissingPath(a.display().to_string()))
+        .filter(|(a, _)| std::fs::symlink_metadata(a).is_err())
+        .map(|(_, given)| MissingPath(given.clone()))
         .collect();
     if !missing.is_empty() {
         return Err(missing);
@@ -137,8 +140,8 @@ pub fn discover(
     let mut discovery = Discovery::default();
     let mut found: BTreeMap<String, Candidate> = BTreeMap::new();
     let mut focus = BTreeSet::new();
-    for arg in args {
-        let as_given = arg.display().to_string();
+    for (arg, as_given) in args {
+        let as_given = as_given.clone();
         let absolute = normalize(arg);
         if absolute.is_file() {
             // A file argument evaluates its whole directory (its bundle) but

@@ -282,16 +282,17 @@ pub fn load_inputs(options: &Options, prepared: &Prepared) -> Result<Loaded, Sca
         .build()
         .map_err(|e| ScanError::Usage(format!("bad exclude patterns: {e}")))?;
     let stdin_requested = options.paths.iter().any(|p| p.as_os_str() == "-");
-    let file_args: Vec<PathBuf> = options
+    let file_args: Vec<(PathBuf, String)> = options
         .paths
         .iter()
         .filter(|p| p.as_os_str() != "-")
         .map(|p| {
-            if p.is_absolute() {
+            let absolute = if p.is_absolute() {
                 p.clone()
             } else {
                 options.cwd.join(p)
-            }
+            };
+            (absolute, p.display().to_string())
         })
         .collect();
     let discovery = if file_args.is_empty() {
@@ -370,9 +371,9 @@ pub fn load_inputs(options: &Options, prepared: &Prepared) -> Result<Loaded, Sca
     let mut bundles = Vec::new();
     let mut from_stdin = Vec::new();
     for ((format, path), mut resources) in groups {
-        if format == Format::Kubernetes {
-            number_duplicate_ids(&mut resources);
-        }
+        // Terraform rejects duplicate addresses, but copies of examples and
+        // test fixtures have them; numbering keeps ids unique either way.
+        number_duplicate_ids(&mut resources);
         from_stdin.push(from_stdin_dirs.contains(&path));
         bundles.push(Bundle {
             format,

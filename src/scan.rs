@@ -741,10 +741,11 @@ fn point_region(source: &SourceFile, offset: usize) -> Region {
     region
 }
 
+/// A file that could not be read or parsed, and why.
+pub type Failure = (SharedSource, ParseError);
+
 /// `scalegate inspect`: the input of every bundle, as policies see it.
-pub fn inspect(
-    options: &Options,
-) -> Result<(Value, Vec<Notification>, Vec<(SharedSource, ParseError)>), ScanError> {
+pub fn inspect(options: &Options) -> Result<(Value, Vec<Notification>, Vec<Failure>), ScanError> {
     let prepared = prepare(options)?;
     let loaded = load_inputs(options, &prepared)?;
     let inputs: Vec<Value> = loaded

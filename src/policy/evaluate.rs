@@ -5,7 +5,7 @@ use regorus::{Engine, Value};
 
 use crate::model::{Bundle, FindingKind, PathSeg, ValuePath};
 use crate::policy::input::bundle_input;
-use crate::policy::loader::PolicySet;
+use crate::policy::loader::{PolicySet, COMBINED_RULE};
 
 /// A finding as a policy produced it, before it has a location.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -36,6 +36,30 @@ pub fn evaluate(
     engine.set_input(bundle_input(bundle));
     let mut findings = Vec::new();
     let mut errors = Vec::new();
+    // One evaluation for all rules; if any rule fails, fall back to one
+    // evaluation per rule so the error is attributed to its rule and the
+    // other rules still report.
+    if let Ok(Value::Object(results)) = engine.eval_rule(COMBINED_RULE.into()) {
+        for (index, rule) in set.rules.iter().enumerate() {
+            let sets = [
+                (rule.has_deny, "deny", FindingKind::Violation),
+                (rule.has_unverified, "unverified", FindingKind::Note),
+            ];
+            for (present, name, kind) in sets {
+                if !present {
+                    continue;
+                }
+                let value = results
+                    .get(&Value::from(format!("{index}/{name}")))
+                    .cloned()
+                    .unwrap_or(Value::Undefined);
+                read_set(&value, index, kind, &mut findings, &mut errors);
+            }
+        }
+        findings.sort();
+        findings.dedup();
+        return (findings, errors);
+    }
     for (index, rule) in set.rules.iter().enumerate() {
         let sets = [
             (rule.has_deny, "deny", FindingKind::Violation),

@@ -215,7 +215,32 @@ pub fn load(
         }
     }
     rules.sort_by(|a, b| a.info.id.cmp(&b.info.id));
+    add_combined_entry_point(&mut engine, &rules).map_err(|e| vec![e])?;
     Ok(PolicySet { engine, rules })
+}
+
+/// The package holding every rule's sets in one object.
+pub const COMBINED_RULE: &str = "data.scalegate.internal.evaluate.results";
+
+/// Adds a module that reads every enabled rule's `deny` and `unverified` in
+/// one evaluation. regorus forgets computed rule values between `eval_rule`
+/// calls, so evaluating rules one by one recomputes the shared library
+/// (indexes over the bundle's resources) for each; one combined evaluation
+/// computes it once per bundle. Keys are `<rule index>/<set>`.
+fn add_combined_entry_point(engine: &mut Engine, rules: &[LoadedRule]) -> Result<(), LoadError> {
+    let mut text = String::from("package scalegate.internal.evaluate\n\nresults := {\n");
+    for (index, rule) in rules.iter().enumerate() {
+        for (present, set) in [(rule.has_deny, "deny"), (rule.has_unverified, "unverified")] {
+            if present {
+                text.push_str(&format!("  \"{index}/{set}\": {}.{set},\n", rule.package));
+            }
+        }
+    }
+    text.push_str("}\n");
+    engine
+        .add_policy("<scalegate:evaluate>".into(), text)
+        .and_then(|_| engine.eval_query("true".into(), false).map(|_| ()))
+        .map_err(|e| engine_error("<scalegate:evaluate>", &e.to_string()))
 }
 
 fn add_file(

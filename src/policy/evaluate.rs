@@ -39,37 +39,20 @@ pub fn evaluate(
     // One evaluation for all rules; if any rule fails, fall back to one
     // evaluation per rule so the error is attributed to its rule and the
     // other rules still report.
-    if let Ok(Value::Object(results)) = engine.eval_rule(COMBINED_RULE.into()) {
-        for (index, rule) in set.rules.iter().enumerate() {
-            let sets = [
-                (rule.has_deny, "deny", FindingKind::Violation),
-                (rule.has_unverified, "unverified", FindingKind::Note),
-            ];
-            for (present, name, kind) in sets {
-                if !present {
-                    continue;
-                }
-                let value = results
+    let combined = match engine.eval_rule(COMBINED_RULE.into()) {
+        Ok(Value::Object(results)) => Some(results),
+        _ => None,
+    };
+    for (index, rule) in set.rules.iter().enumerate() {
+        for (name, kind) in rule.sets() {
+            let value = match &combined {
+                Some(results) => Ok(results
                     .get(&Value::from(format!("{index}/{name}")))
                     .cloned()
-                    .unwrap_or(Value::Undefined);
-                read_set(&value, index, kind, &mut findings, &mut errors);
-            }
-        }
-        findings.sort();
-        findings.dedup();
-        return (findings, errors);
-    }
-    for (index, rule) in set.rules.iter().enumerate() {
-        let sets = [
-            (rule.has_deny, "deny", FindingKind::Violation),
-            (rule.has_unverified, "unverified", FindingKind::Note),
-        ];
-        for (present, name, kind) in sets {
-            if !present {
-                continue;
-            }
-            match engine.eval_rule(format!("{}.{name}", rule.package)) {
+                    .unwrap_or(Value::Undefined)),
+                None => engine.eval_rule(format!("{}.{name}", rule.package)),
+            };
+            match value {
                 Ok(value) => read_set(&value, index, kind, &mut findings, &mut errors),
                 Err(e) => errors.push(EvalError {
                     rule: index,

@@ -10,7 +10,7 @@ use std::path::Path;
 
 use regorus::{Engine, Value};
 
-use crate::model::{RuleInfo, Severity};
+use crate::model::{FindingKind, RuleInfo, Severity};
 use crate::policy::metadata::{self, Metadata};
 
 include!(concat!(env!("OUT_DIR"), "/embedded_policies.rs"));
@@ -59,6 +59,19 @@ pub struct LoadedRule {
     pub aliases: Vec<String>,
     /// `false` when config says the rule cannot be suppressed inline.
     pub ignorable: bool,
+}
+
+impl LoadedRule {
+    /// The sets this rule defines and is enabled for, with the kind of
+    /// finding each holds.
+    pub fn sets(&self) -> impl Iterator<Item = (&'static str, FindingKind)> {
+        [
+            (self.has_deny, "deny", FindingKind::Violation),
+            (self.has_unverified, "unverified", FindingKind::Note),
+        ]
+        .into_iter()
+        .filter_map(|(present, name, kind)| present.then_some((name, kind)))
+    }
 }
 
 /// The prepared engine and the rules it holds.
@@ -184,13 +197,6 @@ pub fn load(
         });
     }
     check_unique_ids(&rules, &mut errors);
-    if errors.is_empty() {
-        // add_policy only parses; rule conflicts and unsafe variables surface
-        // when the engine is prepared, so prepare once here, before scanning.
-        if let Err(e) = engine.eval_query("true".into(), false) {
-            errors.push(engine_error("<policies>", &e.to_string()));
-        }
-    }
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -216,6 +222,12 @@ pub fn load(
     }
     rules.sort_by(|a, b| a.info.id.cmp(&b.info.id));
     add_combined_entry_point(&mut engine, &rules).map_err(|e| vec![e])?;
+    // add_policy only parses; rule conflicts and unsafe variables surface
+    // when the engine is prepared, so prepare once here, before scanning:
+    // every worker's clone then starts prepared.
+    engine
+        .eval_query("true".into(), false)
+        .map_err(|e| vec![engine_error("<policies>", &e.to_string())])?;
     Ok(PolicySet { engine, rules })
 }
 
@@ -230,16 +242,14 @@ pub const COMBINED_RULE: &str = "data.scalegate.internal.evaluate.results";
 fn add_combined_entry_point(engine: &mut Engine, rules: &[LoadedRule]) -> Result<(), LoadError> {
     let mut text = String::from("package scalegate.internal.evaluate\n\nresults := {\n");
     for (index, rule) in rules.iter().enumerate() {
-        for (present, set) in [(rule.has_deny, "deny"), (rule.has_unverified, "unverified")] {
-            if present {
-                text.push_str(&format!("  \"{index}/{set}\": {}.{set},\n", rule.package));
-            }
+        for (set, _) in rule.sets() {
+            text.push_str(&format!("  \"{index}/{set}\": {}.{set},\n", rule.package));
         }
     }
     text.push_str("}\n");
     engine
         .add_policy("<scalegate:evaluate>".into(), text)
-        .and_then(|_| engine.eval_query("true".into(), false).map(|_| ()))
+        .map(|_| ())
         .map_err(|e| engine_error("<scalegate:evaluate>", &e.to_string()))
 }
 

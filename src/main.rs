@@ -272,7 +272,7 @@ fn run_test(args: cli::TestArgs) -> Result<u8, Failure> {
     if !has_pack {
         files.extend(loader::embedded_policies(false));
     }
-    let mut data = serde_json_value_to_data(&args.data)?;
+    let mut data = scan::load_data_files(&args.data)?;
     scalegate::config::merge(&mut data, &testing::settings_data(None));
     let results = testing::run_tests(&files, data)
         .map_err(|e| Failure::Usage(format!("scalegate: error: {e:#}")))?;
@@ -309,21 +309,4 @@ fn run_test(args: cli::TestArgs) -> Result<u8, Failure> {
     } else {
         EXIT_FINDINGS
     })
-}
-
-/// Reads `--data` files and merges them.
-fn serde_json_value_to_data(files: &[PathBuf]) -> Result<regorus::Value, Failure> {
-    let mut data = regorus::Value::new_object();
-    for file in files {
-        let text = std::fs::read_to_string(file).map_err(|e| {
-            Failure::Usage(format!(
-                "scalegate: error: cannot read {}: {e}",
-                file.display()
-            ))
-        })?;
-        let value = scalegate::config::load_data(&file.display().to_string(), &text)
-            .map_err(|errors| Failure::Usage(format!("scalegate: error: {}", errors[0])))?;
-        scalegate::config::merge(&mut data, &value);
-    }
-    Ok(data)
 }

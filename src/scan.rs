@@ -74,36 +74,19 @@ pub enum ScanError {
 
 impl fmt::Display for ScanError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ScanError::Config(errors) => {
-                for (i, e) in errors.iter().enumerate() {
-                    if i > 0 {
-                        writeln!(f)?;
-                    }
-                    write!(f, "error: {e}")?;
-                }
-                Ok(())
-            }
-            ScanError::Policy(errors) => {
-                for (i, e) in errors.iter().enumerate() {
-                    if i > 0 {
-                        writeln!(f)?;
-                    }
-                    write!(f, "error: policy {e}")?;
-                }
-                Ok(())
-            }
-            ScanError::MissingPaths(paths) => {
-                for (i, p) in paths.iter().enumerate() {
-                    if i > 0 {
-                        writeln!(f)?;
-                    }
-                    write!(f, "error: {}: no such file or directory", p.0)?;
-                }
-                Ok(())
-            }
-            ScanError::Usage(message) => write!(f, "error: {message}"),
-        }
+        let lines: Vec<String> = match self {
+            ScanError::Config(errors) => errors.iter().map(|e| format!("error: {e}")).collect(),
+            ScanError::Policy(errors) => errors
+                .iter()
+                .map(|e| format!("error: policy {e}"))
+                .collect(),
+            ScanError::MissingPaths(paths) => paths
+                .iter()
+                .map(|p| format!("error: {}: no such file or directory", p.0))
+                .collect(),
+            ScanError::Usage(message) => vec![format!("error: {message}")],
+        };
+        f.write_str(&lines.join("\n"))
     }
 }
 
@@ -138,15 +121,7 @@ pub fn prepare(options: &Options) -> Result<Prepared, ScanError> {
         None => Config::default(),
     };
 
-    let mut data = Value::new_object();
-    for file in &options.data_files {
-        let text = std::fs::read_to_string(file).map_err(|e| {
-            ScanError::Usage(format!("cannot read data file {}: {e}", file.display()))
-        })?;
-        let value =
-            config::load_data(&file.display().to_string(), &text).map_err(ScanError::Config)?;
-        config::merge(&mut data, &value);
-    }
+    let mut data = load_data_files(&options.data_files)?;
     config::merge(
         &mut data,
         &crate::policy::testing::settings_data(config.settings.as_ref()),
@@ -195,6 +170,20 @@ pub fn prepare(options: &Options) -> Result<Prepared, ScanError> {
         policies,
         fail_on,
     })
+}
+
+/// Reads `--data` files (JSON or YAML 1.2) and merges them, in order.
+pub fn load_data_files(files: &[PathBuf]) -> Result<Value, ScanError> {
+    let mut data = Value::new_object();
+    for file in files {
+        let text = std::fs::read_to_string(file).map_err(|e| {
+            ScanError::Usage(format!("cannot read data file {}: {e}", file.display()))
+        })?;
+        let value =
+            config::load_data(&file.display().to_string(), &text).map_err(ScanError::Config)?;
+        config::merge(&mut data, &value);
+    }
+    Ok(data)
 }
 
 /// Every `rules:` key must name a rule, and not by both id and slug.
@@ -252,8 +241,8 @@ pub struct Loaded {
     pub notifications: Vec<Notification>,
     pub focus: Option<BTreeSet<String>>,
     pub files_scanned: usize,
-    /// Whether the bundle at this index came from stdin.
-    pub from_stdin: Vec<bool>,
+    /// The path of the bundle read from stdin, if any.
+    pub stdin_bundle: Option<String>,
 }
 
 fn thread_pool(threads: Option<usize>) -> rayon::ThreadPool {
@@ -304,7 +293,7 @@ pub fn load_inputs(options: &Options, prepared: &Prepared) -> Result<Loaded, Sca
     let mut parsed: Vec<ParsedFile> =
         pool.install(|| discovery.files.par_iter().map(read_and_parse).collect());
 
-    let mut from_stdin_dirs = BTreeSet::new();
+    let mut stdin_bundle = None;
     if stdin_requested {
         let name = options
             .stdin_filename
@@ -318,7 +307,7 @@ pub fn load_inputs(options: &Options, prepared: &Prepared) -> Result<Loaded, Sca
             kind,
             dir: name.clone(),
         };
-        from_stdin_dirs.insert(name.clone());
+        stdin_bundle = Some(name.clone());
         let source = Arc::new(SourceFile::new(name, text));
         // stdin is always in scope: the user sent it to us on purpose.
         let scope = match discover::classify(kind, &source.text) {
@@ -369,12 +358,10 @@ pub fn load_inputs(options: &Options, prepared: &Prepared) -> Result<Loaded, Sca
         }
     }
     let mut bundles = Vec::new();
-    let mut from_stdin = Vec::new();
     for ((format, path), mut resources) in groups {
         // Terraform rejects duplicate addresses, but copies of examples and
         // test fixtures have them; numbering keeps ids unique either way.
         number_duplicate_ids(&mut resources);
-        from_stdin.push(from_stdin_dirs.contains(&path));
         bundles.push(Bundle {
             format,
             path,
@@ -387,7 +374,7 @@ pub fn load_inputs(options: &Options, prepared: &Prepared) -> Result<Loaded, Sca
         notifications,
         focus: discovery.focus,
         files_scanned,
-        from_stdin,
+        stdin_bundle,
     })
 }
 
@@ -500,11 +487,11 @@ fn parse_source(candidate: Candidate, scope: Scope, source: SharedSource) -> Par
 
 /// JSON inputs are checked for syntax (and the 128-level depth budget).
 fn check_json(source: &SharedSource) -> Result<Vec<Resource>, ParseError> {
-    let limits = parse::yaml::Limits {
-        max_depth: 128,
-        ..parse::yaml::Limits::default()
-    };
-    parse::yaml::parse_documents(&source.text, parse::yaml::Typing::Core, &limits)?;
+    parse::yaml::parse_documents(
+        &source.text,
+        parse::yaml::Typing::Core,
+        &parse::yaml::Limits::JSON,
+    )?;
     Ok(Vec::new())
 }
 
@@ -580,8 +567,8 @@ pub fn evaluate_loaded(options: &Options, prepared: &Prepared, loaded: Loaded) -
     let mut findings = Vec::new();
     let mut sources: BTreeMap<String, SharedSource> = BTreeMap::new();
 
-    for (index, (bundle, (raw, errors))) in loaded.bundles.iter().zip(evaluated).enumerate() {
-        let from_stdin = loaded.from_stdin[index];
+    for (bundle, (raw, errors)) in loaded.bundles.iter().zip(evaluated) {
+        let from_stdin = loaded.stdin_bundle.as_ref() == Some(&bundle.path);
         for error in errors {
             let rule = &policies.rules[error.rule].info;
             notifications.push(Notification::file(
@@ -713,11 +700,16 @@ pub fn evaluate_loaded(options: &Options, prepared: &Prepared, loaded: Loaded) -
     crate::fingerprint::assign(&mut findings);
     notifications.sort();
     notifications.dedup();
-    sources.retain(|path, _| {
-        findings
-            .iter()
-            .any(|f| &f.location.file == path || f.related.iter().any(|r| &r.location.file == path))
-    });
+    // Keep only the files a reported finding points into (the focus filter
+    // may have removed the rest).
+    let referenced: BTreeSet<&str> = findings
+        .iter()
+        .flat_map(|f| {
+            std::iter::once(f.location.file.as_str())
+                .chain(f.related.iter().map(|r| r.location.file.as_str()))
+        })
+        .collect();
+    sources.retain(|path, _| referenced.contains(path.as_str()));
 
     report.summary = Summary {
         files_scanned: loaded.files_scanned,

@@ -41,6 +41,21 @@ pub struct Region {
 }
 
 impl Region {
+    /// A region from 1-based start and end positions (`end_column` exclusive).
+    pub const fn new(
+        start_line: usize,
+        start_column: usize,
+        end_line: usize,
+        end_column: usize,
+    ) -> Region {
+        Region {
+            start_line,
+            start_column,
+            end_line,
+            end_column,
+        }
+    }
+
     /// The region of line 1, column 1 — used when nothing better is known.
     pub const FILE_START: Region = Region {
         start_line: 1,

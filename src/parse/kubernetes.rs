@@ -158,15 +158,6 @@ mod tests {
         resource.source.region(span)
     }
 
-    fn r(start_line: usize, start_column: usize, end_line: usize, end_column: usize) -> Region {
-        Region {
-            start_line,
-            start_column,
-            end_line,
-            end_column,
-        }
-    }
-
     const MULTI: &str = "\
 # a manifest
 apiVersion: apps/v1
@@ -229,19 +220,19 @@ kind: ConfigMap
         );
         assert_eq!(web.config["spec"]["replicas"], Value::from(3i64));
         assert_eq!(web.config["kind"], Value::from("Deployment"));
-        assert_eq!(region(web, web.header), r(3, 1, 3, 17));
-        assert_eq!(region(web, web.spans.value), r(2, 1, 11, 14));
+        assert_eq!(region(web, web.header), Region::new(3, 1, 3, 17));
+        assert_eq!(region(web, web.spans.value), Region::new(2, 1, 11, 14));
         assert_eq!(web.spans.key, None);
         let replicas = web
             .spans
             .deepest(&[PathSeg::Key("spec".into()), PathSeg::Key("replicas".into())])
             .0;
-        assert_eq!(region(web, replicas.value), r(11, 13, 11, 14));
+        assert_eq!(region(web, replicas.value), Region::new(11, 13, 11, 14));
 
         let service = &resources[1];
         assert_eq!(service.namespace, None);
         assert_eq!(service.tags, Value::from(BTreeMap::new()));
-        assert_eq!(region(service, service.header), r(20, 1, 20, 14));
+        assert_eq!(region(service, service.header), Region::new(20, 1, 20, 14));
         assert_eq!(resources[2].namespace, None);
         assert_eq!(resources[3].name, "");
     }
@@ -282,19 +273,19 @@ kind: List
             ]
         );
         let b = &resources[1];
-        assert_eq!(region(b, b.spans.value), r(8, 3, 12, 18));
-        assert_eq!(region(b, b.header), r(9, 3, 9, 19));
+        assert_eq!(region(b, b.spans.value), Region::new(8, 3, 12, 18));
+        assert_eq!(region(b, b.header), Region::new(9, 3, 9, 19));
         assert_eq!(b.spans.key, None);
         let name = b
             .spans
             .deepest(&[PathSeg::Key("metadata".into()), PathSeg::Key("name".into())])
             .0;
-        assert_eq!(region(b, name.value), r(11, 11, 11, 12));
+        assert_eq!(region(b, name.value), Region::new(11, 11, 11, 12));
         assert_eq!(b.config["apiVersion"], Value::from("apps/v1"));
         // A typed list's item has no `kind:`: its header is its first key.
         let c = &resources[2];
         assert_eq!(c.kind, "Deployment");
-        assert_eq!(region(c, c.header), r(18, 3, 18, 11));
+        assert_eq!(region(c, c.header), Region::new(18, 3, 18, 11));
     }
 
     #[test]
@@ -304,13 +295,13 @@ kind: List
         assert_eq!(ids(&resources), ["core/ConfigMap/_/grüße"]);
         let cm = &resources[0];
         assert!(cm.source.had_bom);
-        assert_eq!(region(cm, cm.header), r(2, 1, 2, 16));
+        assert_eq!(region(cm, cm.header), Region::new(2, 1, 2, 16));
         let k = cm
             .spans
             .deepest(&[PathSeg::Key("data".into()), PathSeg::Key("k".into())])
             .0;
-        assert_eq!(region(cm, k.value), r(6, 6, 6, 11));
-        assert_eq!(region(cm, k.key.unwrap()), r(6, 3, 6, 4));
+        assert_eq!(region(cm, k.value), Region::new(6, 6, 6, 11));
+        assert_eq!(region(cm, k.key.unwrap()), Region::new(6, 3, 6, 4));
     }
 
     #[test]

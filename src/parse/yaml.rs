@@ -893,15 +893,6 @@ mod tests {
         SourceFile::new("t.yaml", text.to_owned()).region(span)
     }
 
-    fn r(start_line: usize, start_column: usize, end_line: usize, end_column: usize) -> Region {
-        Region {
-            start_line,
-            start_column,
-            end_line,
-            end_column,
-        }
-    }
-
     use NodeValue::{Bool, Float, Int, Null, UInt};
 
     fn s(text: &str) -> NodeValue {
@@ -1196,7 +1187,7 @@ quoted:
         let file = SourceFile::new("t.yaml", text.to_owned());
         assert_eq!(
             file.region(Span::new(err.offset, err.offset)),
-            r(3, 10, 3, 10)
+            Region::new(3, 10, 3, 10)
         );
 
         let text = "a: [1, 2\nb: 3\n";
@@ -1232,19 +1223,19 @@ spec:
         ];
         let (image, depth) = spans.deepest(&path);
         assert_eq!(depth, 6);
-        assert_eq!(region(text, image.value), r(7, 18, 7, 30));
-        assert_eq!(region(text, image.key.unwrap()), r(7, 11, 7, 16));
+        assert_eq!(region(text, image.value), Region::new(7, 18, 7, 30));
+        assert_eq!(region(text, image.key.unwrap()), Region::new(7, 11, 7, 16));
         // A list item's key is its first mapping key.
         let (item, _) = spans.deepest(&path[..5]);
-        assert_eq!(region(text, item.key.unwrap()), r(6, 11, 6, 15));
-        assert_eq!(region(text, item.value), r(6, 11, 7, 30));
+        assert_eq!(region(text, item.key.unwrap()), Region::new(6, 11, 6, 15));
+        assert_eq!(region(text, item.value), Region::new(6, 11, 7, 30));
         let (containers, _) = spans.deepest(&path[..4]);
-        assert_eq!(region(text, containers.value), r(6, 9, 8, 21));
+        assert_eq!(region(text, containers.value), Region::new(6, 9, 8, 21));
         let labels = spans.deepest(&[K("spec".into()), K("labels".into())]).0;
-        assert_eq!(region(text, labels.value), r(9, 11, 9, 21));
+        assert_eq!(region(text, labels.value), Region::new(9, 11, 9, 21));
         let app = labels.child(&K("app".into())).unwrap();
-        assert_eq!(region(text, app.value), r(9, 17, 9, 20));
-        assert_eq!(region(text, spans.value), r(1, 1, 9, 21));
+        assert_eq!(region(text, app.value), Region::new(9, 17, 9, 20));
+        assert_eq!(region(text, spans.value), Region::new(1, 1, 9, 21));
     }
 
     #[test]
@@ -1256,12 +1247,15 @@ spec:
         let metadata = node.get("metadata").unwrap();
         let name = metadata.get("name").unwrap();
         assert_eq!(name.value, s("héllo wörld"));
-        assert_eq!(file.region(name.span), r(3, 9, 3, 22));
+        assert_eq!(file.region(name.span), Region::new(3, 9, 3, 22));
         let note = metadata.entry("note").unwrap();
-        assert_eq!(file.region(note.0.span), r(4, 3, 4, 7));
-        assert_eq!(file.region(note.1.span), r(4, 9, 4, 10));
-        assert_eq!(file.region(metadata.span), r(3, 3, 4, 10));
-        assert_eq!(file.region(node.get("kind").unwrap().span), r(1, 7, 1, 10));
+        assert_eq!(file.region(note.0.span), Region::new(4, 3, 4, 7));
+        assert_eq!(file.region(note.1.span), Region::new(4, 9, 4, 10));
+        assert_eq!(file.region(metadata.span), Region::new(3, 3, 4, 10));
+        assert_eq!(
+            file.region(node.get("kind").unwrap().span),
+            Region::new(1, 7, 1, 10)
+        );
     }
 
     #[test]

@@ -56,15 +56,6 @@ resource \"aws_s3_bucket\" \"logs\" {
 /// The unreadable file: reported, but absent from `Report::sources`.
 pub const BROKEN_TF: &str = "infra/legacy módulo.tf";
 
-fn region(start_line: usize, start_column: usize, end_line: usize, end_column: usize) -> Region {
-    Region {
-        start_line,
-        start_column,
-        end_line,
-        end_column,
-    }
-}
-
 fn key(k: &str) -> PathSeg {
     PathSeg::Key(k.to_owned())
 }
@@ -194,7 +185,7 @@ pub fn report() -> Report {
         FindingKind::Violation,
         "aws_s3_bucket \"logs\" has no tag \"cost-center\"",
         "infra/main.tf",
-        region(9, 12, 9, 29),
+        Region::new(9, 12, 9, 29),
         bucket,
         vec![key("tags")],
         Some("infra"),
@@ -202,7 +193,7 @@ pub fn report() -> Report {
     tags_finding.related.push(RelatedLocation {
         location: Location {
             file: "infra/main.tf".to_owned(),
-            region: region(2, 3, 4, 4),
+            region: Region::new(2, 3, 4, 4),
         },
         message: "the tags come from local.common_tags".to_owned(),
     });
@@ -211,7 +202,7 @@ pub fn report() -> Report {
         FindingKind::Violation,
         "Container 'web' of Deployment 'web' has no readinessProbe",
         "k8s/web.yaml",
-        region(17, 11, 17, 20),
+        Region::new(17, 11, 17, 20),
         web,
         vec![
             key("spec"),
@@ -235,7 +226,7 @@ pub fn report() -> Report {
             FindingKind::Violation,
             "unexpected token `}` while parsing a block body",
             BROKEN_TF,
-            region(3, 5, 3, 5),
+            Region::new(3, 5, 3, 5),
             None,
             Vec::new(),
             Some("infra"),
@@ -245,7 +236,7 @@ pub fn report() -> Report {
             FindingKind::Violation,
             "S3 bucket \"logs\" has no server_side_encryption_configuration",
             "infra/main.tf",
-            region(7, 10, 7, 32),
+            Region::new(7, 10, 7, 32),
             bucket,
             Vec::new(),
             Some("infra"),
@@ -255,7 +246,7 @@ pub fn report() -> Report {
             FindingKind::Violation,
             "bucket name \"Logs_Bucket\" does not match ^[a-z0-9][a-z0-9.-]{2,62}$",
             "infra/main.tf",
-            region(8, 12, 8, 25),
+            Region::new(8, 12, 8, 25),
             bucket,
             vec![key("bucket")],
             Some("infra"),
@@ -266,7 +257,7 @@ pub fn report() -> Report {
             FindingKind::Violation,
             "label owner=\"équipe-données\" does not match ^[a-z0-9-]+$",
             "k8s/web.yaml",
-            region(8, 12, 8, 26),
+            Region::new(8, 12, 8, 26),
             web,
             vec![key("metadata"), key("labels"), key("owner")],
             Some("k8s"),
@@ -276,7 +267,7 @@ pub fn report() -> Report {
             FindingKind::Violation,
             "Deployment \"web\" has 3 replicas but no PodDisruptionBudget in k8s selects its pods",
             "k8s/web.yaml",
-            region(11, 3, 11, 11),
+            Region::new(11, 3, 11, 11),
             web,
             vec![key("spec"), key("selector")],
             Some("k8s"),
@@ -287,7 +278,7 @@ pub fn report() -> Report {
             FindingKind::Note,
             "SG-K8S-012 (image-tag) could not be verified: the image comes from an unknown value",
             "k8s/web.yaml",
-            region(18, 11, 18, 11),
+            Region::new(18, 11, 18, 11),
             web,
             vec![
                 key("spec"),

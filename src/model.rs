@@ -195,17 +195,84 @@ pub struct Resource {
     /// Known values; for Kubernetes the whole object.
     pub config: Value,
     /// Paths whose values cannot be known without running Terraform.
-    pub unknown: Vec<ValuePath>,
+    pub unknown: Vec<Unknown>,
     /// Attribute path (dotted) → addresses its expression refers to.
     pub references: BTreeMap<String, Vec<String>>,
     /// Effective tags (Terraform) or labels (Kubernetes), as an object.
     pub tags: Value,
+    /// Effective tags whose value is unknown, plus `*` when the tags may hold
+    /// keys that cannot be seen before Terraform runs. Always empty for
+    /// Kubernetes.
+    pub tags_unknown: Vec<String>,
+    /// The `module` blocks this resource was reached through, outermost first;
+    /// empty for a root module's own resources and for Kubernetes.
+    pub module_calls: Vec<ModuleCall>,
     /// Spans of `config` values.
     pub spans: SpanNode,
     /// The resource header: a Terraform block's labels, a manifest's `kind:` entry.
     pub header: Span,
     /// For rendered Helm output, the template the document came from.
     pub helm_source: Option<HelmSource>,
+}
+
+/// One path of a resource's `config` whose value is unknown, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unknown {
+    pub path: ValuePath,
+    pub cause: Cause,
+}
+
+/// Why a value cannot be known before Terraform runs. Policies see only the
+/// paths; the cause tells a missing module input (one note at the call) from
+/// everything else, and feeds the unknown-value statistics.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Cause {
+    /// A variable without a value; `module` is the module address of the
+    /// variable's module (`""` for a root module).
+    Variable { module: String, name: String },
+    /// An attribute of a managed resource: known only after apply.
+    Resource,
+    /// A data source: read only when Terraform runs.
+    DataSource,
+    /// A function scalegate does not evaluate (`timestamp`, `file`, …).
+    Function(String),
+    /// The output of a module whose source could not be read.
+    Module,
+    /// Something Terraform would reject, or we cannot follow: a type error, a
+    /// cycle between locals, a for_each over an unknown collection.
+    Invalid(String),
+}
+
+impl fmt::Display for Cause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Cause::Variable { module, name } if module.is_empty() => {
+                write!(f, "variable var.{name} has no value")
+            }
+            Cause::Variable { module, name } => {
+                write!(f, "input var.{name} of {module} has no value")
+            }
+            Cause::Resource => f.write_str("resource attribute"),
+            Cause::DataSource => f.write_str("data source"),
+            Cause::Function(name) => write!(f, "function {name}()"),
+            Cause::Module => f.write_str("output of a module that was not read"),
+            Cause::Invalid(why) => f.write_str(why),
+        }
+    }
+}
+
+/// One `module` block a resource was reached through.
+#[derive(Debug, Clone)]
+pub struct ModuleCall {
+    /// `module.web`, `module.web["a"]`, with the caller's own prefix.
+    pub address: String,
+    /// The file holding the `module` block.
+    pub source: SharedSource,
+    /// The block's header: `module "web"`.
+    pub header: Span,
+    /// Whether the called module is a downloaded (registry or git) copy
+    /// under `.terraform/modules`: its findings are reported at the call.
+    pub downloaded: bool,
 }
 
 /// A set of resources evaluated together (DESIGN.md §4 "Bundles").

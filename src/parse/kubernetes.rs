@@ -128,6 +128,8 @@ fn resource(
         unknown: Vec::new(),
         references: BTreeMap::new(),
         tags,
+        tags_unknown: Vec::new(),
+        module_calls: Vec::new(),
         spans,
         // An item of a typed list has no `kind:` of its own: its first key.
         header: id

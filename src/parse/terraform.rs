@@ -12,6 +12,7 @@ mod recover;
 mod refs;
 #[cfg(test)]
 mod tests;
+pub mod value;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -171,8 +172,10 @@ fn addressable(
         source: source.clone(),
         config: Value::from(config),
         references: walker.finish_references(),
-        unknown: walker.unknown,
+        unknown: pending(walker.unknown),
         tags,
+        tags_unknown: Vec::new(),
+        module_calls: Vec::new(),
         spans,
         header,
         helm_source: None,
@@ -206,8 +209,10 @@ fn local(source: &SharedSource, attr: &Attribute, cx: &Context) -> Resource {
         source: source.clone(),
         config: Value::from(config),
         references: walker.finish_references(),
-        unknown: walker.unknown,
+        unknown: pending(walker.unknown),
         tags: Value::new_object(),
+        tags_unknown: Vec::new(),
+        module_calls: Vec::new(),
         spans: SpanNode {
             key: Some(key),
             value: span_of(attr),
@@ -544,4 +549,14 @@ fn body_references(body: &Body, scope: &mut Vec<String>, out: &mut BTreeSet<Stri
             Structure::Block(block) => body_references(&block.body, scope, out),
         }
     }
+}
+
+fn pending(paths: Vec<ValuePath>) -> Vec<crate::model::Unknown> {
+    paths
+        .into_iter()
+        .map(|path| crate::model::Unknown {
+            path,
+            cause: crate::model::Cause::Invalid("not evaluated yet".to_owned()),
+        })
+        .collect()
 }

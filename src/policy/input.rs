@@ -57,12 +57,22 @@ pub fn resource_value(resource: &Resource) -> Value {
                 resource
                     .unknown
                     .iter()
-                    .map(|p| path_value(p))
+                    .map(|u| path_value(&u.path))
                     .collect::<Vec<_>>(),
             ),
         ),
         ("references", Value::from(references)),
         ("tags", resource.tags.clone()),
+        (
+            "tags_unknown",
+            Value::from(
+                resource
+                    .tags_unknown
+                    .iter()
+                    .map(|k| s(k))
+                    .collect::<Vec<_>>(),
+            ),
+        ),
     ])
 }
 

@@ -72,6 +72,14 @@ pub struct InputArgs {
     /// Chart directory for Helm output read from stdin.
     #[arg(long, value_name = "DIR")]
     pub helm_chart: Option<PathBuf>,
+    /// Terraform variable values file for every root module, applied after
+    /// its own terraform.tfvars and *.auto.tfvars (repeatable).
+    #[arg(long = "var-file", value_name = "FILE")]
+    pub var_files: Vec<PathBuf>,
+    /// A Terraform variable value for every root module, applied last
+    /// (repeatable).
+    #[arg(long = "var", value_name = "NAME=VALUE")]
+    pub vars: Vec<String>,
 }
 
 #[derive(Debug, Args)]

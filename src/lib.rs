@@ -11,6 +11,7 @@ pub mod discover;
 pub mod fingerprint;
 pub mod locate;
 pub mod model;
+pub mod module_loader;
 pub mod parse;
 pub mod policy;
 pub mod report;

@@ -104,6 +104,8 @@ fn options(input: cli::InputArgs, fail_on: Option<FailOnArg>) -> Result<Options,
         stdin,
         stdin_filename: input.stdin_filename,
         helm_chart: input.helm_chart,
+        var_files: input.var_files,
+        vars: input.vars,
         fail_on: fail_on.map(|f| match f {
             FailOnArg::Critical => Some(Severity::Critical),
             FailOnArg::High => Some(Severity::High),

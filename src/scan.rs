@@ -18,6 +18,7 @@ use regorus::Value;
 use crate::config::{self, Config, ConfigError, FailOn};
 use crate::discover::{self, Candidate, FileKind, MissingPath, Scope};
 use crate::locate::{self, HelmTemplates};
+use crate::module_loader;
 use crate::model::{
     Bundle, Finding, FindingKind, Format, Location, Notification, NotificationLevel, Report,
     Resource, RuleInfo, Severity, Summary,
@@ -61,6 +62,10 @@ pub struct Options {
     pub helm_chart: Option<PathBuf>,
     /// `--fail-on`, overriding the config.
     pub fail_on: Option<FailOn>,
+    /// `--var-file`: Terraform variable values for every root module.
+    pub var_files: Vec<PathBuf>,
+    /// `--var NAME=VALUE`, applied after the var files.
+    pub vars: Vec<String>,
 }
 
 /// Why a scan could not run at all (exit 2).
@@ -231,6 +236,8 @@ struct ParsedFile {
     scope: Scope,
     source: Option<SharedSource>,
     resources: Vec<Resource>,
+    /// A parsed Terraform file, evaluated with its module once all are read.
+    terraform: Option<parse::terraform::TerraformFile>,
     failure: Option<(SharedSource, ParseError)>,
 }
 
@@ -318,10 +325,12 @@ pub fn load_inputs(options: &Options, prepared: &Prepared) -> Result<Loaded, Sca
         parsed.push(stdin_file);
     }
 
+    let command_line = command_line_values(options)?;
     let mut notifications = discovery.notifications;
     let mut failures = Vec::new();
     let mut files_scanned = 0;
     let mut groups: BTreeMap<(Format, String), Vec<Resource>> = BTreeMap::new();
+    let mut modules = parse::terraform::Modules::default();
     for file in parsed {
         if file.scope == Scope::OutOfScope {
             continue;
@@ -346,16 +355,39 @@ pub fn load_inputs(options: &Options, prepared: &Prepared) -> Result<Loaded, Sca
             failures.push(failure);
             continue;
         }
-        let format = match file.scope {
-            Scope::Kubernetes => Format::Kubernetes,
-            _ => Format::Terraform,
-        };
-        let entry = groups
-            .entry((format, file.candidate.dir.clone()))
-            .or_default();
-        if file.source.is_some() {
-            entry.extend(file.resources);
+        if let Some(terraform) = file.terraform {
+            modules
+                .scanned
+                .entry(file.candidate.dir.clone())
+                .or_default()
+                .push(terraform);
+            continue;
         }
+        if file.scope == Scope::Kubernetes && file.source.is_some() {
+            groups
+                .entry((Format::Kubernetes, file.candidate.dir.clone()))
+                .or_default()
+                .extend(file.resources);
+        }
+    }
+    let read_module_file = |candidate: &Candidate| {
+        let file = read_and_parse(candidate);
+        match (file.failure, file.terraform) {
+            (Some(failure), _) => Err(failure),
+            (None, Some(terraform)) => Ok(terraform),
+            (None, None) => Err((
+                Arc::new(SourceFile::new(candidate.display.clone(), String::new())),
+                ParseError::new(0, "not a Terraform file"),
+            )),
+        }
+    };
+    failures.extend(pool.install(|| {
+        module_loader::complete(root, &mut modules, &read_module_file, &mut notifications)
+    }));
+    let evaluated = pool.install(|| parse::terraform::evaluate(&modules, &command_line));
+    notifications.extend(evaluated.notifications);
+    for (dir, resources) in evaluated.roots {
+        groups.insert((Format::Terraform, dir), resources);
     }
     let mut bundles = Vec::new();
     for ((format, path), mut resources) in groups {
@@ -398,6 +430,7 @@ fn read_and_parse(candidate: &Candidate) -> ParsedFile {
             scope: Scope::Terraform,
             source: None,
             resources: Vec::new(),
+            terraform: None,
             failure: Some((source, ParseError::new(offset, message))),
         }
     };
@@ -438,6 +471,7 @@ fn read_and_parse(candidate: &Candidate) -> ParsedFile {
                     scope: Scope::OutOfScope,
                     source: None,
                     resources: Vec::new(),
+                    terraform: None,
                     failure: None,
                 };
             }
@@ -458,6 +492,7 @@ fn read_and_parse(candidate: &Candidate) -> ParsedFile {
             scope,
             source: None,
             resources: Vec::new(),
+            terraform: None,
             failure: None,
         };
     }
@@ -466,8 +501,14 @@ fn read_and_parse(candidate: &Candidate) -> ParsedFile {
 }
 
 fn parse_source(candidate: Candidate, scope: Scope, source: SharedSource) -> ParsedFile {
+    let mut terraform = None;
     let result = match scope {
-        Scope::Terraform | Scope::TerraformVars => parse::terraform::parse(&source),
+        Scope::Terraform | Scope::TerraformVars => {
+            parse::terraform::parse(&source).map(|file| {
+                terraform = Some(file);
+                Vec::new()
+            })
+        }
         Scope::Kubernetes => parse::kubernetes::parse(&source),
         Scope::TerraformJson | Scope::Plan => check_json(&source),
         Scope::OutOfScope => Ok(Vec::new()),
@@ -481,8 +522,36 @@ fn parse_source(candidate: Candidate, scope: Scope, source: SharedSource) -> Par
         scope,
         source: Some(source),
         resources,
+        terraform,
         failure,
     }
+}
+
+/// `--var-file` and `--var` values; a file that cannot be read or parsed,
+/// or a `--var` without `=`, stops the scan (exit 2).
+fn command_line_values(options: &Options) -> Result<parse::terraform::CommandLineValues, ScanError> {
+    let mut values = parse::terraform::CommandLineValues::default();
+    for path in &options.var_files {
+        let absolute = options.cwd.join(path);
+        let display = path.display().to_string();
+        let text = std::fs::read_to_string(&absolute)
+            .map_err(|e| ScanError::Usage(format!("--var-file {display}: {e}")))?;
+        let source = Arc::new(SourceFile::new(display.clone(), text));
+        let file = parse::terraform::parse(&source).map_err(|e| {
+            let (line, column) = source.position(e.offset);
+            ScanError::Usage(format!("--var-file {display}:{line}:{column}: {}", e.message))
+        })?;
+        values.files.push(file);
+    }
+    for var in &options.vars {
+        let Some((name, value)) = var.split_once('=') else {
+            return Err(ScanError::Usage(format!(
+                "--var {var:?}: expected NAME=VALUE"
+            )));
+        };
+        values.vars.push((name.trim().to_owned(), value.to_owned()));
+    }
+    Ok(values)
 }
 
 /// JSON inputs are checked for syntax (and the 128-level depth budget).

@@ -1,44 +1,90 @@
-//! Terraform (`.tf`, `.tfvars`) with `hcl-edit`: every addressable top-level
-//! block becomes a [`Resource`] with its Terraform address, its known values
-//! in `config`, the paths it cannot know in `unknown`, the addresses it refers
-//! to, and a span for every value (DESIGN.md §4, §7).
+//! Terraform (`.tf`, `.tfvars`, `.tfvars.json`) with `hcl-edit`.
 //!
-//! This is the literal stage: only literal expressions have values
-//! ([`eval::evaluate`]); variables, locals and function calls are unknown
-//! until an evaluator replaces that one function.
+//! Files are parsed one by one ([`parse`], in parallel); then each root
+//! module is evaluated with the modules it calls ([`evaluate`]): variables,
+//! locals, functions, `count`/`for_each`, module calls and provider
+//! `default_tags`, so that every resource carries what Terraform would see
+//! (DESIGN.md §4). Every addressable block becomes a [`Resource`] with its
+//! Terraform address, known values in `config`, unknown paths in `unknown`,
+//! resolved `references`, effective `tags` and a span for every value.
 
 mod eval;
+mod functions;
+mod instance;
+mod module;
 mod recover;
 mod refs;
+mod tags;
 #[cfg(test)]
 mod tests;
 pub mod value;
+mod walk;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use hcl_edit::expr::{Expression, TraversalOperator};
-use hcl_edit::structure::{Attribute, Block, Body, Structure};
-use regorus::Value;
+use hcl_edit::structure::Body;
+use rayon::prelude::*;
 
-use crate::model::{dotted, Format, PathSeg, Resource, SpanChildren, SpanNode, ValuePath};
+use self::eval::{NoNames, Scope};
+use self::instance::Project;
+use self::module::{is_local_source, join_dir, Module};
+use self::value::Partial;
+use crate::model::{Notification, NotificationLevel, Resource};
+use crate::parse::yaml;
 use crate::parse::ParseError;
-use crate::source::{SharedSource, Span};
+use crate::source::SharedSource;
 
-use self::eval::{evaluate, span_of, Context};
+/// One parsed Terraform file.
+#[derive(Debug)]
+pub struct TerraformFile {
+    pub source: SharedSource,
+    content: Content,
+    /// The original names of object keys the parser only took renamed (see
+    /// `recover`), by the byte offset where each key starts.
+    renamed_keys: BTreeMap<usize, String>,
+}
 
-/// Parses one Terraform file into the resources it declares.
-///
-/// Resources and data sources get their addresses (`aws_s3_bucket.logs`,
-/// `data.aws_ami.x`, expanded to `[0]` / `["key"]` instances when `count` or
-/// `for_each` is literal); providers, modules, variables, outputs and locals
-/// appear as `provider.aws[.alias]`, `module.m`, `var.v`, `output.o` and
-/// `local.l`. A `.tfvars` file is checked for syntax and yields nothing: its
-/// values are read by the evaluator.
+#[derive(Debug)]
+enum Content {
+    /// A `.tf` file.
+    Config(Body),
+    /// A `.tfvars` or `.tfvars.json` file: variable values.
+    Values(BTreeMap<String, Partial>),
+}
+
+impl TerraformFile {
+    /// Whether this is a `.tf` file (part of a module), not a values file.
+    pub fn is_config(&self) -> bool {
+        matches!(self.content, Content::Config(_))
+    }
+
+    fn body(&self) -> &Body {
+        static EMPTY: std::sync::OnceLock<Body> = std::sync::OnceLock::new();
+        match &self.content {
+            Content::Config(body) => body,
+            Content::Values(_) => EMPTY.get_or_init(Body::default),
+        }
+    }
+
+    /// The values a `.tfvars` file sets (empty for a `.tf` file).
+    fn values(&self) -> Option<&BTreeMap<String, Partial>> {
+        match &self.content {
+            Content::Values(values) => Some(values),
+            Content::Config(_) => None,
+        }
+    }
+}
+
+/// Parses one Terraform file: a `.tf` module file or a `.tfvars` /
+/// `.tfvars.json` values file.
 ///
 /// # Errors
 ///
-/// A syntax error (or hcl-edit's nesting limit) is reported at its position.
-pub fn parse(source: &SharedSource) -> Result<Vec<Resource>, ParseError> {
+/// A syntax error (or a nesting limit) is reported at its position.
+pub fn parse(source: &SharedSource) -> Result<TerraformFile, ParseError> {
+    if source.path.ends_with(".json") {
+        return parse_values_json(source);
+    }
     let parsed = recover::parse_body(&source.text).map_err(|err| {
         let location = err.location();
         ParseError::new(
@@ -46,517 +92,282 @@ pub fn parse(source: &SharedSource) -> Result<Vec<Resource>, ParseError> {
             err.message(),
         )
     })?;
-    let mut resources = Vec::new();
-    if source.path.ends_with(".tfvars") {
-        return Ok(resources);
-    }
-    // Top-level attributes are a Terraform error but valid HCL; they declare
-    // nothing, so they are passed over.
-    let cx = Context {
-        renamed_keys: &parsed.renamed_keys,
-    };
-    for block in parsed.body.blocks() {
-        top_level_block(source, block, &cx, &mut resources);
-    }
-    Ok(resources)
-}
-
-/// What kind of top-level block a resource comes from; decides the address
-/// and which meta-arguments apply.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Mode {
-    Managed,
-    Data,
-    Provider,
-    Module,
-    Variable,
-    Output,
-    Local,
-}
-
-fn top_level_block(source: &SharedSource, block: &Block, cx: &Context, out: &mut Vec<Resource>) {
-    let labels: Vec<&str> = block.labels.iter().map(|l| l.as_str()).collect();
-    match (block.ident.as_str(), labels.as_slice()) {
-        ("resource", [kind, name]) => {
-            addressable(source, block, cx, Mode::Managed, kind, name, out)
+    let content = if source.path.ends_with(".tfvars") {
+        // Values files hold constants only; anything else is an error
+        // Terraform reports, and unknown here.
+        let mut values = BTreeMap::new();
+        for attr in parsed.body.attributes() {
+            let mut scope = Scope::new(&NoNames, &parsed.renamed_keys);
+            values.insert(
+                attr.key.as_str().to_owned(),
+                eval::value(&attr.value, &mut scope),
+            );
         }
-        ("data", [kind, name]) => addressable(source, block, cx, Mode::Data, kind, name, out),
-        ("check", _) => {
-            // A check's scoped data sources are real data sources with
-            // ordinary addresses; its assertions declare nothing.
-            for inner in block.body.blocks() {
-                if let ("data", [kind, name]) = (inner.ident.as_str(), labels_of(inner).as_slice())
-                {
-                    addressable(source, inner, cx, Mode::Data, kind, name, out);
+        Content::Values(values)
+    } else {
+        // Top-level attributes are a Terraform error but valid HCL; they
+        // declare nothing, so evaluation passes over them.
+        Content::Config(parsed.body)
+    };
+    Ok(TerraformFile {
+        source: source.clone(),
+        content,
+        renamed_keys: parsed.renamed_keys,
+    })
+}
+
+fn parse_values_json(source: &SharedSource) -> Result<TerraformFile, ParseError> {
+    let documents =
+        yaml::parse_documents(&source.text, yaml::Typing::Core, &yaml::Limits::JSON)?;
+    let mut values = BTreeMap::new();
+    if let Some(root) = documents.first().and_then(|d| d.root.as_ref()) {
+        match root.to_value() {
+            regorus::Value::Object(map) => {
+                for (key, value) in map.iter() {
+                    if let regorus::Value::String(key) = key {
+                        values.insert(key.to_string(), Partial::from_value(value));
+                    }
                 }
             }
-        }
-        ("provider", [name]) => {
-            addressable(source, block, cx, Mode::Provider, "provider", name, out)
-        }
-        ("module", [name]) => addressable(source, block, cx, Mode::Module, "module", name, out),
-        ("variable", [name]) => {
-            addressable(source, block, cx, Mode::Variable, "variable", name, out)
-        }
-        ("output", [name]) => addressable(source, block, cx, Mode::Output, "output", name, out),
-        ("locals", []) => {
-            for attr in block.body.attributes() {
-                out.push(local(source, attr, cx));
-            }
-        }
-        // `terraform`, `moved`, `import`, `removed` and anything unknown or
-        // malformed declare no object to check.
-        _ => {}
-    }
-}
-
-fn labels_of(block: &Block) -> Vec<&str> {
-    block.labels.iter().map(|l| l.as_str()).collect()
-}
-
-/// Builds the resource(s) of a block with a Terraform address.
-fn addressable(
-    source: &SharedSource,
-    block: &Block,
-    cx: &Context,
-    mode: Mode,
-    kind: &str,
-    name: &str,
-    out: &mut Vec<Resource>,
-) {
-    let header = header_span(block);
-    let mut walker = Walker::new(mode, cx);
-    let (config, children) = walker.body(&block.body, &mut Vec::new());
-    let provider = match mode {
-        Mode::Managed | Mode::Data => Some(
-            block
-                .body
-                .get_attribute("provider")
-                .and_then(|attr| provider_ref(&attr.value))
-                .unwrap_or_else(|| kind.split('_').next().unwrap_or(kind).to_owned()),
-        ),
-        _ => None,
-    };
-    let base_id = match mode {
-        Mode::Managed => format!("{kind}.{name}"),
-        Mode::Data => format!("data.{kind}.{name}"),
-        Mode::Provider => match config.get(&Value::from("alias")) {
-            Some(Value::String(alias)) => format!("provider.{name}.{alias}"),
-            _ => format!("provider.{name}"),
-        },
-        Mode::Module => format!("module.{name}"),
-        Mode::Variable => format!("var.{name}"),
-        Mode::Output => format!("output.{name}"),
-        Mode::Local => format!("local.{name}"),
-    };
-    let instances = match mode {
-        Mode::Managed | Mode::Data | Mode::Module => instance_keys(&config, &mut walker.unknown),
-        _ => None,
-    };
-    let tags = match config.get(&Value::from("tags")) {
-        Some(tags @ Value::Object(_)) => tags.clone(),
-        _ => Value::new_object(),
-    };
-    let spans = SpanNode {
-        key: Some(header),
-        value: body_span(source, block, header),
-        children: SpanChildren::Map(children),
-    };
-    let resource = Resource {
-        id: base_id,
-        format: Format::Terraform,
-        kind: kind.to_owned(),
-        name: name.to_owned(),
-        namespace: None,
-        provider,
-        source: source.clone(),
-        config: Value::from(config),
-        references: walker.finish_references(),
-        unknown: pending(walker.unknown),
-        tags,
-        tags_unknown: Vec::new(),
-        module_calls: Vec::new(),
-        spans,
-        header,
-        helm_source: None,
-    };
-    match instances {
-        None => out.push(resource),
-        Some(keys) => {
-            for key in keys {
-                let mut instance = resource.clone();
-                instance.id.push_str(&key);
-                out.push(instance);
+            _ => {
+                return Err(ParseError::new(
+                    0,
+                    "a .tfvars.json file must hold one JSON object",
+                ))
             }
         }
     }
-}
-
-/// One `locals` entry as a resource whose `config` is `{"value": …}`.
-fn local(source: &SharedSource, attr: &Attribute, cx: &Context) -> Resource {
-    let name = attr.key.as_str();
-    let key = span_of(&attr.key);
-    let mut walker = Walker::new(Mode::Local, cx);
-    let mut config = BTreeMap::new();
-    let node = walker.attribute(attr, "value", &mut Vec::new(), &mut config);
-    Resource {
-        id: format!("local.{name}"),
-        format: Format::Terraform,
-        kind: "locals".to_owned(),
-        name: name.to_owned(),
-        namespace: None,
-        provider: None,
+    Ok(TerraformFile {
         source: source.clone(),
-        config: Value::from(config),
-        references: walker.finish_references(),
-        unknown: pending(walker.unknown),
-        tags: Value::new_object(),
-        tags_unknown: Vec::new(),
-        module_calls: Vec::new(),
-        spans: SpanNode {
-            key: Some(key),
-            value: span_of(attr),
-            children: SpanChildren::Map(vec![("value".to_owned(), node)]),
-        },
-        header: key,
-        helm_source: None,
+        content: Content::Values(values),
+        renamed_keys: BTreeMap::new(),
+    })
+}
+
+/// Variable values given on the command line, applied to every root module
+/// after its own `terraform.tfvars` and `*.auto.tfvars` files.
+#[derive(Debug, Default)]
+pub struct CommandLineValues {
+    /// `--var-file` files, in the order given.
+    pub files: Vec<TerraformFile>,
+    /// `--var NAME=VALUE`, in the order given, after the files.
+    pub vars: Vec<(String, String)>,
+}
+
+impl CommandLineValues {
+    fn values(&self) -> BTreeMap<String, Partial> {
+        let mut values = BTreeMap::new();
+        for file in &self.files {
+            values.extend(file.values().cloned().unwrap_or_default());
+        }
+        for (name, raw) in &self.vars {
+            values.insert(name.clone(), command_line_value(raw));
+        }
+        values
     }
 }
 
-/// From the block type to the end of its last label:
-/// `resource "aws_s3_bucket" "logs"`.
-fn header_span(block: &Block) -> Span {
-    let ident = span_of(&block.ident);
-    match block.labels.last() {
-        Some(label) => ident.join(span_of(label)),
-        None => ident,
+/// A `--var` value: an HCL list or object when it looks like one (as
+/// Terraform reads values of complex type), else the string as given.
+fn command_line_value(raw: &str) -> Partial {
+    let trimmed = raw.trim_start();
+    if trimmed.starts_with('{') || trimmed.starts_with('[') {
+        if let Ok(expr) = raw.parse::<hcl_edit::expr::Expression>() {
+            let renamed = BTreeMap::new();
+            let mut scope = Scope::new(&NoNames, &renamed);
+            return eval::value(&expr, &mut scope);
+        }
     }
+    Partial::string(raw)
 }
 
-/// From the block's `{` to its `}`; hcl-edit does not record a span for
-/// one-line bodies, so it is found after the header.
-fn body_span(source: &SharedSource, block: &Block, header: Span) -> Span {
-    let whole = span_of(block);
-    let open = source
-        .text
-        .get(header.end..whole.end)
-        .and_then(|rest| rest.find('{'))
-        .map_or(whole.start, |i| header.end + i);
-    Span::new(open, whole.end)
+/// The Terraform files of the scan, by module directory (relative to the
+/// project root, `.` for the root itself), and where `terraform init` put
+/// downloaded modules.
+#[derive(Debug, Default)]
+pub struct Modules {
+    /// Directories discovery found, with their files.
+    pub scanned: BTreeMap<String, Vec<TerraformFile>>,
+    /// Directories read only because a module call names them.
+    pub called: BTreeMap<String, Vec<TerraformFile>>,
+    /// Root directory → `modules.json` key → downloaded module directory.
+    pub downloaded: BTreeMap<String, BTreeMap<String, String>>,
 }
 
-/// The provider configuration a `provider = aws.west` meta-argument names.
-fn provider_ref(expr: &Expression) -> Option<String> {
-    match expr {
-        Expression::Variable(name) => Some(name.as_str().to_owned()),
-        // Terraform 0.11 wrote it as a string.
-        Expression::String(s) => Some(s.value().clone()),
-        Expression::Traversal(t) => {
-            let Expression::Variable(root) = &t.expr else {
-                return None;
-            };
-            let mut name = root.as_str().to_owned();
-            for op in &t.operators {
-                let TraversalOperator::GetAttr(attr) = op.value() else {
-                    return None;
+impl Modules {
+    /// Directories that local module calls (and `modules.json` entries)
+    /// name but that are not loaded yet. The caller reads them and adds
+    /// them to `called`, until nothing is missing.
+    pub fn missing_dirs(&self) -> BTreeSet<String> {
+        let mut missing = BTreeSet::new();
+        let loaded = |dir: &str| self.scanned.contains_key(dir) || self.called.contains_key(dir);
+        for (dir, files) in self.scanned.iter().chain(&self.called) {
+            let refs: Vec<&TerraformFile> = files.iter().collect();
+            let module = Module::index(dir, &refs);
+            for (_, source) in module.call_sources() {
+                let Some(source) = source.filter(|s| is_local_source(s)) else {
+                    continue;
                 };
-                name.push('.');
-                name.push_str(attr.as_str());
+                if let Some(target) = join_dir(dir, &source) {
+                    if !loaded(&target) {
+                        missing.insert(target);
+                    }
+                }
             }
-            Some(name)
         }
-        _ => None,
+        for dirs in self.downloaded.values() {
+            for dir in dirs.values() {
+                if !loaded(dir) {
+                    missing.insert(dir.clone());
+                }
+            }
+        }
+        missing
     }
 }
 
-/// The instance-key suffixes (`[0]`, `["a"]`) a literal `count` or
-/// `for_each` expands to; `None` for a single, unexpanded resource. An
-/// unusable value is treated as unknown, so the resource is kept once.
-fn instance_keys(
-    config: &BTreeMap<Value, Value>,
-    unknown: &mut Vec<ValuePath>,
-) -> Option<Vec<String>> {
-    let mark_unknown = |unknown: &mut Vec<ValuePath>, name: &str| {
-        let path = vec![PathSeg::Key(name.to_owned())];
-        if !unknown.contains(&path) {
-            unknown.push(path);
-        }
+/// A module directory named relative to `dir` (as in `modules.json`),
+/// relative to the project root; `None` when it leaves the root.
+pub fn join_module_dir(dir: &str, relative: &str) -> Option<String> {
+    join_dir(dir, relative)
+}
+
+/// What evaluation produced: one resource list per root module directory.
+#[derive(Debug, Default)]
+pub struct Evaluated {
+    pub roots: Vec<(String, Vec<Resource>)>,
+    pub notifications: Vec<Notification>,
+}
+
+/// Evaluates every root module: every scanned directory that no other
+/// scanned module calls. Roots are evaluated in parallel; each result lists
+/// the root's resources and those of the modules it calls.
+pub fn evaluate(modules: &Modules, command_line: &CommandLineValues) -> Evaluated {
+    let mut project = Project {
+        modules: BTreeMap::new(),
+        downloaded: modules.downloaded.clone(),
     };
-    if let Some(count) = config.get(&Value::from("count")) {
-        let n = match count {
-            Value::Number(n) => n.as_u64().filter(|_| n.is_integer()),
-            Value::String(s) => s.parse::<u64>().ok(),
-            _ => None,
-        };
-        return match n {
-            Some(n) => Some((0..n).map(|i| format!("[{i}]")).collect()),
-            None => {
-                mark_unknown(unknown, "count");
-                None
-            }
-        };
+    let all = modules.scanned.iter().chain(&modules.called);
+    let mut values_files: BTreeMap<&str, Vec<&TerraformFile>> = BTreeMap::new();
+    for (dir, files) in all {
+        let mut sorted: Vec<&TerraformFile> = files.iter().collect();
+        sorted.sort_by(|a, b| a.source.path.cmp(&b.source.path));
+        values_files.insert(dir, sorted.iter().copied().filter(|f| !f.is_config()).collect());
+        if sorted.iter().any(|f| f.is_config()) {
+            project.modules.insert(dir.clone(), Module::index(dir, &sorted));
+        }
     }
-    let for_each = config.get(&Value::from("for_each"))?;
-    let keys: Option<BTreeSet<String>> = match for_each {
-        Value::Object(map) => {
-            let star = [
-                PathSeg::Key("for_each".to_owned()),
-                PathSeg::Key("*".to_owned()),
-            ];
-            if unknown.iter().any(|p| p.as_slice() == star) {
-                None
-            } else {
-                // Entries whose value is unknown still have known keys.
-                let unknown_values = unknown.iter().filter_map(|p| match p.as_slice() {
-                    [PathSeg::Key(f), PathSeg::Key(k)] if f == "for_each" => Some(k.clone()),
-                    _ => None,
-                });
-                map.keys()
-                    .map(|k| k.as_string().ok().map(|s| s.to_string()))
-                    .chain(unknown_values.map(Some))
-                    .collect()
+    // A directory another scanned module calls is evaluated as part of its
+    // callers, not on its own with default values.
+    let mut called = BTreeSet::new();
+    for dir in modules.scanned.keys() {
+        if let Some(module) = project.modules.get(dir) {
+            for (_, source) in module.call_sources() {
+                if let Some(target) = source
+                    .filter(|s| is_local_source(s))
+                    .and_then(|s| join_dir(dir, &s))
+                {
+                    if target != *dir {
+                        called.insert(target);
+                    }
+                }
             }
         }
-        Value::Array(items) => items
+    }
+    let roots: Vec<&String> = modules
+        .scanned
+        .keys()
+        .filter(|dir| project.modules.contains_key(*dir) && !called.contains(*dir))
+        .collect();
+    let cli_values = command_line.values();
+    let mut notifications = Vec::new();
+    for (name, _) in &command_line.vars {
+        if !roots
             .iter()
-            .map(|v| v.as_string().ok().map(|s| s.to_string()))
-            .collect(),
-        _ => None,
-    };
-    match keys {
-        Some(keys) => Some(keys.iter().map(|k| format!("[{}]", quote(k))).collect()),
-        None => {
-            mark_unknown(unknown, "for_each");
-            None
+            .any(|dir| project.modules[*dir].variables.contains_key(name))
+        {
+            notifications.push(Notification {
+                level: NotificationLevel::Warning,
+                file: None,
+                line: None,
+                column: None,
+                message: format!("--var {name}: no root module declares variable {name:?}"),
+            });
         }
     }
-}
-
-/// A string as Terraform writes it in an instance key.
-fn quote(key: &str) -> String {
-    let mut out = String::with_capacity(key.len() + 2);
-    out.push('"');
-    for c in key.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
-/// Walks a block body into config values and spans, collecting unknown
-/// paths and references on the way.
-struct Walker<'a> {
-    mode: Mode,
-    cx: &'a Context<'a>,
-    unknown: Vec<ValuePath>,
-    references: BTreeMap<String, BTreeSet<String>>,
-    scope: Vec<String>,
-}
-
-impl<'a> Walker<'a> {
-    fn new(mode: Mode, cx: &'a Context<'a>) -> Walker<'a> {
-        Walker {
-            mode,
-            cx,
-            unknown: Vec::new(),
-            references: BTreeMap::new(),
-            scope: Vec::new(),
-        }
-    }
-
-    fn finish_references(&mut self) -> BTreeMap<String, Vec<String>> {
-        std::mem::take(&mut self.references)
-            .into_iter()
-            .map(|(path, addresses)| (path, addresses.into_iter().collect()))
-            .collect()
-    }
-
-    /// The object a body stands for and the span nodes of its entries.
-    /// `path` is the body's path from the resource root.
-    fn body(
-        &mut self,
-        body: &Body,
-        path: &mut ValuePath,
-    ) -> (BTreeMap<Value, Value>, Vec<(String, SpanNode)>) {
-        let mut config = BTreeMap::new();
-        let mut spans = Vec::new();
-        // Blocks of one type become one list, in order of appearance.
-        let mut groups: Vec<(&str, Vec<&Block>)> = Vec::new();
-        for structure in body.iter() {
-            match structure {
-                Structure::Attribute(attr) => {
-                    let name = attr.key.as_str();
-                    let node = self.attribute(attr, name, path, &mut config);
-                    spans.push((name.to_owned(), node));
-                }
-                Structure::Block(block) if block.ident.as_str() == "dynamic" => {
-                    if let Some(node) = self.dynamic(block, path) {
-                        spans.push(node);
-                    }
-                }
-                Structure::Block(block) => {
-                    let ident = block.ident.as_str();
-                    match groups.iter_mut().find(|(name, _)| *name == ident) {
-                        Some((_, blocks)) => blocks.push(block),
-                        None => groups.push((ident, vec![block])),
-                    }
-                }
-            }
-        }
-        for (ident, blocks) in groups {
-            let mut items = Vec::with_capacity(blocks.len());
-            let mut nodes = Vec::with_capacity(blocks.len());
-            path.push(PathSeg::Key(ident.to_owned()));
-            for (i, block) in blocks.iter().enumerate() {
-                path.push(PathSeg::Index(i));
-                let (object, children) = self.body(&block.body, path);
-                path.pop();
-                items.push(Value::from(object));
-                nodes.push(SpanNode {
-                    key: Some(span_of(&block.ident)),
-                    value: span_of(*block),
-                    children: SpanChildren::Map(children),
+    for file in &command_line.files {
+        for name in file.values().into_iter().flat_map(|v| v.keys()) {
+            if !roots
+                .iter()
+                .any(|dir| project.modules[*dir].variables.contains_key(name))
+            {
+                let (line, column) = file.source.position(0);
+                notifications.push(Notification {
+                    level: NotificationLevel::Warning,
+                    file: Some(file.source.path.clone()),
+                    line: Some(line),
+                    column: Some(column),
+                    message: format!("no root module declares variable {name:?}"),
                 });
             }
-            path.pop();
-            let first = &nodes[0];
-            let whole = nodes.iter().fold(first.value, |acc, n| acc.join(n.value));
-            let list = SpanNode {
-                key: first.key,
-                value: whole,
-                children: SpanChildren::List(nodes),
-            };
-            config.insert(Value::from(ident), Value::from(items));
-            spans.push((ident.to_owned(), list));
         }
-        (config, spans)
     }
-
-    /// Evaluates one attribute into `config[name]`, recording what is
-    /// unknown and what it refers to; returns its span node.
-    fn attribute(
-        &mut self,
-        attr: &Attribute,
-        name: &str,
-        path: &mut ValuePath,
-        config: &mut BTreeMap<Value, Value>,
-    ) -> SpanNode {
-        let top = path.is_empty();
-        path.push(PathSeg::Key(name.to_owned()));
-        // `provider` names a provider configuration, not an object; the
-        // others below are addresses or attribute names, handled elsewhere
-        // or by Terraform itself.
-        let meta_provider =
-            top && name == "provider" && matches!(self.mode, Mode::Managed | Mode::Data);
-        let ignore_changes = name == "ignore_changes"
-            && matches!(path.first(), Some(PathSeg::Key(k)) if k == "lifecycle");
-        let providers_map = top && name == "providers" && self.mode == Mode::Module;
-        if !(meta_provider || ignore_changes || providers_map) {
-            let mut found = BTreeSet::new();
-            refs::collect(&attr.value, &mut self.scope, &mut found);
-            if !found.is_empty() {
-                self.references
-                    .entry(dotted(path))
-                    .or_default()
-                    .extend(found);
-            }
-        }
-        let evaluated = evaluate(&attr.value, Some(span_of(&attr.key)), self.cx);
-        let in_config = !(top && (meta_provider || name == "depends_on"));
-        if in_config {
-            match evaluated.value {
-                Some(value) => {
-                    config.insert(Value::from(name), value);
-                    let base = path.clone();
-                    self.unknown
-                        .extend(evaluated.unknown.into_iter().map(|rel| {
-                            let mut full = base.clone();
-                            full.extend(rel);
-                            full
-                        }));
-                }
-                None => self.unknown.push(path.clone()),
-            }
-        }
-        path.pop();
-        evaluated.spans
-    }
-
-    /// A `dynamic "x"` block: its blocks cannot be known, but what its
-    /// `for_each` and content refer to is recorded under `x`.
-    fn dynamic(&mut self, block: &Block, path: &mut ValuePath) -> Option<(String, SpanNode)> {
-        let label = block.labels.first()?.as_str();
-        path.push(PathSeg::Key(label.to_owned()));
-        if !self.unknown.contains(path) {
-            self.unknown.push(path.clone());
-        }
-        let mut found = BTreeSet::new();
-        dynamic_references(block, &mut self.scope, &mut found);
-        if !found.is_empty() {
-            self.references
-                .entry(dotted(path))
-                .or_default()
-                .extend(found);
-        }
-        path.pop();
-        // Listed before static blocks of the same type, so a lookup (which
-        // takes the last entry of a name) prefers those.
-        Some((
-            label.to_owned(),
-            SpanNode::leaf(Some(span_of(&block.ident)), span_of(block)),
-        ))
-    }
-}
-
-/// What a dynamic block's `for_each` and content refer to; the iterator
-/// (`x.value`) is not an object.
-fn dynamic_references(block: &Block, scope: &mut Vec<String>, out: &mut BTreeSet<String>) {
-    let iterator = block
-        .body
-        .get_attribute("iterator")
-        .and_then(|attr| match &attr.value {
-            Expression::Variable(v) => Some(v.as_str().to_owned()),
-            _ => None,
+    let results: Vec<(String, instance::Output)> = roots
+        .par_iter()
+        .map(|dir| {
+            let values = root_values(dir, &values_files, &cli_values);
+            (
+                (*dir).clone(),
+                instance::evaluate_root(&project, dir, values),
+            )
         })
-        .or_else(|| block.labels.first().map(|l| l.as_str().to_owned()))
-        .unwrap_or_default();
-    if let Some(for_each) = block.body.get_attribute("for_each") {
-        refs::collect(&for_each.value, scope, out);
+        .collect();
+    let mut roots_out = Vec::with_capacity(results.len());
+    let mut seen = BTreeSet::new();
+    for (dir, output) in results {
+        for n in output.notifications {
+            let key = (n.file.clone(), n.line, n.column, n.message.clone());
+            if seen.insert(key) {
+                notifications.push(n);
+            }
+        }
+        roots_out.push((dir, output.resources));
     }
-    scope.push(iterator);
-    for content in block.body.get_blocks("content") {
-        body_references(&content.body, scope, out);
+    Evaluated {
+        roots: roots_out,
+        notifications,
     }
-    scope.pop();
 }
 
-/// Every reference made anywhere inside a body, with dynamic blocks'
-/// iterators in scope for their content.
-fn body_references(body: &Body, scope: &mut Vec<String>, out: &mut BTreeSet<String>) {
-    for structure in body.iter() {
-        match structure {
-            Structure::Attribute(attr) => refs::collect(&attr.value, scope, out),
-            Structure::Block(block) if block.ident.as_str() == "dynamic" => {
-                dynamic_references(block, scope, out);
-            }
-            Structure::Block(block) => body_references(&block.body, scope, out),
+/// A root's variable values by Terraform's precedence: `terraform.tfvars`,
+/// `terraform.tfvars.json`, `*.auto.tfvars(.json)` in name order, then the
+/// command line.
+fn root_values(
+    dir: &str,
+    values_files: &BTreeMap<&str, Vec<&TerraformFile>>,
+    cli: &BTreeMap<String, Partial>,
+) -> BTreeMap<String, Partial> {
+    let mut values = BTreeMap::new();
+    let files = values_files.get(dir).cloned().unwrap_or_default();
+    let name = |f: &TerraformFile| {
+        f.source
+            .path
+            .rsplit('/')
+            .next()
+            .unwrap_or_default()
+            .to_owned()
+    };
+    for wanted in ["terraform.tfvars", "terraform.tfvars.json"] {
+        for file in files.iter().filter(|f| name(f) == wanted) {
+            values.extend(file.values().cloned().unwrap_or_default());
         }
     }
-}
-
-fn pending(paths: Vec<ValuePath>) -> Vec<crate::model::Unknown> {
-    paths
-        .into_iter()
-        .map(|path| crate::model::Unknown {
-            path,
-            cause: crate::model::Cause::Invalid("not evaluated yet".to_owned()),
-        })
-        .collect()
+    for file in files
+        .iter()
+        .filter(|f| name(f).ends_with(".auto.tfvars") || name(f).ends_with(".auto.tfvars.json"))
+    {
+        values.extend(file.values().cloned().unwrap_or_default());
+    }
+    values.extend(cli.iter().map(|(k, v)| (k.clone(), v.clone())));
+    values
 }

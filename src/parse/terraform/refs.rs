@@ -1,11 +1,25 @@
-//! The addresses an expression refers to (`references` in DESIGN.md §4).
+//! The objects an expression refers to (`references` in DESIGN.md §4).
 //! Cross-resource rules join through these, so they are collected from every
-//! expression whether or not its value is known.
-
-use std::collections::BTreeSet;
+//! expression whether or not its value is known; the module evaluator then
+//! resolves locals, variables and module outputs to the resources behind them.
 
 use hcl_edit::expr::{Expression, ObjectKey, TraversalOperator};
 use hcl_edit::template::{Directive, Element, Template};
+use regorus::Value;
+
+use super::eval::{evaluate, Scope};
+use super::value::Partial;
+use crate::model::Cause;
+
+/// One reference as written: the object's address within its module
+/// (`var.x`, `local.x`, `module.m`, `data.T.N`, `T.N`), the instance key when
+/// one is given and known, and for a module the output read from it.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct RawRef {
+    pub address: String,
+    pub key: Option<Partial>,
+    pub output: Option<String>,
+}
 
 /// Names that are never another object: per-instance values, the file
 /// system, the workspace.
@@ -14,7 +28,7 @@ const NOT_OBJECTS: [&str; 5] = ["each", "count", "self", "path", "terraform"];
 /// Collects the addresses `expr` refers to into `out`. `scope` holds the
 /// names bound around `expr` (for-expression variables, a dynamic block's
 /// iterator), which shadow everything else.
-pub(super) fn collect(expr: &Expression, scope: &mut Vec<String>, out: &mut BTreeSet<String>) {
+pub(super) fn collect(expr: &Expression, scope: &mut Scope, out: &mut Vec<RawRef>) {
     match expr {
         Expression::Null(_)
         | Expression::Bool(_)
@@ -51,8 +65,10 @@ pub(super) fn collect(expr: &Expression, scope: &mut Vec<String>, out: &mut BTre
         }
         Expression::Traversal(traversal) => {
             if let Expression::Variable(root) = &traversal.expr {
-                if let Some(address) = address(root.as_str(), &traversal.operators, scope) {
-                    out.insert(address);
+                if let Some(found) = reference(root.as_str(), &traversal.operators, scope) {
+                    if !out.contains(&found) {
+                        out.push(found);
+                    }
                 }
             } else {
                 collect(&traversal.expr, scope, out);
@@ -71,9 +87,8 @@ pub(super) fn collect(expr: &Expression, scope: &mut Vec<String>, out: &mut BTre
         Expression::ForExpr(for_expr) => {
             let intro = &for_expr.intro;
             collect(&intro.collection_expr, scope, out);
-            let depth = scope.len();
-            scope.extend(intro.key_var.iter().map(|k| k.as_str().to_owned()));
-            scope.push(intro.value_var.as_str().to_owned());
+            let depth = scope.bound.len();
+            bind(scope, intro.key_var.iter().chain([&intro.value_var]));
             if let Some(key_expr) = &for_expr.key_expr {
                 collect(key_expr, scope, out);
             }
@@ -81,12 +96,12 @@ pub(super) fn collect(expr: &Expression, scope: &mut Vec<String>, out: &mut BTre
             if let Some(cond) = &for_expr.cond {
                 collect(&cond.expr, scope, out);
             }
-            scope.truncate(depth);
+            scope.bound.truncate(depth);
         }
     }
 }
 
-fn collect_template(template: &Template, scope: &mut Vec<String>, out: &mut BTreeSet<String>) {
+fn collect_template(template: &Template, scope: &mut Scope, out: &mut Vec<RawRef>) {
     for element in template.iter() {
         match element {
             Element::Literal(_) => {}
@@ -102,34 +117,69 @@ fn collect_template(template: &Template, scope: &mut Vec<String>, out: &mut BTre
                 Directive::For(d) => {
                     let f = &d.for_expr;
                     collect(&f.collection_expr, scope, out);
-                    let depth = scope.len();
-                    scope.extend(f.key_var.iter().map(|k| k.as_str().to_owned()));
-                    scope.push(f.value_var.as_str().to_owned());
+                    let depth = scope.bound.len();
+                    bind(scope, f.key_var.iter().chain([&f.value_var]));
                     collect_template(&f.template, scope, out);
-                    scope.truncate(depth);
+                    scope.bound.truncate(depth);
                 }
             },
         }
     }
 }
 
-/// The address of the object a traversal from `root` names: `var.x`,
-/// `local.x`, `module.m`, `data.T.N`, `T.N`. Indexes and attributes after
-/// the address (`[0].id`) are dropped: references name objects, not values.
-fn address(
+/// Binds iteration variables while their body is collected, so that they
+/// shadow objects of the same name; their values do not matter here.
+fn bind<'i>(scope: &mut Scope, names: impl Iterator<Item = &'i hcl_edit::Decorated<hcl_edit::Ident>>) {
+    for name in names {
+        scope.bound.push((
+            name.as_str().to_owned(),
+            Partial::Unknown(Cause::Invalid("iteration variable".into())),
+        ));
+    }
+}
+
+/// The object a traversal from `root` names. Attributes after the address
+/// (`.id`) are dropped: references name objects, not values; an index right
+/// after it is kept when its value is known (`aws_instance.web[0]`).
+fn reference(
     root: &str,
     operators: &[hcl_edit::Decorated<TraversalOperator>],
-    scope: &[String],
-) -> Option<String> {
-    if NOT_OBJECTS.contains(&root) || scope.iter().any(|s| s == root) {
+    scope: &mut Scope,
+) -> Option<RawRef> {
+    if NOT_OBJECTS.contains(&root) || scope.bound.iter().any(|(name, _)| name == root) {
         return None;
     }
     let attr = |i: usize| match operators.get(i).map(|op| op.value()) {
-        Some(TraversalOperator::GetAttr(name)) => Some(name.as_str()),
+        Some(TraversalOperator::GetAttr(name)) => Some(name.as_str().to_owned()),
         _ => None,
     };
-    match root {
-        "data" | "ephemeral" => Some(format!("{root}.{}.{}", attr(0)?, attr(1)?)),
-        _ => Some(format!("{root}.{}", attr(0)?)),
-    }
+    let (address, next) = match root {
+        "data" | "ephemeral" => (format!("{root}.{}.{}", attr(0)?, attr(1)?), 2),
+        _ => (format!("{root}.{}", attr(0)?), 1),
+    };
+    let key = match operators.get(next).map(|op| op.value()) {
+        // An index into a variable or local selects a value, not an instance.
+        Some(TraversalOperator::Index(_)) if matches!(root, "var" | "local") => None,
+        Some(TraversalOperator::Index(index)) => match evaluate(index, scope) {
+            Ok(key @ Partial::Scalar(Value::Number(_) | Value::String(_))) => Some(key),
+            _ => None,
+        },
+        Some(TraversalOperator::LegacyIndex(i)) => Some(Partial::Scalar(Value::from(*i.value()))),
+        _ => None,
+    };
+    let output = match root {
+        "module" => {
+            let after_key = next + usize::from(matches!(
+                operators.get(next).map(|op| op.value()),
+                Some(TraversalOperator::Index(_) | TraversalOperator::LegacyIndex(_))
+            ));
+            attr(after_key)
+        }
+        _ => None,
+    };
+    Some(RawRef {
+        address,
+        key,
+        output,
+    })
 }

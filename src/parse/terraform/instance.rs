@@ -1,0 +1,1010 @@
+//! Evaluates one root module and the modules it calls, the way Terraform
+//! would before it talks to any provider: variables from their values and
+//! defaults, locals on demand (cycles reported), `count`/`for_each`
+//! expanded into instances, child modules evaluated with the caller's inputs
+//! and providers, and every resource given its address, known values,
+//! unknown paths, resolved references and effective tags.
+//!
+//! Named values are computed lazily and memoised per module instance, so the
+//! order of declarations never matters and each value is computed once.
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
+
+use hcl_edit::expr::{Expression, ObjectKey, TraversalOperator};
+use hcl_edit::structure::{Attribute, Block};
+use regorus::Value;
+
+use super::eval::{self, span_of, Names, NoNames, Scope};
+use super::module::{is_local_source, join_dir, labels, literal, Item, Module};
+use super::refs::{self, RawRef};
+use super::tags::{self, ProviderTags};
+use super::value::Partial;
+use super::walk::{Mode, Walked, Walker};
+use super::TerraformFile;
+use crate::model::{
+    Cause, Format, ModuleCall, Notification, NotificationLevel, PathSeg, Resource, SpanChildren,
+    SpanNode, Unknown,
+};
+use crate::source::Span;
+
+/// Module calls nested deeper than this are not followed (Terraform has no
+/// limit, but real configurations stay far below it and a cycle must stop).
+const MAX_MODULE_DEPTH: usize = 32;
+/// `count` or `for_each` with more instances than this is treated as
+/// unknown: expanding it would cost more than it could tell.
+const MAX_INSTANCES: usize = 10_000;
+
+/// Every module directory of the scan, and the modules `terraform init`
+/// downloaded for each root.
+#[derive(Debug, Default)]
+pub(super) struct Project<'f> {
+    pub modules: BTreeMap<String, Module<'f>>,
+    /// Root directory → `modules.json` key (`vpc`, `vpc.subnets`) → the
+    /// directory of the downloaded copy.
+    pub downloaded: BTreeMap<String, BTreeMap<String, String>>,
+}
+
+/// What evaluating one root produced.
+#[derive(Debug, Default)]
+pub(super) struct Output {
+    pub resources: Vec<Resource>,
+    pub notifications: Vec<Notification>,
+}
+
+/// Evaluates the root module in `dir` with the given variable values.
+pub(super) fn evaluate_root(
+    project: &Project,
+    dir: &str,
+    values: BTreeMap<String, Partial>,
+) -> Output {
+    let Some(module) = project.modules.get(dir) else {
+        return Output::default();
+    };
+    let evaluation = Evaluation {
+        project,
+        root: dir,
+        out: RefCell::new(Output::default()),
+        reported: RefCell::new(BTreeSet::new()),
+    };
+    let vars = module
+        .variables
+        .iter()
+        .map(|(name, item)| {
+            let value = values
+                .get(name)
+                .cloned()
+                .or_else(|| default_of(item))
+                .unwrap_or_else(|| {
+                    Partial::Unknown(Cause::Variable {
+                        module: String::new(),
+                        name: name.clone(),
+                    })
+                });
+            (name.clone(), value)
+        })
+        .collect();
+    let root = Instance {
+        ev: &evaluation,
+        module,
+        address: String::new(),
+        key_path: Vec::new(),
+        calls: Vec::new(),
+        dirs: vec![dir.to_owned()],
+        downloaded: false,
+        vars,
+        var_refs: None,
+        inherited: BTreeMap::new(),
+        locals: RefCell::default(),
+        local_refs: RefCell::default(),
+        children: RefCell::default(),
+        providers: RefCell::new(None),
+    };
+    root.run();
+    for (file, block) in &module.unmatched_overrides {
+        evaluation.note(
+            file,
+            span_of(*block),
+            "override block matches no block of the module; Terraform rejects it, so it is not applied",
+        );
+    }
+    evaluation.out.into_inner()
+}
+
+/// A variable's literal default.
+fn default_of(item: &Item) -> Option<Partial> {
+    let (file, attr) = item.attribute("default")?;
+    let mut scope = Scope::new(&NoNames, &file.renamed_keys);
+    Some(eval::value(&attr.value, &mut scope))
+}
+
+struct Evaluation<'p, 'f> {
+    project: &'p Project<'f>,
+    root: &'p str,
+    out: RefCell<Output>,
+    /// Notifications already given, so a problem met through several
+    /// instances is reported once.
+    reported: RefCell<BTreeSet<(String, usize, String)>>,
+}
+
+impl Evaluation<'_, '_> {
+    fn note(&self, file: &TerraformFile, span: Span, message: &str) {
+        let key = (file.source.path.clone(), span.start, message.to_owned());
+        if !self.reported.borrow_mut().insert(key) {
+            return;
+        }
+        let (line, column) = file.source.position(span.start);
+        self.out.borrow_mut().notifications.push(Notification {
+            level: NotificationLevel::Note,
+            file: Some(file.source.path.clone()),
+            line: Some(line),
+            column: Some(column),
+            message: message.to_owned(),
+        });
+    }
+}
+
+/// A value being computed or computed: `Busy` seen again means a cycle.
+enum Slot<T> {
+    Busy,
+    Done(T),
+}
+
+/// A called module, evaluated: the value `module.<name>` stands for and,
+/// per output, the addresses it refers to.
+struct Child {
+    value: Partial,
+    /// Instance key suffix (`""`, `[0]`, `["a"]`) → output → addresses.
+    output_refs: Vec<(String, BTreeMap<String, BTreeSet<String>>)>,
+}
+
+/// The provider configurations a module's resources use, and the resources
+/// that stand for the module's own `provider` blocks.
+struct Providers {
+    by_key: BTreeMap<String, Rc<ProviderTags>>,
+    resources: Vec<Resource>,
+}
+
+/// How many instances a block has.
+enum Instances {
+    Single,
+    /// Per instance: its address suffix, `count.index` or `each`.
+    Keys(Vec<(String, Option<Partial>, Option<(Partial, Partial)>)>),
+    /// `count` or `for_each` is unknown: the block is kept once.
+    Unknown(&'static str, Cause),
+}
+
+struct Instance<'e, 'p, 'f> {
+    ev: &'e Evaluation<'p, 'f>,
+    module: &'p Module<'f>,
+    /// `""` for the root, else `module.a`, `module.a["x"].module.b`.
+    address: String,
+    /// Call names from the root, for `modules.json` keys.
+    key_path: Vec<String>,
+    calls: Vec<ModuleCall>,
+    /// Directories on the call path, to stop a module calling itself.
+    dirs: Vec<String>,
+    /// Whether this module is a downloaded copy under `.terraform/modules`.
+    downloaded: bool,
+    vars: BTreeMap<String, Partial>,
+    /// For a child: the addresses each input expression of the call refers
+    /// to. `None` for a root, whose variables refer to nothing.
+    var_refs: Option<BTreeMap<String, BTreeSet<String>>>,
+    /// Provider configurations passed down by the caller, by the key this
+    /// module knows them by (`aws`, `aws.west`).
+    inherited: BTreeMap<String, Rc<ProviderTags>>,
+    locals: RefCell<BTreeMap<String, Slot<Partial>>>,
+    local_refs: RefCell<BTreeMap<String, Slot<BTreeSet<String>>>>,
+    children: RefCell<BTreeMap<String, Slot<Rc<Child>>>>,
+    /// This module's own provider blocks, walked once: their tags by key
+    /// (inherited ones included) and the resources that stand for them.
+    providers: RefCell<Option<Slot<Rc<Providers>>>>,
+}
+
+impl Names for Instance<'_, '_, '_> {
+    fn variable(&self, name: &str) -> Partial {
+        self.vars.get(name).cloned().unwrap_or_else(|| {
+            Partial::Unknown(Cause::Invalid(format!("var.{name} is not declared")))
+        })
+    }
+
+    fn local(&self, name: &str) -> Partial {
+        match self.locals.borrow().get(name) {
+            Some(Slot::Done(v)) => return v.clone(),
+            Some(Slot::Busy) => {
+                return Partial::Unknown(Cause::Invalid(format!(
+                    "local.{name} depends on itself"
+                )))
+            }
+            None => {}
+        }
+        let Some((file, attr)) = self.module.locals.get(name) else {
+            return Partial::Unknown(Cause::Invalid(format!("local.{name} is not declared")));
+        };
+        self.locals.borrow_mut().insert(name.to_owned(), Slot::Busy);
+        let mut scope = Scope::new(self, &file.renamed_keys);
+        let value = eval::value(&attr.value, &mut scope);
+        if let Partial::Unknown(Cause::Invalid(why)) = &value {
+            if why.contains("depends on itself") {
+                self.ev.note(
+                    file,
+                    span_of(&attr.key),
+                    &format!("local.{name} is part of a cycle between locals; its value is unknown"),
+                );
+            }
+        }
+        self.locals
+            .borrow_mut()
+            .insert(name.to_owned(), Slot::Done(value.clone()));
+        value
+    }
+
+    fn module(&self, name: &str) -> Partial {
+        match self.child(name) {
+            Some(child) => child.value.clone(),
+            None => Partial::Unknown(Cause::Invalid(format!("module.{name} is not declared"))),
+        }
+    }
+
+    fn path(&self, attr: &str) -> Partial {
+        match attr {
+            "module" => Partial::string(relative(self.ev.root, &self.module.dir)),
+            "root" => Partial::string("."),
+            _ => Partial::Unknown(Cause::Invalid(format!("path.{attr} depends on the machine"))),
+        }
+    }
+}
+
+impl<'e, 'p, 'f> Instance<'e, 'p, 'f> {
+    fn prefix(&self) -> String {
+        if self.address.is_empty() {
+            String::new()
+        } else {
+            format!("{}.", self.address)
+        }
+    }
+
+    /// Emits every resource of this module instance and of the modules it
+    /// calls; returns the outputs and what each refers to.
+    fn run(&self) -> (Partial, BTreeMap<String, BTreeSet<String>>) {
+        let providers = self.own_providers();
+        self.emit_all(providers.resources.clone());
+        for (name, item) in &self.module.variables {
+            self.emit_block(item, Mode::Variable, "variable", name);
+        }
+        for name in self.module.locals.keys() {
+            self.emit_local(name);
+        }
+        for item in &self.module.resources {
+            let names = labels(item.block);
+            let mode = if item.block.ident.as_str() == "data" {
+                Mode::Data
+            } else {
+                Mode::Managed
+            };
+            self.emit_block(item, mode, names[0], names[1]);
+        }
+        for (name, item) in &self.module.calls {
+            self.emit_block(item, Mode::Module, "module", name);
+            self.child(name);
+        }
+        let mut outputs = BTreeMap::new();
+        let mut output_refs = BTreeMap::new();
+        for (name, item) in &self.module.outputs {
+            self.emit_block(item, Mode::Output, "output", name);
+            if let Some((file, attr)) = item.attribute("value") {
+                let mut scope = Scope::new(self, &file.renamed_keys);
+                outputs.insert(name.clone(), eval::value(&attr.value, &mut scope));
+                output_refs.insert(name.clone(), self.expression_refs(&attr.value, file));
+            }
+        }
+        (Partial::map(outputs), output_refs)
+    }
+
+    fn emit_all(&self, resources: Vec<Resource>) {
+        self.ev.out.borrow_mut().resources.extend(resources);
+    }
+
+    /// The provider configurations this module's resources use: inherited
+    /// ones, overridden by the module's own `provider` blocks. While those
+    /// blocks are being walked (a provider configured from a module output
+    /// leads back here), only the inherited ones are known.
+    fn own_providers(&self) -> Rc<Providers> {
+        match &*self.providers.borrow() {
+            Some(Slot::Done(p)) => return p.clone(),
+            Some(Slot::Busy) => {
+                return Rc::new(Providers {
+                    by_key: self.inherited.clone(),
+                    resources: Vec::new(),
+                })
+            }
+            None => {}
+        }
+        *self.providers.borrow_mut() = Some(Slot::Busy);
+        let mut by_key = self.inherited.clone();
+        let mut resources = Vec::new();
+        for item in &self.module.providers {
+            let name = labels(item.block)[0];
+            for resource in self.build(item, Mode::Provider, "provider", name) {
+                let key = match resource
+                    .config
+                    .as_object()
+                    .ok()
+                    .and_then(|o| o.get(&Value::from("alias")))
+                {
+                    Some(Value::String(alias)) => format!("{name}.{alias}"),
+                    _ => name.to_owned(),
+                };
+                by_key.insert(
+                    key,
+                    Rc::new(ProviderTags::from_provider(&resource.config, &resource.unknown)),
+                );
+                resources.push(resource);
+            }
+        }
+        let providers = Rc::new(Providers { by_key, resources });
+        *self.providers.borrow_mut() = Some(Slot::Done(providers.clone()));
+        providers
+    }
+
+    fn emit_block(&self, item: &Item<'f>, mode: Mode, kind: &str, name: &str) {
+        let resources = self.build(item, mode, kind, name);
+        self.emit_all(resources);
+    }
+
+    /// The resources one addressable block stands for: one per instance.
+    fn build(&self, item: &Item<'f>, mode: Mode, kind: &str, name: &str) -> Vec<Resource> {
+        let header = header_span(item.block);
+        let instances = match mode {
+            Mode::Managed | Mode::Data | Mode::Module => self.instances(item),
+            _ => Instances::Single,
+        };
+        let keys = match instances {
+            Instances::Single => vec![(String::new(), None, None, None)],
+            Instances::Keys(keys) => keys
+                .into_iter()
+                .map(|(suffix, index, each)| (suffix, index, each, None))
+                .collect(),
+            Instances::Unknown(meta, cause) => vec![(
+                String::new(),
+                (meta == "count").then(|| Partial::Unknown(cause.clone())),
+                (meta == "for_each")
+                    .then(|| (Partial::Unknown(cause.clone()), Partial::Unknown(cause.clone()))),
+                Some((meta, cause)),
+            )],
+        };
+        let base_id = match mode {
+            Mode::Managed => format!("{kind}.{name}"),
+            Mode::Data => format!("data.{kind}.{name}"),
+            Mode::Provider => format!("provider.{name}"),
+            Mode::Module => format!("module.{name}"),
+            Mode::Variable => format!("var.{name}"),
+            Mode::Output => format!("output.{name}"),
+        };
+        let provider = match mode {
+            Mode::Managed | Mode::Data => Some(
+                item.attribute("provider")
+                    .and_then(|(_, attr)| provider_ref(&attr.value))
+                    .unwrap_or_else(|| kind.split('_').next().unwrap_or(kind).to_owned()),
+            ),
+            _ => None,
+        };
+        let mut out = Vec::with_capacity(keys.len());
+        for (suffix, count_index, each, unknown_meta) in keys {
+            let mut walked = self.walk(item.file, &item.block.body, mode, &count_index, &each);
+            for (file, block) in &item.overrides {
+                let over = self.walk(file, &block.body, mode, &count_index, &each);
+                walked.merge_override(over, SpanNode::leaf(Some(header), header));
+            }
+            if mode == Mode::Variable {
+                // A type constraint is not a value; show it as written.
+                if let Some((file, attr)) = item.attribute("type") {
+                    let span = span_of(&attr.value);
+                    let text = file.source.text.get(span.start..span.end).unwrap_or_default();
+                    walked.config.insert(Value::from("type"), Value::from(text.trim()));
+                    walked.unknown.retain(|u| u.path.first() != Some(&PathSeg::Key("type".into())));
+                }
+            }
+            if let Some((meta, cause)) = unknown_meta {
+                let path = vec![PathSeg::Key(meta.to_owned())];
+                if !walked.unknown.iter().any(|u| u.path == path) {
+                    walked.unknown.push(Unknown { path, cause });
+                }
+            }
+            let config = Value::from(walked.config);
+            let mut id = format!("{}{}", self.prefix(), base_id);
+            if mode == Mode::Provider {
+                if let Some(Value::String(alias)) =
+                    config.as_object().ok().and_then(|o| o.get(&Value::from("alias")))
+                {
+                    id = format!("{}provider.{name}.{alias}", self.prefix());
+                }
+            }
+            id.push_str(&suffix);
+            let (tags, tags_unknown) = match mode {
+                Mode::Managed => {
+                    let key = provider.clone().unwrap_or_default();
+                    let providers = self.own_providers();
+                    tags::effective(
+                        kind,
+                        &config,
+                        &walked.unknown,
+                        providers.by_key.get(&key).map(|p| &**p),
+                    )
+                }
+                _ => (Value::new_object(), Vec::new()),
+            };
+            out.push(Resource {
+                id,
+                format: Format::Terraform,
+                kind: kind.to_owned(),
+                name: name.to_owned(),
+                namespace: None,
+                provider: provider.clone(),
+                source: item.file.source.clone(),
+                config,
+                unknown: walked.unknown,
+                references: walked
+                    .references
+                    .into_iter()
+                    .map(|(path, addresses)| (path, addresses.into_iter().collect()))
+                    .collect(),
+                tags,
+                tags_unknown,
+                module_calls: self.calls.clone(),
+                spans: SpanNode {
+                    key: Some(header),
+                    value: body_span(item.file, item.block, header),
+                    children: SpanChildren::Map(walked.spans),
+                },
+                header,
+                helm_source: None,
+            });
+        }
+        out
+    }
+
+    fn walk(
+        &self,
+        file: &TerraformFile,
+        body: &hcl_edit::structure::Body,
+        mode: Mode,
+        count_index: &Option<Partial>,
+        each: &Option<(Partial, Partial)>,
+    ) -> Walked {
+        let mut scope = Scope::new(self, &file.renamed_keys);
+        scope.count_index = count_index.clone();
+        scope.each = each.clone();
+        let resolve = |raw: &RawRef| self.resolve(raw);
+        let mut walker = Walker {
+            mode,
+            scope: &mut scope,
+            resolve: &resolve,
+        };
+        let mut walked = Walked::default();
+        walker.body(body, &mut Vec::new(), &mut walked);
+        walked
+    }
+
+    /// One `locals` entry as a resource whose `config` is `{"value": …}`.
+    fn emit_local(&self, name: &str) {
+        let Some((file, attr)) = self.module.locals.get(name) else {
+            return;
+        };
+        let key = span_of(&attr.key);
+        let value = self.local(name);
+        let (known, unknown) = value.clone().into_config();
+        let mut config = BTreeMap::new();
+        let mut unknown_paths = Vec::new();
+        let value_path = vec![PathSeg::Key("value".to_owned())];
+        match known {
+            Some(v) => {
+                config.insert(Value::from("value"), v);
+                for (rel, cause) in unknown {
+                    let mut path = value_path.clone();
+                    path.extend(rel);
+                    unknown_paths.push(Unknown { path, cause });
+                }
+            }
+            None => unknown_paths.push(Unknown {
+                path: value_path,
+                cause: value.first_cause().cloned().unwrap_or(Cause::Invalid("unknown".into())),
+            }),
+        }
+        let refs = self.local_refs(name);
+        let mut references = BTreeMap::new();
+        if !refs.is_empty() {
+            references.insert("value".to_owned(), refs.into_iter().collect());
+        }
+        let resource = Resource {
+            id: format!("{}local.{name}", self.prefix()),
+            format: Format::Terraform,
+            kind: "locals".to_owned(),
+            name: name.to_owned(),
+            namespace: None,
+            provider: None,
+            source: file.source.clone(),
+            config: Value::from(config),
+            unknown: unknown_paths,
+            references,
+            tags: Value::new_object(),
+            tags_unknown: Vec::new(),
+            module_calls: self.calls.clone(),
+            spans: SpanNode {
+                key: Some(key),
+                value: span_of(*attr),
+                children: SpanChildren::Map(vec![(
+                    "value".to_owned(),
+                    eval::spans(&attr.value, Some(key), &file.renamed_keys),
+                )]),
+            },
+            header: key,
+            helm_source: None,
+        };
+        self.emit_all(vec![resource]);
+    }
+
+    /// The instances a block's `count` or `for_each` expands to.
+    fn instances(&self, item: &Item<'f>) -> Instances {
+        if let Some((file, attr)) = item.attribute("count") {
+            let mut scope = Scope::new(self, &file.renamed_keys);
+            let value = eval::value(&attr.value, &mut scope);
+            let n = match &value {
+                Partial::Scalar(v) => eval::to_number(v).filter(|n| n.fract() == 0.0 && *n >= 0.0),
+                _ => None,
+            };
+            return match n {
+                Some(n) if n as usize <= MAX_INSTANCES => Instances::Keys(
+                    (0..n as i64)
+                        .map(|i| (format!("[{i}]"), Some(Partial::Scalar(Value::from(i))), None))
+                        .collect(),
+                ),
+                Some(_) => Instances::Unknown(
+                    "count",
+                    Cause::Invalid(format!("count over {MAX_INSTANCES}")),
+                ),
+                None => Instances::Unknown(
+                    "count",
+                    value
+                        .first_cause()
+                        .cloned()
+                        .unwrap_or(Cause::Invalid("count is not a whole number".into())),
+                ),
+            };
+        }
+        let Some((file, attr)) = item.attribute("for_each") else {
+            return Instances::Single;
+        };
+        let mut scope = Scope::new(self, &file.renamed_keys);
+        let value = eval::value(&attr.value, &mut scope);
+        let pairs: Option<Vec<(String, Partial)>> = match &value {
+            // Keys are known even where values are not.
+            Partial::Map(entries, None) => {
+                Some(entries.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+            }
+            Partial::List(items) => items
+                .iter()
+                .map(|item| item.as_str().map(|s| (s.to_owned(), item.clone())))
+                .collect(),
+            _ => None,
+        };
+        match pairs {
+            Some(pairs) if pairs.len() <= MAX_INSTANCES => Instances::Keys(
+                pairs
+                    .into_iter()
+                    .map(|(k, v)| (format!("[{}]", quote(&k)), None, Some((Partial::string(&k), v))))
+                    .collect(),
+            ),
+            Some(_) => Instances::Unknown(
+                "for_each",
+                Cause::Invalid(format!("for_each over {MAX_INSTANCES}")),
+            ),
+            None => Instances::Unknown(
+                "for_each",
+                value
+                    .first_cause()
+                    .cloned()
+                    .unwrap_or(Cause::Invalid("for_each is not a map or set of strings".into())),
+            ),
+        }
+    }
+
+    /// The addresses behind a reference: locals, variables and module
+    /// outputs are followed to the objects they are computed from.
+    fn resolve(&self, raw: &RawRef) -> BTreeSet<String> {
+        let prefix = self.prefix();
+        let name = raw.address.split_once('.').map_or("", |(_, n)| n);
+        if raw.address.starts_with("var.") {
+            return match &self.var_refs {
+                Some(refs) if refs.contains_key(name) => refs[name].clone(),
+                _ => BTreeSet::from([format!("{prefix}{}", raw.address)]),
+            };
+        }
+        if raw.address.starts_with("local.") {
+            return self.local_refs(name);
+        }
+        let key = match &raw.key {
+            Some(Partial::Scalar(Value::Number(n))) => n.as_i64().map(|i| format!("[{i}]")),
+            Some(Partial::Scalar(Value::String(s))) => Some(format!("[{}]", quote(s))),
+            _ => None,
+        };
+        if raw.address.starts_with("module.") {
+            if let Some(child) = self.child(name) {
+                if !child.output_refs.is_empty() {
+                    let mut found = BTreeSet::new();
+                    for (suffix, outputs) in &child.output_refs {
+                        if key.as_ref().is_some_and(|k| k != suffix) {
+                            continue;
+                        }
+                        match &raw.output {
+                            Some(output) => found.extend(outputs.get(output).cloned().unwrap_or_default()),
+                            None => found.extend(outputs.values().flatten().cloned()),
+                        }
+                    }
+                    return found;
+                }
+            }
+        }
+        BTreeSet::from([format!("{prefix}{}{}", raw.address, key.unwrap_or_default())])
+    }
+
+    fn local_refs(&self, name: &str) -> BTreeSet<String> {
+        match self.local_refs.borrow().get(name) {
+            Some(Slot::Done(refs)) => return refs.clone(),
+            Some(Slot::Busy) => return BTreeSet::new(),
+            None => {}
+        }
+        let Some((file, attr)) = self.module.locals.get(name) else {
+            return BTreeSet::new();
+        };
+        self.local_refs.borrow_mut().insert(name.to_owned(), Slot::Busy);
+        let refs = self.expression_refs(&attr.value, file);
+        self.local_refs
+            .borrow_mut()
+            .insert(name.to_owned(), Slot::Done(refs.clone()));
+        refs
+    }
+
+    fn expression_refs(&self, expr: &Expression, file: &TerraformFile) -> BTreeSet<String> {
+        let mut scope = Scope::new(self, &file.renamed_keys);
+        let mut raw = Vec::new();
+        refs::collect(expr, &mut scope, &mut raw);
+        raw.iter().flat_map(|r| self.resolve(r)).collect()
+    }
+
+    /// The module call `name`, evaluated once: its child instances emit
+    /// their resources, and the call's value is their outputs.
+    fn child(&self, name: &str) -> Option<Rc<Child>> {
+        match self.children.borrow().get(name) {
+            Some(Slot::Done(child)) => return Some(child.clone()),
+            Some(Slot::Busy) => {
+                return Some(Rc::new(Child {
+                    value: Partial::Unknown(Cause::Invalid(format!(
+                        "module.{name} depends on itself"
+                    ))),
+                    output_refs: Vec::new(),
+                }))
+            }
+            None => {}
+        }
+        let item = self.module.calls.get(name)?;
+        self.children
+            .borrow_mut()
+            .insert(name.to_owned(), Slot::Busy);
+        let child = Rc::new(self.call(name, item));
+        self.children
+            .borrow_mut()
+            .insert(name.to_owned(), Slot::Done(child.clone()));
+        Some(child)
+    }
+
+    fn call(&self, name: &str, item: &Item<'f>) -> Child {
+        let unread = |why: String| {
+            self.ev.note(item.file, header_span(item.block), &why);
+            Child {
+                value: Partial::Unknown(Cause::Module),
+                output_refs: Vec::new(),
+            }
+        };
+        let source = item
+            .attribute("source")
+            .and_then(|(_, attr)| literal(&attr.value));
+        let Some(source) = source else {
+            return unread(format!(
+                "module.{name} has no literal `source`; its resources are not checked"
+            ));
+        };
+        let mut key_path = self.key_path.clone();
+        key_path.push(name.to_owned());
+        let downloaded_dir = self
+            .ev
+            .project
+            .downloaded
+            .get(self.ev.root)
+            .and_then(|keys| keys.get(&key_path.join(".")));
+        let (dir, downloaded) = match (downloaded_dir, is_local_source(&source)) {
+            (Some(dir), local) => (dir.clone(), self.downloaded || !local),
+            (None, true) => match join_dir(&self.module.dir, &source) {
+                Some(dir) => (dir, self.downloaded),
+                None => {
+                    return unread(format!(
+                        "module.{name}: source {source:?} is outside the project root; its resources are not checked"
+                    ))
+                }
+            },
+            (None, false) => {
+                return unread(format!(
+                    "module.{name}: source {source:?} is not downloaded (no entry in .terraform/modules/modules.json; run `terraform init`); its resources are not checked"
+                ))
+            }
+        };
+        let Some(module) = self.ev.project.modules.get(&dir) else {
+            return unread(format!(
+                "module.{name}: {dir} holds no Terraform files; its resources are not checked"
+            ));
+        };
+        if self.dirs.contains(&dir) || self.dirs.len() > MAX_MODULE_DEPTH {
+            return unread(format!(
+                "module.{name}: {dir} calls itself (directly or through other modules); not followed"
+            ));
+        }
+        let instances = match self.instances(item) {
+            Instances::Single => vec![(String::new(), None, None)],
+            Instances::Keys(keys) => keys,
+            Instances::Unknown(meta, cause) => vec![(
+                String::new(),
+                (meta == "count").then(|| Partial::Unknown(cause.clone())),
+                (meta == "for_each")
+                    .then(|| (Partial::Unknown(cause.clone()), Partial::Unknown(cause.clone()))),
+            )],
+        };
+        let unknown_instances = matches!(self.instances(item), Instances::Unknown(..));
+        let by_count = item.attribute("count").is_some();
+        let mut values = Vec::new();
+        let mut output_refs = Vec::new();
+        for (suffix, count_index, each) in instances {
+            let address = format!("{}module.{name}{suffix}", self.prefix());
+            let mut call = ModuleCall {
+                address: address.clone(),
+                source: item.file.source.clone(),
+                header: header_span(item.block),
+                downloaded,
+            };
+            call.address = address.clone();
+            let (vars, var_refs) = self.inputs(item, module, &address, &count_index, &each);
+            let mut calls = self.calls.clone();
+            calls.push(call);
+            let mut dirs = self.dirs.clone();
+            dirs.push(dir.clone());
+            let child = Instance {
+                ev: self.ev,
+                module,
+                address,
+                key_path: key_path.clone(),
+                calls,
+                dirs,
+                downloaded,
+                vars,
+                var_refs: Some(var_refs),
+                inherited: self.providers_for(item),
+                locals: RefCell::default(),
+                local_refs: RefCell::default(),
+                children: RefCell::default(),
+                providers: RefCell::new(None),
+            };
+            let (outputs, refs) = child.run();
+            values.push((suffix.clone(), each.map(|(k, _)| k), outputs));
+            output_refs.push((suffix, refs));
+        }
+        let value = if unknown_instances {
+            Partial::Unknown(Cause::Invalid(format!("module.{name} has an unknown count or for_each")))
+        } else if by_count {
+            Partial::List(values.into_iter().map(|(_, _, v)| v).collect())
+        } else if item.attribute("for_each").is_some() {
+            Partial::map(
+                values
+                    .into_iter()
+                    .filter_map(|(_, key, v)| Some((key?.as_str()?.to_owned(), v)))
+                    .collect(),
+            )
+        } else {
+            values.pop().map_or(Partial::map(BTreeMap::new()), |(_, _, v)| v)
+        };
+        Child { value, output_refs }
+    }
+
+    /// A child instance's variable values and what each input refers to.
+    #[allow(clippy::type_complexity)]
+    fn inputs(
+        &self,
+        item: &Item<'f>,
+        module: &Module<'f>,
+        address: &str,
+        count_index: &Option<Partial>,
+        each: &Option<(Partial, Partial)>,
+    ) -> (BTreeMap<String, Partial>, BTreeMap<String, BTreeSet<String>>) {
+        let mut given: BTreeMap<String, (&TerraformFile, &Attribute)> = BTreeMap::new();
+        let blocks = std::iter::once((item.file, item.block)).chain(item.overrides.iter().copied());
+        for (file, block) in blocks {
+            for attr in block.body.attributes() {
+                let name = attr.key.as_str();
+                if !matches!(
+                    name,
+                    "source" | "version" | "count" | "for_each" | "providers" | "depends_on"
+                ) {
+                    given.insert(name.to_owned(), (file, attr));
+                }
+            }
+        }
+        let mut vars = BTreeMap::new();
+        let mut refs = BTreeMap::new();
+        for (name, declared) in &module.variables {
+            let value = match given.get(name) {
+                Some((file, attr)) => {
+                    let mut scope = Scope::new(self, &file.renamed_keys);
+                    scope.count_index = count_index.clone();
+                    scope.each = each.clone();
+                    let value = eval::value(&attr.value, &mut scope);
+                    let mut raw = Vec::new();
+                    refs::collect(&attr.value, &mut scope, &mut raw);
+                    refs.insert(
+                        name.clone(),
+                        raw.iter().flat_map(|r| self.resolve(r)).collect(),
+                    );
+                    let not_nullable = declared
+                        .attribute("nullable")
+                        .is_some_and(|(_, a)| matches!(&a.value, Expression::Bool(b) if !*b.value()));
+                    if value.is_null() && not_nullable {
+                        default_of(declared).unwrap_or(value)
+                    } else {
+                        value
+                    }
+                }
+                None => default_of(declared).unwrap_or_else(|| {
+                    Partial::Unknown(Cause::Variable {
+                        module: address.to_owned(),
+                        name: name.clone(),
+                    })
+                }),
+            };
+            vars.insert(name.clone(), value);
+        }
+        (vars, refs)
+    }
+
+    /// The provider configurations a module call passes to its child:
+    /// every default (unaliased) configuration, then the `providers` map.
+    fn providers_for(&self, item: &Item<'f>) -> BTreeMap<String, Rc<ProviderTags>> {
+        let providers = self.own_providers();
+        let mine = &providers.by_key;
+        let mut passed: BTreeMap<String, Rc<ProviderTags>> = mine
+            .iter()
+            .filter(|(key, _)| !key.contains('.'))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        if let Some((_, attr)) = item.attribute("providers") {
+            if let Expression::Object(object) = &attr.value {
+                for (key, value) in object.iter() {
+                    let child_key = match key {
+                        ObjectKey::Ident(ident) => Some(ident.as_str().to_owned()),
+                        ObjectKey::Expression(expr) => provider_ref(expr),
+                    };
+                    let (Some(child_key), Some(parent_key)) = (child_key, provider_ref(value.expr()))
+                    else {
+                        continue;
+                    };
+                    match mine.get(&parent_key) {
+                        Some(tags) => {
+                            passed.insert(child_key, tags.clone());
+                        }
+                        None => {
+                            passed.remove(&child_key);
+                        }
+                    }
+                }
+            }
+        }
+        passed
+    }
+}
+
+/// From the block type to the end of its last label:
+/// `resource "aws_s3_bucket" "logs"`.
+pub(super) fn header_span(block: &Block) -> Span {
+    let ident = span_of(&block.ident);
+    match block.labels.last() {
+        Some(label) => ident.join(span_of(label)),
+        None => ident,
+    }
+}
+
+/// From the block's `{` to its `}`; hcl-edit does not record a span for
+/// one-line bodies, so it is found after the header.
+fn body_span(file: &TerraformFile, block: &Block, header: Span) -> Span {
+    let whole = span_of(block);
+    let open = file
+        .source
+        .text
+        .get(header.end..whole.end)
+        .and_then(|rest| rest.find('{'))
+        .map_or(whole.start, |i| header.end + i);
+    Span::new(open, whole.end)
+}
+
+/// The provider configuration a `provider = aws.west` meta-argument or a
+/// `providers` map entry names.
+fn provider_ref(expr: &Expression) -> Option<String> {
+    match expr {
+        Expression::Variable(name) => Some(name.as_str().to_owned()),
+        // Terraform 0.11 wrote it as a string.
+        Expression::String(s) => Some(s.value().clone()),
+        Expression::Traversal(t) => {
+            let Expression::Variable(root) = &t.expr else {
+                return None;
+            };
+            let mut name = root.as_str().to_owned();
+            for op in &t.operators {
+                let TraversalOperator::GetAttr(attr) = op.value() else {
+                    return None;
+                };
+                name.push('.');
+                name.push_str(attr.as_str());
+            }
+            Some(name)
+        }
+        _ => None,
+    }
+}
+
+/// A string as Terraform writes it in an instance key.
+pub(super) fn quote(key: &str) -> String {
+    let mut out = String::with_capacity(key.len() + 2);
+    out.push('"');
+    for c in key.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// `path.module` as Terraform gives it: the module directory relative to
+/// the root module's.
+fn relative(root: &str, dir: &str) -> String {
+    if root == dir {
+        return ".".to_owned();
+    }
+    let split = |p: &str| -> Vec<String> {
+        p.split('/')
+            .filter(|s| !s.is_empty() && *s != ".")
+            .map(str::to_owned)
+            .collect()
+    };
+    let (from, to) = (split(root), split(dir));
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let mut parts: Vec<String> = vec!["..".to_owned(); from.len() - common];
+    parts.extend(to[common..].iter().cloned());
+    if parts.first().is_some_and(|p| p != "..") {
+        parts.insert(0, ".".to_owned());
+    }
+    parts.join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::relative;
+
+    #[test]
+    fn path_module_is_relative_to_the_root() {
+        assert_eq!(relative("infra/prod", "infra/prod"), ".");
+        assert_eq!(relative("infra/prod", "infra/modules/vpc"), "../modules/vpc");
+        assert_eq!(relative(".", "modules/vpc"), "./modules/vpc");
+    }
+}

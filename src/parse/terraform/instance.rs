@@ -583,10 +583,12 @@ impl<'e, 'p, 'f> Instance<'e, 'p, 'f> {
             Partial::Map(entries, None) => {
                 Some(entries.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
             }
+            // A set of strings: Terraform dedups and sorts it.
             Partial::List(items) => items
                 .iter()
                 .map(|item| item.as_str().map(|s| (s.to_owned(), item.clone())))
-                .collect(),
+                .collect::<Option<BTreeMap<_, _>>>()
+                .map(|set| set.into_iter().collect()),
             _ => None,
         };
         match pairs {
@@ -656,7 +658,8 @@ impl<'e, 'p, 'f> Instance<'e, 'p, 'f> {
             None => {}
         }
         let Some((file, attr)) = self.module.locals.get(name) else {
-            return BTreeSet::new();
+            // Terraform rejects an undeclared local; the name is all we have.
+            return BTreeSet::from([format!("{}local.{name}", self.prefix())]);
         };
         self.local_refs.borrow_mut().insert(name.to_owned(), Slot::Busy);
         let refs = self.expression_refs(&attr.value, file);

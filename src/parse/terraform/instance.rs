@@ -67,6 +67,7 @@ pub(super) fn evaluate_root(
         root: dir,
         out: RefCell::new(Output::default()),
         reported: RefCell::new(BTreeSet::new()),
+        declared: RefCell::new(BTreeSet::new()),
     };
     let vars = module
         .variables
@@ -126,6 +127,8 @@ struct Evaluation<'p, 'f> {
     /// Notifications already given, so a problem met through several
     /// instances is reported once.
     reported: RefCell<BTreeSet<(String, usize, String)>>,
+    /// Module directories whose declarations were already listed.
+    declared: RefCell<BTreeSet<String>>,
 }
 
 impl Evaluation<'_, '_> {
@@ -268,13 +271,24 @@ impl<'e, 'p, 'f> Instance<'e, 'p, 'f> {
     /// Emits every resource of this module instance and of the modules it
     /// calls; returns the outputs and what each refers to.
     fn run(&self) -> (Partial, BTreeMap<String, BTreeSet<String>>) {
+        // A module's providers, variables, locals and outputs are the same
+        // declarations in every instance: they are listed for its first
+        // instance in this root only, so a module called many times does not
+        // multiply them.
+        let first = self
+            .ev
+            .declared
+            .borrow_mut()
+            .insert(self.module.dir.clone());
         let providers = self.own_providers();
-        self.emit_all(providers.resources.clone());
-        for (name, item) in &self.module.variables {
-            self.emit_block(item, Mode::Variable, "variable", name);
-        }
-        for name in self.module.locals.keys() {
-            self.emit_local(name);
+        if first {
+            self.emit_all(providers.resources.clone());
+            for (name, item) in &self.module.variables {
+                self.emit_block(item, Mode::Variable, "variable", name);
+            }
+            for name in self.module.locals.keys() {
+                self.emit_local(name);
+            }
         }
         for item in &self.module.resources {
             let names = labels(item.block);
@@ -292,7 +306,9 @@ impl<'e, 'p, 'f> Instance<'e, 'p, 'f> {
         let mut outputs = BTreeMap::new();
         let mut output_refs = BTreeMap::new();
         for (name, item) in &self.module.outputs {
-            self.emit_block(item, Mode::Output, "output", name);
+            if first {
+                self.emit_block(item, Mode::Output, "output", name);
+            }
             if let Some((file, attr)) = item.attribute("value") {
                 let mut scope = Scope::new(self, &file.renamed_keys);
                 outputs.insert(name.clone(), eval::value(&attr.value, &mut scope));

@@ -42,7 +42,8 @@ fn kubernetes_findings_point_at_the_exact_value() {
 #[test]
 fn terraform_findings_point_at_the_attribute_or_the_header() {
     let p = Project::fixture("terraform");
-    let (code, report, _) = p.scan_json(&[]);
+    // `basic` only: the tree also holds the plan fixture and its configuration.
+    let (code, report, _) = p.scan_json(&["basic"]);
     assert_eq!(code, 1);
     assert_eq!(
         findings(&report),
@@ -201,7 +202,7 @@ fn config_rules_turn_off_and_re_rate_rules() {
         ".scalegate.yaml",
         "rules:\n  terraform-label-case: off\n  SG-TAG-001: high\n",
     );
-    let (_, report, _) = p.scan_json(&[]);
+    let (_, report, _) = p.scan_json(&["basic"]);
     assert_eq!(
         findings(&report),
         [tuple("SG-TAG-001", "basic/main.tf", 4, 3)]
@@ -216,7 +217,7 @@ fn config_settings_reach_the_policies() {
         ".scalegate.yaml",
         "settings:\n  tags:\n    required: [owner]\n",
     );
-    let (_, report, _) = p.scan_json(&[]);
+    let (_, report, _) = p.scan_json(&["basic"]);
     assert!(of_rule(&report, "SG-TAG-001").is_empty(), "{report:#}");
 }
 

@@ -6,6 +6,7 @@
 
 pub mod helm;
 pub mod kubernetes;
+pub mod plan;
 pub mod terraform;
 pub mod yaml;
 

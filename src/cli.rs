@@ -19,7 +19,7 @@ pub enum Command {
     /// Scan files and directories (or `-` for stdin) and report findings.
     Scan(ScanArgs),
     /// Print the normalised input policies see, bundle by bundle, as JSON.
-    Inspect(InputArgs),
+    Inspect(InspectArgs),
     /// List every rule: id, slug, severity, title.
     Rules(RulesArgs),
     /// Run the `test_*` rules of policy directories, like `opa test`.
@@ -80,6 +80,16 @@ pub struct InputArgs {
     /// (repeatable).
     #[arg(long = "var", value_name = "NAME=VALUE")]
     pub vars: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct InspectArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Add `unknown_causes` to each resource: why each unknown path (and
+    /// the effective tags) cannot be known before Terraform runs.
+    #[arg(long)]
+    pub explain_unknown: bool,
 }
 
 #[derive(Debug, Args)]

@@ -14,7 +14,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use crate::model::{Location, PathSeg, RelatedLocation, Resource, SpanChildren};
+use crate::model::{Location, ModuleCall, PathSeg, RelatedLocation, Resource, SpanChildren};
 use crate::source::{Region, SharedSource, SourceFile, Span};
 
 /// The byte span a path resolves to inside the resource's own file.
@@ -39,9 +39,10 @@ pub fn span_of(resource: &Resource, path: &[PathSeg]) -> Span {
 pub struct Located {
     pub location: Location,
     pub related: Vec<RelatedLocation>,
-    /// A file the location points into that is not a scanned file (a Helm
-    /// template), so reports can show its code frame.
-    pub extra_source: Option<SharedSource>,
+    /// Files the location or related locations point into besides the
+    /// resource's own (a Helm template, a module's caller), so reports can
+    /// show their code frames.
+    pub extra_sources: Vec<SharedSource>,
 }
 
 /// Resolves Helm templates for rendered output read from stdin.
@@ -103,11 +104,14 @@ pub fn locate(
         file: source.path.clone(),
         region: source.region(span),
     };
+    if !resource.module_calls.is_empty() {
+        return through_modules(resource, rendered);
+    }
     let Some(helm_source) = &resource.helm_source else {
         return Located {
             location: rendered,
             related: Vec::new(),
-            extra_source: None,
+            extra_sources: Vec::new(),
         };
     };
     if !from_stdin {
@@ -120,14 +124,14 @@ pub fn locate(
                 },
                 message: format!("rendered from the Helm template {}", helm_source.template),
             }],
-            extra_source: None,
+            extra_sources: Vec::new(),
         };
     }
     let Some(template) = helm.template(&helm_source.template) else {
         return Located {
             location: rendered,
             related: Vec::new(),
-            extra_source: None,
+            extra_sources: Vec::new(),
         };
     };
     let rendered_line = source.line_text(rendered.region.start_line).trim();
@@ -153,6 +157,48 @@ pub fn locate(
             region,
         },
         related: Vec::new(),
-        extra_source: Some(template),
+        extra_sources: vec![template],
+    }
+}
+
+/// A finding on a resource of a called module. In a local module it stays
+/// at the module's own line, and each `module` block it was reached through
+/// is related. In a downloaded module (under `.terraform/modules`, not the
+/// user's code) it moves to the first downloaded module's call site, with
+/// the line inside the module related.
+fn through_modules(resource: &Resource, inner: Location) -> Located {
+    let calls = &resource.module_calls;
+    let at_call = |call: &ModuleCall| Location {
+        file: call.source.path.clone(),
+        region: call.source.region(call.header),
+    };
+    let called_here = |call: &ModuleCall| RelatedLocation {
+        location: at_call(call),
+        message: format!("{} is called here", call.address),
+    };
+    let extra_sources = calls.iter().map(|c| c.source.clone()).collect();
+    match calls.iter().position(|c| c.downloaded) {
+        Some(first) => {
+            let call = &calls[first];
+            let mut related: Vec<RelatedLocation> =
+                calls[..first].iter().map(called_here).collect();
+            related.push(RelatedLocation {
+                location: inner,
+                message: format!(
+                    "{} is defined here, in the downloaded module {}",
+                    resource.id, call.address
+                ),
+            });
+            Located {
+                location: at_call(call),
+                related,
+                extra_sources,
+            }
+        }
+        None => Located {
+            location: inner,
+            related: calls.iter().map(called_here).collect(),
+            extra_sources,
+        },
     }
 }

@@ -176,9 +176,9 @@ fn write_step_summary(report: &Report) {
     }
 }
 
-fn run_inspect(args: cli::InputArgs) -> Result<u8, Failure> {
-    let options = options(args, None)?;
-    let (inputs, notifications, failures) = scan::inspect(&options)?;
+fn run_inspect(args: cli::InspectArgs) -> Result<u8, Failure> {
+    let options = options(args.input, None)?;
+    let (inputs, notifications, failures) = scan::inspect(&options, args.explain_unknown)?;
     for n in &notifications {
         eprintln!(
             "scalegate: {}: {}",

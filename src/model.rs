@@ -204,6 +204,9 @@ pub struct Resource {
     /// keys that cannot be seen before Terraform runs. Always empty for
     /// Kubernetes.
     pub tags_unknown: Vec<String>,
+    /// Why the effective tags are not fully known (the first reason), when
+    /// `tags_unknown` is not empty.
+    pub tags_cause: Option<Cause>,
     /// The `module` blocks this resource was reached through, outermost first;
     /// empty for a root module's own resources and for Kubernetes.
     pub module_calls: Vec<ModuleCall>,

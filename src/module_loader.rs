@@ -92,22 +92,26 @@ fn downloaded_modules(
 ) -> Option<BTreeMap<String, String>> {
     let manifest = Path::new(dir).join(".terraform/modules/modules.json");
     let text = std::fs::read_to_string(root.join(&manifest)).ok()?;
-    let display = manifest.to_string_lossy().trim_start_matches("./").to_owned();
+    let display = manifest
+        .to_string_lossy()
+        .trim_start_matches("./")
+        .to_owned();
     let json: serde_json::Value = match serde_json::from_str(&text) {
         Ok(json) => json,
         Err(e) => {
             notifications.push(Notification::file(
                 NotificationLevel::Warning,
                 display,
-                format!("cannot read the module manifest ({e}); downloaded modules are not checked"),
+                format!(
+                    "cannot read the module manifest ({e}); downloaded modules are not checked"
+                ),
             ));
             return None;
         }
     };
     let mut entries = BTreeMap::new();
     for module in json["Modules"].as_array().into_iter().flatten() {
-        let (Some(key), Some(module_dir)) = (module["Key"].as_str(), module["Dir"].as_str())
-        else {
+        let (Some(key), Some(module_dir)) = (module["Key"].as_str(), module["Dir"].as_str()) else {
             continue;
         };
         if key.is_empty() {

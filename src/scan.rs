@@ -18,11 +18,11 @@ use regorus::Value;
 use crate::config::{self, Config, ConfigError, FailOn};
 use crate::discover::{self, Candidate, FileKind, MissingPath, Scope};
 use crate::locate::{self, HelmTemplates};
-use crate::module_loader;
 use crate::model::{
-    Bundle, Finding, FindingKind, Format, Location, Notification, NotificationLevel, Report,
-    Resource, RuleInfo, Severity, Summary,
+    Bundle, Cause, Finding, FindingKind, Format, Location, ModuleCall, Notification,
+    NotificationLevel, PathSeg, RelatedLocation, Report, Resource, RuleInfo, Severity, Summary,
 };
+use crate::module_loader;
 use crate::parse::{self, ParseError};
 use crate::policy::evaluate::{evaluate, RawFinding};
 use crate::policy::loader::{self, LoadError, PolicyFile, PolicySet, RuleOverride};
@@ -331,19 +331,12 @@ pub fn load_inputs(options: &Options, prepared: &Prepared) -> Result<Loaded, Sca
     let mut files_scanned = 0;
     let mut groups: BTreeMap<(Format, String), Vec<Resource>> = BTreeMap::new();
     let mut modules = parse::terraform::Modules::default();
+    let mut plans = Vec::new();
     for file in parsed {
         if file.scope == Scope::OutOfScope {
             continue;
         }
         files_scanned += 1;
-        if file.scope == Scope::Plan {
-            notifications.push(Notification::file(
-                NotificationLevel::Note,
-                file.candidate.display.clone(),
-                "Terraform plan JSON is not supported yet; file skipped",
-            ));
-            continue;
-        }
         if file.scope == Scope::TerraformJson && file.failure.is_none() {
             notifications.push(Notification::file(
                 NotificationLevel::Note,
@@ -361,6 +354,14 @@ pub fn load_inputs(options: &Options, prepared: &Prepared) -> Result<Loaded, Sca
                 .entry(file.candidate.dir.clone())
                 .or_default()
                 .push(terraform);
+            continue;
+        }
+        if file.scope == Scope::Plan {
+            plans.push((
+                file.candidate.dir.clone(),
+                file.candidate.display.clone(),
+                file.resources,
+            ));
             continue;
         }
         if file.scope == Scope::Kubernetes && file.source.is_some() {
@@ -388,6 +389,14 @@ pub fn load_inputs(options: &Options, prepared: &Prepared) -> Result<Loaded, Sca
     notifications.extend(evaluated.notifications);
     for (dir, resources) in evaluated.roots {
         groups.insert((Format::Terraform, dir), resources);
+    }
+    // A plan points at the configuration it was planned from when that is
+    // the root module in the plan file's directory.
+    for (dir, path, mut resources) in plans {
+        if let Some(configuration) = groups.get(&(Format::Terraform, dir)) {
+            parse::plan::relocate(&mut resources, configuration);
+        }
+        groups.insert((Format::Plan, path), resources);
     }
     let mut bundles = Vec::new();
     for ((format, path), mut resources) in groups {
@@ -503,14 +512,13 @@ fn read_and_parse(candidate: &Candidate) -> ParsedFile {
 fn parse_source(candidate: Candidate, scope: Scope, source: SharedSource) -> ParsedFile {
     let mut terraform = None;
     let result = match scope {
-        Scope::Terraform | Scope::TerraformVars => {
-            parse::terraform::parse(&source).map(|file| {
-                terraform = Some(file);
-                Vec::new()
-            })
-        }
+        Scope::Terraform | Scope::TerraformVars => parse::terraform::parse(&source).map(|file| {
+            terraform = Some(file);
+            Vec::new()
+        }),
         Scope::Kubernetes => parse::kubernetes::parse(&source),
-        Scope::TerraformJson | Scope::Plan => check_json(&source),
+        Scope::Plan => parse::plan::parse(&source),
+        Scope::TerraformJson => check_json(&source),
         Scope::OutOfScope => Ok(Vec::new()),
     };
     let (resources, failure) = match result {
@@ -529,7 +537,9 @@ fn parse_source(candidate: Candidate, scope: Scope, source: SharedSource) -> Par
 
 /// `--var-file` and `--var` values; a file that cannot be read or parsed,
 /// or a `--var` without `=`, stops the scan (exit 2).
-fn command_line_values(options: &Options) -> Result<parse::terraform::CommandLineValues, ScanError> {
+fn command_line_values(
+    options: &Options,
+) -> Result<parse::terraform::CommandLineValues, ScanError> {
     let mut values = parse::terraform::CommandLineValues::default();
     for path in &options.var_files {
         let absolute = options.cwd.join(path);
@@ -539,7 +549,10 @@ fn command_line_values(options: &Options) -> Result<parse::terraform::CommandLin
         let source = Arc::new(SourceFile::new(display.clone(), text));
         let file = parse::terraform::parse(&source).map_err(|e| {
             let (line, column) = source.position(e.offset);
-            ScanError::Usage(format!("--var-file {display}:{line}:{column}: {}", e.message))
+            ScanError::Usage(format!(
+                "--var-file {display}:{line}:{column}: {}",
+                e.message
+            ))
         })?;
         values.files.push(file);
     }
@@ -661,7 +674,7 @@ pub fn evaluate_loaded(options: &Options, prepared: &Prepared, loaded: Loaded) -
                 .resource
                 .as_deref()
                 .and_then(|id| by_id.get(id).copied());
-            let (located, resource_id) = match resource {
+            let (mut located, resource_id) = match resource {
                 Some(resource) => {
                     let located = locate::locate(resource, &finding.path, from_stdin, &helm);
                     (located, Some(resource.id.clone()))
@@ -676,8 +689,8 @@ pub fn evaluate_loaded(options: &Options, prepared: &Prepared, loaded: Loaded) -
                     (located, finding.resource.clone())
                 }
             };
-            if let Some(extra) = located.extra_source.clone() {
-                sources.insert(extra.path.clone(), extra);
+            for extra in &located.extra_sources {
+                sources.insert(extra.path.clone(), extra.clone());
             }
             if let Some(resource) = resource {
                 sources.insert(resource.source.path.clone(), resource.source.clone());
@@ -694,15 +707,32 @@ pub fn evaluate_loaded(options: &Options, prepared: &Prepared, loaded: Loaded) -
                         continue;
                     }
                     let meta = rule_info[META_RULE];
-                    (
-                        META_RULE.to_owned(),
-                        meta,
-                        format!(
+                    let message = match resource.and_then(|r| missing_input(r, &finding.path)) {
+                        // One note at the module call rather than one per
+                        // resource of the module: the fix is at the call.
+                        Some((call, cause)) => {
+                            located.related = vec![RelatedLocation {
+                                location: located.location.clone(),
+                                message: format!(
+                                    "{} is one of them",
+                                    resource_id.as_deref().unwrap_or("")
+                                ),
+                            }];
+                            located.location = Location {
+                                file: call.source.path.clone(),
+                                region: call.source.region(call.header),
+                            };
+                            format!(
+                                "{} ({}) could not be verified for resources of {}: {cause}",
+                                rule.id, rule.slug, call.address
+                            )
+                        }
+                        None => format!(
                             "{} ({}) could not be verified: {}",
                             rule.id, rule.slug, finding.message
                         ),
-                        FindingKind::Note,
-                    )
+                    };
+                    (META_RULE.to_owned(), meta, message, FindingKind::Note)
                 }
             };
             findings.push(Finding {
@@ -766,6 +796,7 @@ pub fn evaluate_loaded(options: &Options, prepared: &Prepared, loaded: Loaded) -
         findings.retain(|f| focus.contains(&f.location.file));
     }
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    let mut findings = merge_duplicates(findings);
     crate::fingerprint::assign(&mut findings);
     notifications.sort();
     notifications.dedup();
@@ -793,6 +824,123 @@ pub fn evaluate_loaded(options: &Options, prepared: &Prepared, loaded: Loaded) -
 }
 
 /// A one-character region at `offset` (or an empty one at the end of a line).
+/// For a note on a resource of a called module whose value is unknown
+/// because a variable has no value: the module call the value comes in
+/// through, and the cause.
+fn missing_input<'r>(
+    resource: &'r Resource,
+    path: &[PathSeg],
+) -> Option<(&'r ModuleCall, &'r Cause)> {
+    let tags = matches!(path.first(), Some(PathSeg::Key(k)) if k == "tags");
+    let cause = if tags && resource.tags_cause.is_some() {
+        resource.tags_cause.as_ref()
+    } else {
+        resource
+            .unknown
+            .iter()
+            .find(|u| u.path.starts_with(path) || path.starts_with(&u.path))
+            .map(|u| &u.cause)
+    }?;
+    let Cause::Variable { module, .. } = cause else {
+        return None;
+    };
+    let call = resource
+        .module_calls
+        .iter()
+        .find(|c| c.address == *module)
+        .or_else(|| resource.module_calls.first())?;
+    Some((call, cause))
+}
+
+/// Findings that say the same thing at the same place — one module's
+/// resource reached through several callers or roots, a plan resource and
+/// the configuration it was planned from — become one, with every related
+/// location kept. The first in sort order is kept.
+fn merge_duplicates(findings: Vec<Finding>) -> Vec<Finding> {
+    let mut out: Vec<Finding> = Vec::with_capacity(findings.len());
+    let mut index: BTreeMap<
+        (
+            String,
+            FindingKind,
+            Location,
+            String,
+            Option<String>,
+            String,
+        ),
+        usize,
+    > = BTreeMap::new();
+    for finding in findings {
+        let local = finding
+            .resource
+            .as_deref()
+            .map(in_module_address)
+            .unwrap_or_default();
+        let key = (
+            finding.rule_id.clone(),
+            finding.kind,
+            finding.location.clone(),
+            crate::model::dotted(&finding.path),
+            finding.key.clone(),
+            if finding.kind == FindingKind::Note && finding.rule_id == META_RULE {
+                // Notes moved to a module call merge whatever resource
+                // they came from.
+                String::new()
+            } else {
+                local.to_owned()
+            },
+        );
+        match index.get(&key) {
+            Some(&at) => {
+                for related in finding.related {
+                    if !out[at].related.contains(&related) {
+                        out[at].related.push(related);
+                    }
+                }
+            }
+            None => {
+                index.insert(key, out.len());
+                out.push(finding);
+            }
+        }
+    }
+    for finding in &mut out {
+        finding.related.sort();
+    }
+    out
+}
+
+/// A Terraform address without its module path:
+/// `module.a["x.y"].module.b.aws_s3_bucket.c[0]` → `aws_s3_bucket.c[0]`.
+fn in_module_address(id: &str) -> &str {
+    let mut rest = id;
+    while let Some(after) = rest.strip_prefix("module.") {
+        let mut chars = after.char_indices();
+        let mut end = None;
+        let mut depth = 0;
+        let mut quoted = false;
+        let mut escaped = false;
+        for (i, c) in chars.by_ref() {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' if quoted => escaped = true,
+                '"' => quoted = !quoted,
+                '[' if !quoted => depth += 1,
+                ']' if !quoted => depth -= 1,
+                '.' if !quoted && depth == 0 => {
+                    end = Some(i);
+                    break;
+                }
+                _ => {}
+            }
+        }
+        match end {
+            Some(i) => rest = &after[i + 1..],
+            None => return rest,
+        }
+    }
+    rest
+}
+
 fn point_region(source: &SourceFile, offset: usize) -> Region {
     let mut region = source.region(Span::new(offset, offset));
     let line = source.line_text(region.start_line);
@@ -806,13 +954,24 @@ fn point_region(source: &SourceFile, offset: usize) -> Region {
 pub type Failure = (SharedSource, ParseError);
 
 /// `scalegate inspect`: the input of every bundle, as policies see it.
-pub fn inspect(options: &Options) -> Result<(Value, Vec<Notification>, Vec<Failure>), ScanError> {
+/// With `explain_unknown`, each resource also lists why its unknown values
+/// are unknown (`unknown_causes`), which policies never see.
+pub fn inspect(
+    options: &Options,
+    explain_unknown: bool,
+) -> Result<(Value, Vec<Notification>, Vec<Failure>), ScanError> {
     let prepared = prepare(options)?;
     let loaded = load_inputs(options, &prepared)?;
     let inputs: Vec<Value> = loaded
         .bundles
         .iter()
-        .map(crate::policy::input::bundle_input)
+        .map(|bundle| {
+            if explain_unknown {
+                crate::policy::input::bundle_input_explained(bundle)
+            } else {
+                crate::policy::input::bundle_input(bundle)
+            }
+        })
         .collect();
     Ok((Value::from(inputs), loaded.notifications, loaded.failures))
 }

@@ -129,6 +129,7 @@ fn resource(
         references: BTreeMap::new(),
         tags,
         tags_unknown: Vec::new(),
+        tags_cause: None,
         module_calls: Vec::new(),
         spans,
         // An item of a typed list has no `kind:` of its own: its first key.

@@ -185,6 +185,7 @@ impl Plan<'_> {
                 .collect(),
             references: configured.map_or_else(BTreeMap::new, |r| references(r, &prefix)),
             tags,
+            tags_cause: (!tags_unknown.is_empty()).then_some(Cause::Resource),
             tags_unknown,
             module_calls: Vec::new(),
             spans,

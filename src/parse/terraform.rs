@@ -117,8 +117,7 @@ pub fn parse(source: &SharedSource) -> Result<TerraformFile, ParseError> {
 }
 
 fn parse_values_json(source: &SharedSource) -> Result<TerraformFile, ParseError> {
-    let documents =
-        yaml::parse_documents(&source.text, yaml::Typing::Core, &yaml::Limits::JSON)?;
+    let documents = yaml::parse_documents(&source.text, yaml::Typing::Core, &yaml::Limits::JSON)?;
     let mut values = BTreeMap::new();
     if let Some(root) = documents.first().and_then(|d| d.root.as_ref()) {
         match root.to_value() {
@@ -252,9 +251,14 @@ pub fn evaluate(modules: &Modules, command_line: &CommandLineValues) -> Evaluate
     for (dir, files) in all {
         let mut sorted: Vec<&TerraformFile> = files.iter().collect();
         sorted.sort_by(|a, b| a.source.path.cmp(&b.source.path));
-        values_files.insert(dir, sorted.iter().copied().filter(|f| !f.is_config()).collect());
+        values_files.insert(
+            dir,
+            sorted.iter().copied().filter(|f| !f.is_config()).collect(),
+        );
         if sorted.iter().any(|f| f.is_config()) {
-            project.modules.insert(dir.clone(), Module::index(dir, &sorted));
+            project
+                .modules
+                .insert(dir.clone(), Module::index(dir, &sorted));
         }
     }
     // A directory another scanned module calls is evaluated as part of its

@@ -78,6 +78,10 @@ pub fn resource_value(resource: &Resource) -> Value {
 
 /// The whole `input` for one bundle.
 pub fn bundle_input(bundle: &Bundle) -> Value {
+    bundle_value(bundle, resource_value)
+}
+
+fn bundle_value(bundle: &Bundle, resource: impl Fn(&Resource) -> Value) -> Value {
     object(vec![
         (
             "bundle",
@@ -88,13 +92,36 @@ pub fn bundle_input(bundle: &Bundle) -> Value {
         ),
         (
             "resources",
-            Value::from(
-                bundle
-                    .resources
-                    .iter()
-                    .map(resource_value)
-                    .collect::<Vec<_>>(),
-            ),
+            Value::from(bundle.resources.iter().map(resource).collect::<Vec<_>>()),
         ),
     ])
+}
+
+/// [`bundle_input`] with `unknown_causes` on each resource: `[{path, cause}]`
+/// for every unknown path, and `{path: ["tags"], cause}` when the effective
+/// tags are not fully known (`scalegate inspect --explain-unknown`).
+pub fn bundle_input_explained(bundle: &Bundle) -> Value {
+    bundle_value(bundle, |resource| {
+        let mut value = resource_value(resource);
+        let mut causes: Vec<Value> = resource
+            .unknown
+            .iter()
+            .map(|u| {
+                object(vec![
+                    ("path", path_value(&u.path)),
+                    ("cause", s(&u.cause.to_string())),
+                ])
+            })
+            .collect();
+        if let Some(cause) = &resource.tags_cause {
+            causes.push(object(vec![
+                ("path", path_value(&[PathSeg::Key("tags".into())])),
+                ("cause", s(&cause.to_string())),
+            ]));
+        }
+        if let Ok(map) = value.as_object_mut() {
+            map.insert(s("unknown_causes"), Value::from(causes));
+        }
+        value
+    })
 }

@@ -130,7 +130,9 @@ pub(super) fn evaluate(expr: &Expression, scope: &mut Scope) -> Eval {
         Expression::Variable(name) => variable(name.as_str(), scope),
         Expression::Traversal(traversal) => {
             let (mut current, skip) = match &traversal.expr {
-                Expression::Variable(root) => root_value(root.as_str(), &traversal.operators, scope)?,
+                Expression::Variable(root) => {
+                    root_value(root.as_str(), &traversal.operators, scope)?
+                }
                 other => (evaluate(other, scope)?, 0),
             };
             let ops = &traversal.operators[skip..];
@@ -154,11 +156,18 @@ pub(super) fn evaluate(expr: &Expression, scope: &mut Scope) -> Eval {
             }
             match name {
                 "try" => try_call(call.args.iter(), scope),
-                "can" => Ok(match evaluate(call.args.iter().next().ok_or("can() needs an argument")?, scope) {
-                    Ok(v) if v.is_known() => Partial::bool(true),
-                    Ok(v) => Partial::Unknown(v.first_cause().cloned().unwrap_or(Cause::Resource)),
-                    Err(_) => Partial::bool(false),
-                }),
+                "can" => Ok(
+                    match evaluate(
+                        call.args.iter().next().ok_or("can() needs an argument")?,
+                        scope,
+                    ) {
+                        Ok(v) if v.is_known() => Partial::bool(true),
+                        Ok(v) => {
+                            Partial::Unknown(v.first_cause().cloned().unwrap_or(Cause::Resource))
+                        }
+                        Err(_) => Partial::bool(false),
+                    },
+                ),
                 _ => {
                     let mut args = call
                         .args
@@ -194,12 +203,7 @@ pub(super) fn evaluate(expr: &Expression, scope: &mut Scope) -> Eval {
                 (_, other) => Err(format!("operator on {}", describe(&other))),
             }
         }
-        Expression::BinaryOp(op) => binary(
-            *op.operator.value(),
-            &op.lhs_expr,
-            &op.rhs_expr,
-            scope,
-        ),
+        Expression::BinaryOp(op) => binary(*op.operator.value(), &op.lhs_expr, &op.rhs_expr, scope),
         Expression::ForExpr(for_expr) => for_expression(for_expr, scope),
     }
 }
@@ -261,7 +265,10 @@ fn root_value(
         },
         "terraform" => match attr(0) {
             Some("workspace") => (Partial::string("default"), 1),
-            _ => (Partial::Unknown(Cause::Invalid("terraform.* attribute".into())), ops.len()),
+            _ => (
+                Partial::Unknown(Cause::Invalid("terraform.* attribute".into())),
+                ops.len(),
+            ),
         },
         "data" | "ephemeral" => (Partial::Unknown(Cause::DataSource), ops.len()),
         // `self` and `<type>.<name>`: attributes of managed resources.
@@ -350,7 +357,10 @@ fn index_into(value: Partial, key: Partial) -> Eval {
             if i < items.len() {
                 Ok(items.swap_remove(i))
             } else {
-                Err(format!("index {i} is out of range for a list of {}", items.len()))
+                Err(format!(
+                    "index {i} is out of range for a list of {}",
+                    items.len()
+                ))
             }
         }
         Partial::Map(..) => {
@@ -471,7 +481,9 @@ fn for_expression(for_expr: &ForExpr, scope: &mut Scope) -> Eval {
         if let Some(key_var) = &intro.key_var {
             scope.bound.push((key_var.as_str().to_owned(), key));
         }
-        scope.bound.push((intro.value_var.as_str().to_owned(), value));
+        scope
+            .bound
+            .push((intro.value_var.as_str().to_owned(), value));
         let keep = match &for_expr.cond {
             Some(cond) => evaluate(&cond.expr, scope),
             None => Ok(Partial::bool(true)),
@@ -565,7 +577,11 @@ fn template(template: &Template, scope: &mut Scope) -> Eval {
 
 /// Appends the rendered template to `out`; `Some(cause)` when part of it is
 /// unknown.
-fn render(template: &Template, scope: &mut Scope, out: &mut String) -> Result<Option<Cause>, String> {
+fn render(
+    template: &Template,
+    scope: &mut Scope,
+    out: &mut String,
+) -> Result<Option<Cause>, String> {
     let mut strip_next = false;
     for element in template.iter() {
         match element {
@@ -590,7 +606,9 @@ fn render(template: &Template, scope: &mut Scope, out: &mut String) -> Result<Op
                     },
                     Partial::Unknown(cause) => return Ok(Some(cause)),
                     other if !other.is_known() => {
-                        return Ok(Some(other.first_cause().cloned().unwrap_or(Cause::Resource)))
+                        return Ok(Some(
+                            other.first_cause().cloned().unwrap_or(Cause::Resource),
+                        ))
                     }
                     other => return Err(format!("cannot interpolate {}", describe(&other))),
                 }
@@ -617,7 +635,8 @@ fn render(template: &Template, scope: &mut Scope, out: &mut String) -> Result<Op
                 }
                 Directive::For(d) => {
                     let f = &d.for_expr;
-                    let pairs: Vec<(Partial, Partial)> = match evaluate(&f.collection_expr, scope)? {
+                    let pairs: Vec<(Partial, Partial)> = match evaluate(&f.collection_expr, scope)?
+                    {
                         Partial::List(items) => items
                             .into_iter()
                             .enumerate()
@@ -679,7 +698,10 @@ fn object_key(key: &ObjectKey, scope: &mut Scope) -> Result<Result<String, Cause
 
 /// The literal name of an object key, for spans (which must not depend on
 /// evaluation).
-pub(super) fn literal_key(key: &ObjectKey, renamed_keys: &BTreeMap<usize, String>) -> Option<String> {
+pub(super) fn literal_key(
+    key: &ObjectKey,
+    renamed_keys: &BTreeMap<usize, String>,
+) -> Option<String> {
     if let Some(original) = renamed_keys.get(&span_of(key).start) {
         return Some(original.clone());
     }
@@ -703,7 +725,11 @@ pub(super) fn literal_key(key: &ObjectKey, renamed_keys: &BTreeMap<usize, String
 
 /// Where `expr` and its literal parts are written; `key` is the span of the
 /// attribute or object key it is the value of.
-pub(super) fn spans(expr: &Expression, key: Option<Span>, renamed_keys: &BTreeMap<usize, String>) -> SpanNode {
+pub(super) fn spans(
+    expr: &Expression,
+    key: Option<Span>,
+    renamed_keys: &BTreeMap<usize, String>,
+) -> SpanNode {
     let span = span_of(expr);
     match expr {
         Expression::Parenthesis(p) => {
@@ -715,7 +741,10 @@ pub(super) fn spans(expr: &Expression, key: Option<Span>, renamed_keys: &BTreeMa
             key,
             value: span,
             children: SpanChildren::List(
-                array.iter().map(|item| spans(item, None, renamed_keys)).collect(),
+                array
+                    .iter()
+                    .map(|item| spans(item, None, renamed_keys))
+                    .collect(),
             ),
         },
         Expression::Object(object) => SpanNode {

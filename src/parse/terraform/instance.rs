@@ -216,9 +216,7 @@ impl Names for Instance<'_, '_, '_> {
         match self.locals.borrow().get(name) {
             Some(Slot::Done(v)) => return v.clone(),
             Some(Slot::Busy) => {
-                return Partial::Unknown(Cause::Invalid(format!(
-                    "local.{name} depends on itself"
-                )))
+                return Partial::Unknown(Cause::Invalid(format!("local.{name} depends on itself")))
             }
             None => {}
         }
@@ -233,7 +231,9 @@ impl Names for Instance<'_, '_, '_> {
                 self.ev.note(
                     file,
                     span_of(&attr.key),
-                    &format!("local.{name} is part of a cycle between locals; its value is unknown"),
+                    &format!(
+                        "local.{name} is part of a cycle between locals; its value is unknown"
+                    ),
                 );
             }
         }
@@ -254,7 +254,9 @@ impl Names for Instance<'_, '_, '_> {
         match attr {
             "module" => Partial::string(relative(self.ev.root, &self.module.dir)),
             "root" => Partial::string("."),
-            _ => Partial::Unknown(Cause::Invalid(format!("path.{attr} depends on the machine"))),
+            _ => Partial::Unknown(Cause::Invalid(format!(
+                "path.{attr} depends on the machine"
+            ))),
         }
     }
 }
@@ -354,7 +356,10 @@ impl<'e, 'p, 'f> Instance<'e, 'p, 'f> {
                 };
                 by_key.insert(
                     key,
-                    Rc::new(ProviderTags::from_provider(&resource.config, &resource.unknown)),
+                    Rc::new(ProviderTags::from_provider(
+                        &resource.config,
+                        &resource.unknown,
+                    )),
                 );
                 resources.push(resource);
             }
@@ -385,8 +390,12 @@ impl<'e, 'p, 'f> Instance<'e, 'p, 'f> {
             Instances::Unknown(meta, cause) => vec![(
                 String::new(),
                 (meta == "count").then(|| Partial::Unknown(cause.clone())),
-                (meta == "for_each")
-                    .then(|| (Partial::Unknown(cause.clone()), Partial::Unknown(cause.clone()))),
+                (meta == "for_each").then(|| {
+                    (
+                        Partial::Unknown(cause.clone()),
+                        Partial::Unknown(cause.clone()),
+                    )
+                }),
                 Some((meta, cause)),
             )],
         };
@@ -417,9 +426,17 @@ impl<'e, 'p, 'f> Instance<'e, 'p, 'f> {
                 // A type constraint is not a value; show it as written.
                 if let Some((file, attr)) = item.attribute("type") {
                     let span = span_of(&attr.value);
-                    let text = file.source.text.get(span.start..span.end).unwrap_or_default();
-                    walked.config.insert(Value::from("type"), Value::from(text.trim()));
-                    walked.unknown.retain(|u| u.path.first() != Some(&PathSeg::Key("type".into())));
+                    let text = file
+                        .source
+                        .text
+                        .get(span.start..span.end)
+                        .unwrap_or_default();
+                    walked
+                        .config
+                        .insert(Value::from("type"), Value::from(text.trim()));
+                    walked
+                        .unknown
+                        .retain(|u| u.path.first() != Some(&PathSeg::Key("type".into())));
                 }
             }
             if let Some((meta, cause)) = unknown_meta {
@@ -431,14 +448,16 @@ impl<'e, 'p, 'f> Instance<'e, 'p, 'f> {
             let config = Value::from(walked.config);
             let mut id = format!("{}{}", self.prefix(), base_id);
             if mode == Mode::Provider {
-                if let Some(Value::String(alias)) =
-                    config.as_object().ok().and_then(|o| o.get(&Value::from("alias")))
+                if let Some(Value::String(alias)) = config
+                    .as_object()
+                    .ok()
+                    .and_then(|o| o.get(&Value::from("alias")))
                 {
                     id = format!("{}provider.{name}.{alias}", self.prefix());
                 }
             }
             id.push_str(&suffix);
-            let (tags, tags_unknown) = match mode {
+            let (tags, tags_unknown, tags_cause) = match mode {
                 Mode::Managed => {
                     let key = provider.clone().unwrap_or_default();
                     let providers = self.own_providers();
@@ -449,7 +468,7 @@ impl<'e, 'p, 'f> Instance<'e, 'p, 'f> {
                         providers.by_key.get(&key).map(|p| &**p),
                     )
                 }
-                _ => (Value::new_object(), Vec::new()),
+                _ => (Value::new_object(), Vec::new(), None),
             };
             out.push(Resource {
                 id,
@@ -468,6 +487,7 @@ impl<'e, 'p, 'f> Instance<'e, 'p, 'f> {
                     .collect(),
                 tags,
                 tags_unknown,
+                tags_cause,
                 module_calls: self.calls.clone(),
                 spans: SpanNode {
                     key: Some(header),
@@ -525,7 +545,10 @@ impl<'e, 'p, 'f> Instance<'e, 'p, 'f> {
             }
             None => unknown_paths.push(Unknown {
                 path: value_path,
-                cause: value.first_cause().cloned().unwrap_or(Cause::Invalid("unknown".into())),
+                cause: value
+                    .first_cause()
+                    .cloned()
+                    .unwrap_or(Cause::Invalid("unknown".into())),
             }),
         }
         let refs = self.local_refs(name);
@@ -546,6 +569,7 @@ impl<'e, 'p, 'f> Instance<'e, 'p, 'f> {
             references,
             tags: Value::new_object(),
             tags_unknown: Vec::new(),
+            tags_cause: None,
             module_calls: self.calls.clone(),
             spans: SpanNode {
                 key: Some(key),
@@ -573,7 +597,13 @@ impl<'e, 'p, 'f> Instance<'e, 'p, 'f> {
             return match n {
                 Some(n) if n as usize <= MAX_INSTANCES => Instances::Keys(
                     (0..n as i64)
-                        .map(|i| (format!("[{i}]"), Some(Partial::Scalar(Value::from(i))), None))
+                        .map(|i| {
+                            (
+                                format!("[{i}]"),
+                                Some(Partial::Scalar(Value::from(i))),
+                                None,
+                            )
+                        })
                         .collect(),
                 ),
                 Some(_) => Instances::Unknown(
@@ -596,9 +626,12 @@ impl<'e, 'p, 'f> Instance<'e, 'p, 'f> {
         let value = eval::value(&attr.value, &mut scope);
         let pairs: Option<Vec<(String, Partial)>> = match &value {
             // Keys are known even where values are not.
-            Partial::Map(entries, None) => {
-                Some(entries.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
-            }
+            Partial::Map(entries, None) => Some(
+                entries
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect(),
+            ),
             // A set of strings: Terraform dedups and sorts it.
             Partial::List(items) => items
                 .iter()
@@ -611,7 +644,13 @@ impl<'e, 'p, 'f> Instance<'e, 'p, 'f> {
             Some(pairs) if pairs.len() <= MAX_INSTANCES => Instances::Keys(
                 pairs
                     .into_iter()
-                    .map(|(k, v)| (format!("[{}]", quote(&k)), None, Some((Partial::string(&k), v))))
+                    .map(|(k, v)| {
+                        (
+                            format!("[{}]", quote(&k)),
+                            None,
+                            Some((Partial::string(&k), v)),
+                        )
+                    })
                     .collect(),
             ),
             Some(_) => Instances::Unknown(
@@ -620,10 +659,9 @@ impl<'e, 'p, 'f> Instance<'e, 'p, 'f> {
             ),
             None => Instances::Unknown(
                 "for_each",
-                value
-                    .first_cause()
-                    .cloned()
-                    .unwrap_or(Cause::Invalid("for_each is not a map or set of strings".into())),
+                value.first_cause().cloned().unwrap_or(Cause::Invalid(
+                    "for_each is not a map or set of strings".into(),
+                )),
             ),
         }
     }
@@ -656,7 +694,9 @@ impl<'e, 'p, 'f> Instance<'e, 'p, 'f> {
                             continue;
                         }
                         match &raw.output {
-                            Some(output) => found.extend(outputs.get(output).cloned().unwrap_or_default()),
+                            Some(output) => {
+                                found.extend(outputs.get(output).cloned().unwrap_or_default())
+                            }
                             None => found.extend(outputs.values().flatten().cloned()),
                         }
                     }
@@ -664,7 +704,11 @@ impl<'e, 'p, 'f> Instance<'e, 'p, 'f> {
                 }
             }
         }
-        BTreeSet::from([format!("{prefix}{}{}", raw.address, key.unwrap_or_default())])
+        BTreeSet::from([format!(
+            "{prefix}{}{}",
+            raw.address,
+            key.unwrap_or_default()
+        )])
     }
 
     fn local_refs(&self, name: &str) -> BTreeSet<String> {
@@ -677,7 +721,9 @@ impl<'e, 'p, 'f> Instance<'e, 'p, 'f> {
             // Terraform rejects an undeclared local; the name is all we have.
             return BTreeSet::from([format!("{}local.{name}", self.prefix())]);
         };
-        self.local_refs.borrow_mut().insert(name.to_owned(), Slot::Busy);
+        self.local_refs
+            .borrow_mut()
+            .insert(name.to_owned(), Slot::Busy);
         let refs = self.expression_refs(&attr.value, file);
         self.local_refs
             .borrow_mut()
@@ -774,8 +820,12 @@ impl<'e, 'p, 'f> Instance<'e, 'p, 'f> {
             Instances::Unknown(meta, cause) => vec![(
                 String::new(),
                 (meta == "count").then(|| Partial::Unknown(cause.clone())),
-                (meta == "for_each")
-                    .then(|| (Partial::Unknown(cause.clone()), Partial::Unknown(cause.clone()))),
+                (meta == "for_each").then(|| {
+                    (
+                        Partial::Unknown(cause.clone()),
+                        Partial::Unknown(cause.clone()),
+                    )
+                }),
             )],
         };
         let unknown_instances = matches!(self.instances(item), Instances::Unknown(..));
@@ -817,7 +867,9 @@ impl<'e, 'p, 'f> Instance<'e, 'p, 'f> {
             output_refs.push((suffix, refs));
         }
         let value = if unknown_instances {
-            Partial::Unknown(Cause::Invalid(format!("module.{name} has an unknown count or for_each")))
+            Partial::Unknown(Cause::Invalid(format!(
+                "module.{name} has an unknown count or for_each"
+            )))
         } else if by_count {
             Partial::List(values.into_iter().map(|(_, _, v)| v).collect())
         } else if item.attribute("for_each").is_some() {
@@ -828,7 +880,9 @@ impl<'e, 'p, 'f> Instance<'e, 'p, 'f> {
                     .collect(),
             )
         } else {
-            values.pop().map_or(Partial::map(BTreeMap::new()), |(_, _, v)| v)
+            values
+                .pop()
+                .map_or(Partial::map(BTreeMap::new()), |(_, _, v)| v)
         };
         Child { value, output_refs }
     }
@@ -842,7 +896,10 @@ impl<'e, 'p, 'f> Instance<'e, 'p, 'f> {
         address: &str,
         count_index: &Option<Partial>,
         each: &Option<(Partial, Partial)>,
-    ) -> (BTreeMap<String, Partial>, BTreeMap<String, BTreeSet<String>>) {
+    ) -> (
+        BTreeMap<String, Partial>,
+        BTreeMap<String, BTreeSet<String>>,
+    ) {
         let mut given: BTreeMap<String, (&TerraformFile, &Attribute)> = BTreeMap::new();
         let blocks = std::iter::once((item.file, item.block)).chain(item.overrides.iter().copied());
         for (file, block) in blocks {
@@ -871,9 +928,9 @@ impl<'e, 'p, 'f> Instance<'e, 'p, 'f> {
                         name.clone(),
                         raw.iter().flat_map(|r| self.resolve(r)).collect(),
                     );
-                    let not_nullable = declared
-                        .attribute("nullable")
-                        .is_some_and(|(_, a)| matches!(&a.value, Expression::Bool(b) if !*b.value()));
+                    let not_nullable = declared.attribute("nullable").is_some_and(
+                        |(_, a)| matches!(&a.value, Expression::Bool(b) if !*b.value()),
+                    );
                     if value.is_null() && not_nullable {
                         default_of(declared).unwrap_or(value)
                     } else {
@@ -909,7 +966,8 @@ impl<'e, 'p, 'f> Instance<'e, 'p, 'f> {
                         ObjectKey::Ident(ident) => Some(ident.as_str().to_owned()),
                         ObjectKey::Expression(expr) => provider_ref(expr),
                     };
-                    let (Some(child_key), Some(parent_key)) = (child_key, provider_ref(value.expr()))
+                    let (Some(child_key), Some(parent_key)) =
+                        (child_key, provider_ref(value.expr()))
                     else {
                         continue;
                     };
@@ -1023,7 +1081,10 @@ mod tests {
     #[test]
     fn path_module_is_relative_to_the_root() {
         assert_eq!(relative("infra/prod", "infra/prod"), ".");
-        assert_eq!(relative("infra/prod", "infra/modules/vpc"), "../modules/vpc");
+        assert_eq!(
+            relative("infra/prod", "infra/modules/vpc"),
+            "../modules/vpc"
+        );
         assert_eq!(relative(".", "modules/vpc"), "./modules/vpc");
     }
 }

@@ -101,7 +101,9 @@ impl<'f> Module<'f> {
                 }
             }
             ("variable", [name]) => {
-                self.variables.entry((*name).to_owned()).or_insert_with(item);
+                self.variables
+                    .entry((*name).to_owned())
+                    .or_insert_with(item);
             }
             ("output", [name]) => {
                 self.outputs.entry((*name).to_owned()).or_insert_with(item);
@@ -129,7 +131,8 @@ impl<'f> Module<'f> {
             ("locals", []) => {
                 // Each local is replaced on its own.
                 for attr in block.body.attributes() {
-                    self.locals.insert(attr.key.as_str().to_owned(), (file, attr));
+                    self.locals
+                        .insert(attr.key.as_str().to_owned(), (file, attr));
                 }
                 return;
             }
@@ -157,7 +160,9 @@ impl<'f> Module<'f> {
     /// The literal `source` of each module call, by call name.
     pub fn call_sources(&self) -> impl Iterator<Item = (&str, Option<String>)> {
         self.calls.iter().map(|(name, item)| {
-            let source = item.attribute("source").and_then(|(_, attr)| literal(&attr.value));
+            let source = item
+                .attribute("source")
+                .and_then(|(_, attr)| literal(&attr.value));
             (name.as_str(), source)
         })
     }
@@ -192,7 +197,10 @@ pub(super) fn is_local_source(source: &str) -> bool {
 /// `dir` joined with a relative `source`, normalised lexically; `None` when
 /// it leaves the project root.
 pub(super) fn join_dir(dir: &str, source: &str) -> Option<String> {
-    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty() && *p != ".").collect();
+    let mut parts: Vec<&str> = dir
+        .split('/')
+        .filter(|p| !p.is_empty() && *p != ".")
+        .collect();
     for part in source.split('/') {
         match part {
             "" | "." => {}
@@ -215,7 +223,10 @@ mod tests {
 
     #[test]
     fn joins_and_normalises_module_paths() {
-        assert_eq!(join_dir("infra/prod", "../modules/vpc").as_deref(), Some("infra/modules/vpc"));
+        assert_eq!(
+            join_dir("infra/prod", "../modules/vpc").as_deref(),
+            Some("infra/modules/vpc")
+        );
         assert_eq!(join_dir(".", "./modules/x/").as_deref(), Some("modules/x"));
         assert_eq!(join_dir("a", "..").as_deref(), Some("."));
         assert_eq!(join_dir(".", "../outside"), None);

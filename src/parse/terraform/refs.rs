@@ -129,7 +129,10 @@ fn collect_template(template: &Template, scope: &mut Scope, out: &mut Vec<RawRef
 
 /// Binds iteration variables while their body is collected, so that they
 /// shadow objects of the same name; their values do not matter here.
-fn bind<'i>(scope: &mut Scope, names: impl Iterator<Item = &'i hcl_edit::Decorated<hcl_edit::Ident>>) {
+fn bind<'i>(
+    scope: &mut Scope,
+    names: impl Iterator<Item = &'i hcl_edit::Decorated<hcl_edit::Ident>>,
+) {
     for name in names {
         scope.bound.push((
             name.as_str().to_owned(),
@@ -169,10 +172,11 @@ fn reference(
     };
     let output = match root {
         "module" => {
-            let after_key = next + usize::from(matches!(
-                operators.get(next).map(|op| op.value()),
-                Some(TraversalOperator::Index(_) | TraversalOperator::LegacyIndex(_))
-            ));
+            let after_key = next
+                + usize::from(matches!(
+                    operators.get(next).map(|op| op.value()),
+                    Some(TraversalOperator::Index(_) | TraversalOperator::LegacyIndex(_))
+                ));
             attr(after_key)
         }
         _ => None,

@@ -15,8 +15,14 @@ use crate::model::{Cause, PathSeg, Unknown, ValuePath};
 /// Every other `google_*` type uses `labels`. Reflects hashicorp/google 6.x.
 const GOOGLE_LABEL_PATHS: [(&str, &[&str]); 3] = [
     ("google_container_cluster", &["resource_labels"]),
-    ("google_sql_database_instance", &["settings", "0", "user_labels"]),
-    ("google_container_node_pool", &["node_config", "0", "labels"]),
+    (
+        "google_sql_database_instance",
+        &["settings", "0", "user_labels"],
+    ),
+    (
+        "google_container_node_pool",
+        &["node_config", "0", "labels"],
+    ),
 ];
 
 /// A tag map as far as it is known: the known entries, the keys whose
@@ -26,6 +32,8 @@ pub(super) struct TagMap {
     pub known: BTreeMap<String, Value>,
     pub unknown_keys: Vec<String>,
     pub open: Option<Cause>,
+    /// Why the first of `unknown_keys` is unknown.
+    pub unknown_cause: Option<Cause>,
 }
 
 impl TagMap {
@@ -37,7 +45,10 @@ impl TagMap {
         let mut found = true;
         for seg in path {
             let next = match seg {
-                PathSeg::Key(k) => value.as_object().ok().and_then(|o| o.get(&Value::from(k.as_str()))),
+                PathSeg::Key(k) => value
+                    .as_object()
+                    .ok()
+                    .and_then(|o| o.get(&Value::from(k.as_str()))),
                 PathSeg::Index(i) => value.as_array().ok().and_then(|a| a.get(*i)),
             };
             match next {
@@ -70,6 +81,7 @@ impl TagMap {
                         if !map.unknown_keys.contains(k) {
                             map.unknown_keys.push(k.clone());
                         }
+                        map.unknown_cause.get_or_insert_with(|| u.cause.clone());
                     }
                     PathSeg::Index(_) => {}
                 }
@@ -89,6 +101,9 @@ impl TagMap {
                 }
             }
             self.open = Some(cause.clone());
+        }
+        if over.unknown_cause.is_some() {
+            self.unknown_cause = over.unknown_cause.clone();
         }
         for key in &over.unknown_keys {
             self.known.remove(key);
@@ -129,7 +144,10 @@ impl ProviderTags {
             for seg in segs {
                 let next = match seg.parse::<usize>() {
                     Ok(i) => value.as_array().ok().and_then(|a| a.get(i)),
-                    Err(_) => value.as_object().ok().and_then(|o| o.get(&Value::from(*seg))),
+                    Err(_) => value
+                        .as_object()
+                        .ok()
+                        .and_then(|o| o.get(&Value::from(*seg))),
                 };
                 match next {
                     Some(v) => value = v,
@@ -162,7 +180,7 @@ pub(super) fn effective(
     config: &Value,
     unknown: &[Unknown],
     provider: Option<&ProviderTags>,
-) -> (Value, Vec<String>) {
+) -> (Value, Vec<String>, Option<Cause>) {
     let key = |k: &str| vec![PathSeg::Key(k.to_owned())];
     let map = match kind.split('_').next().unwrap_or_default() {
         "aws" if kind == "aws_autoscaling_group" => autoscaling_tags(config, unknown),
@@ -175,7 +193,9 @@ pub(super) fn effective(
             if let Some(p) = provider {
                 let ignored = |k: &str| {
                     p.ignore_keys.iter().any(|i| i == k)
-                        || p.ignore_prefixes.iter().any(|prefix| k.starts_with(prefix.as_str()))
+                        || p.ignore_prefixes
+                            .iter()
+                            .any(|prefix| k.starts_with(prefix.as_str()))
                 };
                 map.known.retain(|k, _| !ignored(k));
                 map.unknown_keys.retain(|k| !ignored(k));
@@ -225,9 +245,14 @@ fn autoscaling_tags(config: &Value, unknown: &[Unknown]) -> TagMap {
             continue;
         };
         for item in items {
-            let Ok(entry) = item.as_object() else { continue };
+            let Ok(entry) = item.as_object() else {
+                continue;
+            };
             if let Some(Value::String(k)) = entry.get(&Value::from("key")) {
-                let value = entry.get(&Value::from("value")).cloned().unwrap_or(Value::Null);
+                let value = entry
+                    .get(&Value::from("value"))
+                    .cloned()
+                    .unwrap_or(Value::Null);
                 map.known.insert(k.to_string(), value);
             }
         }
@@ -235,7 +260,8 @@ fn autoscaling_tags(config: &Value, unknown: &[Unknown]) -> TagMap {
     map
 }
 
-fn finish(map: TagMap) -> (Value, Vec<String>) {
+/// The tags as policies see them, the keys that are unknown, and why.
+fn finish(map: TagMap) -> (Value, Vec<String>, Option<Cause>) {
     let known: BTreeMap<Value, Value> = map
         .known
         .into_iter()
@@ -246,7 +272,10 @@ fn finish(map: TagMap) -> (Value, Vec<String>) {
     if map.open.is_some() {
         unknown.push("*".to_owned());
     }
-    (Value::from(known), unknown)
+    let cause = map
+        .open
+        .or_else(|| (!unknown.is_empty()).then_some(map.unknown_cause?));
+    (Value::from(known), unknown, cause)
 }
 
 #[cfg(test)]
@@ -273,17 +302,22 @@ mod tests {
     #[test]
     fn aws_default_tags_merge_under_resource_tags_minus_ignored() {
         let provider = ProviderTags::from_provider(
-            &json(r#"{"default_tags":[{"tags":{"owner":"platform","env":"prod","kubernetes.io/x":"1"}}],
-                     "ignore_tags":[{"key_prefixes":["kubernetes.io/"]}]}"#),
+            &json(
+                r#"{"default_tags":[{"tags":{"owner":"platform","env":"prod","kubernetes.io/x":"1"}}],
+                     "ignore_tags":[{"key_prefixes":["kubernetes.io/"]}]}"#,
+            ),
             &[],
         );
-        let (tags, unknown) = effective(
+        let (tags, unknown, _) = effective(
             "aws_s3_bucket",
             &json(r#"{"tags":{"env":"dev","Name":"logs"}}"#),
             &[],
             Some(&provider),
         );
-        assert_eq!(tags, json(r#"{"Name":"logs","env":"dev","owner":"platform"}"#));
+        assert_eq!(
+            tags,
+            json(r#"{"Name":"logs","env":"dev","owner":"platform"}"#)
+        );
         assert!(unknown.is_empty());
     }
 
@@ -293,7 +327,7 @@ mod tests {
             &json(r#"{"default_tags":[{}]}"#),
             &[unknown(&["default_tags", "0", "tags"])],
         );
-        let (tags, unknown) = effective(
+        let (tags, unknown, _) = effective(
             "aws_s3_bucket",
             &json(r#"{"tags":{"Name":"logs"}}"#),
             &[],
@@ -309,7 +343,7 @@ mod tests {
             &json(r#"{"default_tags":[{"tags":{"owner":"platform"}}]}"#),
             &[],
         );
-        let (tags, unknown) = effective(
+        let (tags, unknown, _) = effective(
             "aws_instance",
             &json(r#"{"tags":{"Name":"web"}}"#),
             &[unknown(&["tags", "*"])],
@@ -325,7 +359,7 @@ mod tests {
             &json(r#"{"default_tags":[{"tags":{"owner":"platform"}}]}"#),
             &[],
         );
-        let (tags, unknown) = effective(
+        let (tags, unknown, _) = effective(
             "aws_autoscaling_group",
             &json(r#"{"tag":[{"key":"team","value":"web","propagate_at_launch":true}]}"#),
             &[],
@@ -337,14 +371,14 @@ mod tests {
 
     #[test]
     fn google_labels_come_from_the_type_specific_attribute() {
-        let (tags, _) = effective(
+        let (tags, _, _) = effective(
             "google_container_cluster",
             &json(r#"{"resource_labels":{"team":"data"},"labels":{"x":"y"}}"#),
             &[],
             None,
         );
         assert_eq!(tags, json(r#"{"team":"data"}"#));
-        let (tags, _) = effective(
+        let (tags, _, _) = effective(
             "google_sql_database_instance",
             &json(r#"{"settings":[{"user_labels":{"team":"db"}}]}"#),
             &[],

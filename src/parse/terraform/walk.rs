@@ -113,7 +113,8 @@ impl Walker<'_, '_> {
                 .fold(items[0].1.value, |acc, (_, n)| acc.join(n.value));
             let key = items[0].1.key;
             let (values, nodes): (Vec<Value>, Vec<SpanNode>) = items.into_iter().unzip();
-            out.config.insert(Value::from(ident.as_str()), Value::from(values));
+            out.config
+                .insert(Value::from(ident.as_str()), Value::from(values));
             out.spans.push((
                 ident,
                 SpanNode {
@@ -211,7 +212,9 @@ impl Walker<'_, '_> {
             self.references(&attr.value, path, out);
         }
         let elements = match for_each.map(|attr| eval::value(&attr.value, self.scope)) {
-            Some(Partial::List(items)) if items.iter().all(|i| !matches!(i, Partial::Unknown(_))) => {
+            Some(Partial::List(items))
+                if items.iter().all(|i| !matches!(i, Partial::Unknown(_))) =>
+            {
                 Ok(items
                     .into_iter()
                     .enumerate()
@@ -222,10 +225,9 @@ impl Walker<'_, '_> {
                 .into_iter()
                 .map(|(k, v)| (Partial::string(k), v))
                 .collect()),
-            Some(other) => Err(other
-                .first_cause()
-                .cloned()
-                .unwrap_or(Cause::Invalid("dynamic for_each is not a collection".into()))),
+            Some(other) => Err(other.first_cause().cloned().unwrap_or(Cause::Invalid(
+                "dynamic for_each is not a collection".into(),
+            ))),
             None => Err(Cause::Invalid("dynamic block without for_each".into())),
         };
         let (Ok(elements), Some(content)) = (elements, content) else {
@@ -258,7 +260,9 @@ impl Walker<'_, '_> {
             let mut bound = BTreeMap::new();
             bound.insert("key".to_owned(), key);
             bound.insert("value".to_owned(), value);
-            self.scope.bound.push((iterator.clone(), Partial::map(bound)));
+            self.scope
+                .bound
+                .push((iterator.clone(), Partial::map(bound)));
             let index = group(groups, &label).len();
             path.push(PathSeg::Key(label.clone()));
             path.push(PathSeg::Index(index));

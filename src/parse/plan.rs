@@ -1328,7 +1328,13 @@ mod tests {
     #[test]
     fn relocate_points_plan_resources_at_their_blocks() {
         let mut resources = fixture();
-        let terraform = crate::parse::terraform::parse(&fixture_source("main.tf")).unwrap();
+        let sources = [
+            fixture_source("main.tf"),
+            fixture_source("modules/logs/main.tf"),
+        ];
+        let terraform = crate::parse::terraform::evaluate_sources(&sources, &[])
+            .remove("plan")
+            .unwrap();
         relocate(&mut resources, &terraform);
         let at = |id: &str| {
             let r = get(&resources, id);
@@ -1339,8 +1345,8 @@ mod tests {
             at("aws_s3_bucket.logs"),
             (main.clone(), Region::new(41, 1, 41, 32))
         );
-        // `count = var.instance_count` is unknown to the Terraform parser:
-        // one block without a key stands for every instance.
+        // `count = var.instance_count` (default 2): each instance has its
+        // own resource, at the same block.
         assert_eq!(
             at("aws_instance.web[0]"),
             (main.clone(), Region::new(66, 1, 66, 30))
@@ -1353,10 +1359,13 @@ mod tests {
             at("data.aws_iam_policy_document.logs"),
             (main.clone(), Region::new(78, 1, 78, 38))
         );
-        // The module's resources are not in this bundle: they stay in the plan.
+        // A module's resources land in the module's file.
         assert_eq!(
             at("module.logs.aws_cloudwatch_log_group.this"),
-            ("plan/plan.json".to_owned(), Region::new(211, 15, 211, 69))
+            (
+                "plan/modules/logs/main.tf".to_owned(),
+                Region::new(8, 1, 8, 43)
+            )
         );
         // Findings on a value land on its attribute in the .tf file; values
         // the .tf does not write fall back to the block header.
@@ -1373,9 +1382,12 @@ mod tests {
 
     #[test]
     fn relocate_prefers_the_exact_instance() {
+        // Two one-file roots, so both blocks are evaluated.
         let tf = |path: &str, text: &str| {
             let source = Arc::new(SourceFile::new(path, text.to_owned()));
-            crate::parse::terraform::parse(&source).unwrap()
+            crate::parse::terraform::evaluate_sources(&[source], &[])
+                .remove(".")
+                .unwrap()
         };
         let mut terraform = tf(
             "a.tf",
@@ -1383,8 +1395,9 @@ mod tests {
         );
         terraform.extend(tf(
             "b.tf",
-            "\n\nresource \"aws_instance\" \"web\" {\n  count = var.n\n}\n",
+            "variable \"n\" {}\nresource \"aws_instance\" \"web\" {\n  count = var.n\n}\n",
         ));
+        terraform.retain(|r| r.kind == "aws_instance");
         let ids: Vec<&str> = terraform.iter().map(|r| r.id.as_str()).collect();
         assert_eq!(
             ids,
@@ -1404,7 +1417,7 @@ mod tests {
         relocate(&mut plan, &terraform);
         let files: Vec<&str> = plan.iter().map(|r| r.source.path.as_str()).collect();
         assert_eq!(files, ["a.tf", "b.tf", "plan.json"]);
-        assert_eq!(plan[1].source.region(plan[1].header).start_line, 3);
+        assert_eq!(plan[1].source.region(plan[1].header).start_line, 2);
     }
 
     #[test]

@@ -375,3 +375,29 @@ fn root_values(
     values.extend(cli.iter().map(|(k, v)| (k.clone(), v.clone())));
     values
 }
+
+/// Evaluates in-memory files as a scan of them would, each file in the
+/// directory its path names; resources by root directory. For tests.
+#[cfg(test)]
+pub(crate) fn evaluate_sources(
+    sources: &[SharedSource],
+    vars: &[(&str, &str)],
+) -> BTreeMap<String, Vec<Resource>> {
+    let mut modules = Modules::default();
+    for source in sources {
+        let dir = match source.path.rsplit_once('/') {
+            Some((dir, _)) => dir.to_owned(),
+            None => ".".to_owned(),
+        };
+        let file = parse(source).expect("parses");
+        modules.scanned.entry(dir).or_default().push(file);
+    }
+    let cli = CommandLineValues {
+        files: Vec::new(),
+        vars: vars
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect(),
+    };
+    evaluate(&modules, &cli).roots.into_iter().collect()
+}

@@ -8,6 +8,7 @@
 //! until an evaluator replaces that one function.
 
 mod eval;
+mod functions;
 mod recover;
 mod refs;
 #[cfg(test)]

@@ -16,6 +16,7 @@
 // it lands, nothing outside the tests does.
 #![allow(dead_code)]
 
+use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet};
 
 use regorus::Value;
@@ -81,6 +82,28 @@ pub(super) fn call(name: &str, args: Vec<Partial>) -> Result<Partial, String> {
         // Encoding.
         "jsondecode" => jsondecode(args),
         "jsonencode" => jsonencode(args),
+        // Numbers.
+        "abs" => on_number(args, |v| match v {
+            Value::Number(n) => Value::Number(n.abs()),
+            other => other,
+        }),
+        "ceil" => on_number(args, |v| match v {
+            Value::Number(n) => Value::Number(n.ceil()),
+            other => other,
+        }),
+        "floor" => on_number(args, |v| match v {
+            Value::Number(n) => Value::Number(n.floor()),
+            other => other,
+        }),
+        "max" => extreme(args, Ordering::Greater),
+        "min" => extreme(args, Ordering::Less),
+        // Conversion.
+        "tobool" => tobool(args),
+        "tolist" => tolist(args),
+        "tomap" => tomap(args),
+        "tonumber" => tonumber(args),
+        "toset" => toset(args),
+        "tostring" => tostring(args),
         _ => Err(Stop::Unknown(Cause::Function(name.to_owned()))),
     };
     match result {
@@ -412,7 +435,7 @@ fn into_set(mut items: Vec<Partial>) -> Result<Vec<Partial>, Stop> {
     {
         known.sort_by(|a, b| match (a, b) {
             (Partial::Scalar(x), Partial::Scalar(y)) => x.cmp(y),
-            _ => std::cmp::Ordering::Equal,
+            _ => Ordering::Equal,
         });
     }
     known.extend(unknown);
@@ -1721,6 +1744,106 @@ fn json_quote(text: &str, out: &mut String) {
     out.push('"');
 }
 
+// Numbers.
+
+/// `min(numbers...)` (`pick` Less) and `max(numbers...)` (`pick` Greater).
+fn extreme(args: Vec<Partial>, pick: Ordering) -> Outcome {
+    arity(&args, 1, usize::MAX)?;
+    let mut best: Option<Value> = None;
+    for (i, arg) in args.iter().enumerate() {
+        let n = number(arg, i + 1)?;
+        if best.as_ref().is_none_or(|b| n.cmp(b) == pick) {
+            best = Some(n);
+        }
+    }
+    Ok(best.map_or_else(Partial::null, Partial::Scalar))
+}
+
+/// A function of one number (`abs`, `ceil`, `floor`).
+fn on_number(args: Vec<Partial>, f: impl FnOnce(Value) -> Value) -> Outcome {
+    let [arg] = take(args)?;
+    Ok(Partial::Scalar(f(number(&arg, 1)?)))
+}
+
+// Conversion.
+
+/// `tostring(v)`: a primitive as a string; null stays null.
+fn tostring(args: Vec<Partial>) -> Outcome {
+    let [value] = take(args)?;
+    match value {
+        Partial::Unknown(cause) => Err(Stop::Unknown(cause)),
+        Partial::Scalar(Value::Null) => Ok(Partial::null()),
+        other => item_string(&other)
+            .map(Partial::string)
+            .ok_or_else(|| Stop::Fail(format!("cannot convert {} to a string", kind(&other)))),
+    }
+}
+
+/// `tonumber(v)`: a number, or a string that spells one; null stays null.
+fn tonumber(args: Vec<Partial>) -> Outcome {
+    let [value] = take(args)?;
+    match value {
+        Partial::Unknown(cause) => Err(Stop::Unknown(cause)),
+        Partial::Scalar(Value::Null | Value::Number(_)) => Ok(value),
+        Partial::Scalar(Value::String(s)) => parse_number(&s)
+            .map(Partial::Scalar)
+            .ok_or_else(|| Stop::Fail(format!("cannot convert {s:?} to a number"))),
+        other => fail(format!("cannot convert {} to a number", kind(&other))),
+    }
+}
+
+/// `tobool(v)`: a bool, or the string `true` or `false`; null stays null.
+fn tobool(args: Vec<Partial>) -> Outcome {
+    let [value] = take(args)?;
+    match value {
+        Partial::Unknown(cause) => Err(Stop::Unknown(cause)),
+        Partial::Scalar(Value::Null | Value::Bool(_)) => Ok(value),
+        Partial::Scalar(Value::String(s)) if &*s == "true" => Ok(Partial::bool(true)),
+        Partial::Scalar(Value::String(s)) if &*s == "false" => Ok(Partial::bool(false)),
+        other => fail(format!("cannot convert {} to a bool", kind(&other))),
+    }
+}
+
+/// `tolist(v)`: items unified to one type, unknown items kept.
+fn tolist(args: Vec<Partial>) -> Outcome {
+    let [value] = take(args)?;
+    match value {
+        Partial::Scalar(Value::Null) => Ok(Partial::null()),
+        other => {
+            let mut items = list(other, 1)?;
+            if unify_to_strings(&items)? {
+                items.iter_mut().for_each(stringify);
+            }
+            Ok(Partial::List(items))
+        }
+    }
+}
+
+/// `toset(v)`: items unified, deduplicated and ordered as Terraform orders
+/// sets, unknown items kept (last).
+fn toset(args: Vec<Partial>) -> Outcome {
+    let [value] = take(args)?;
+    match value {
+        Partial::Scalar(Value::Null) => Ok(Partial::null()),
+        other => Ok(Partial::List(into_set(list(other, 1)?)?)),
+    }
+}
+
+/// `tomap(v)`: values unified to one type; an open map stays open.
+fn tomap(args: Vec<Partial>) -> Outcome {
+    let [value] = take(args)?;
+    match value {
+        Partial::Scalar(Value::Null) => Ok(Partial::null()),
+        other => {
+            let (mut entries, open) = map(other, 1)?;
+            if unify_to_strings(entries.values())? {
+                entries.values_mut().for_each(stringify);
+            }
+            Ok(Partial::Map(entries, open))
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -2729,5 +2852,272 @@ mod tests {
         ]);
         let text = ok("jsonencode", [value.clone()]);
         assert_eq!(ok("jsondecode", [text]), value);
+    }
+
+    // Numbers.
+
+    #[test]
+    fn min_and_max_compare_by_value() {
+        assert_eq!(ok("max", [n(1), float(2.5), n(-3)]), float(2.5));
+        assert_eq!(ok("min", [n(1), float(2.5), n(-3)]), n(-3));
+        assert_eq!(ok("max", [s("10"), n(9)]), n(10));
+        assert_eq!(ok("min", [n(1), unknown("x")]), unknown("x"));
+        assert!(err("max", []).contains("at least 1"));
+        assert!(err("min", [n(1), s("a")]).contains("cannot convert \"a\" to a number"));
+        assert!(err("min", [b(true)]).contains("must be a number, not a bool"));
+    }
+
+    #[test]
+    fn abs_ceil_floor() {
+        assert_eq!(ok("abs", [n(-3)]), n(3));
+        assert_eq!(ok("abs", [float(-1.5)]), float(1.5));
+        assert_eq!(
+            ok("abs", [n(i64::MIN)]),
+            ok("tonumber", [s("9223372036854775808")])
+        );
+        assert_eq!(ok("ceil", [float(1.2)]), n(2));
+        assert_eq!(ok("ceil", [float(-1.2)]), n(-1));
+        assert_eq!(ok("floor", [float(-1.2)]), n(-2));
+        assert_eq!(ok("floor", [n(5)]), n(5));
+        assert_eq!(ok("floor", [s("2.7")]), n(2));
+        assert_eq!(ok("floor", [unknown("x")]), unknown("x"));
+        assert_eq!(
+            scalar_to_string(&ok("ceil", [float(1.2)]).to_value().unwrap()).as_deref(),
+            Some("2")
+        );
+    }
+
+    // Conversion.
+
+    #[test]
+    fn tostring_converts_primitives() {
+        assert_eq!(ok("tostring", [float(1.5)]), s("1.5"));
+        assert_eq!(ok("tostring", [n(10)]), s("10"));
+        assert_eq!(ok("tostring", [b(false)]), s("false"));
+        assert_eq!(ok("tostring", [s("x")]), s("x"));
+        assert_eq!(ok("tostring", [null()]), null());
+        assert_eq!(ok("tostring", [unknown("x")]), unknown("x"));
+        assert!(err("tostring", [strings(&["a"])]).contains("cannot convert a list"));
+    }
+
+    #[test]
+    fn tonumber_parses_decimal_strings_only() {
+        assert_eq!(ok("tonumber", [s("1.5")]), float(1.5));
+        assert_eq!(ok("tonumber", [s("10")]), n(10));
+        assert_eq!(ok("tonumber", [s("-1e3")]), n(-1000));
+        assert_eq!(ok("tonumber", [s(".5")]), float(0.5));
+        assert_eq!(ok("tonumber", [s("+7")]), n(7));
+        assert_eq!(ok("tonumber", [n(3)]), n(3));
+        assert_eq!(ok("tonumber", [null()]), null());
+        assert_eq!(
+            ok("tonumber", [s("123456789012345678901234567890")]),
+            Partial::Scalar(Value::from_numeric_string("123456789012345678901234567890").unwrap())
+        );
+        for bad in [
+            " 1",
+            "1 ",
+            "abc",
+            "",
+            ".",
+            "1e",
+            "1e+",
+            "0x10",
+            "inf",
+            "NaN",
+            "1_000",
+            "1e999999999",
+            "--1",
+        ] {
+            assert!(
+                err("tonumber", [s(bad)]).contains("cannot convert"),
+                "{bad:?}"
+            );
+        }
+        assert!(err("tonumber", [b(true)]).contains("cannot convert a bool"));
+    }
+
+    #[test]
+    fn tobool_accepts_bools_and_their_strings() {
+        assert_eq!(ok("tobool", [s("true")]), b(true));
+        assert_eq!(ok("tobool", [b(false)]), b(false));
+        assert_eq!(ok("tobool", [null()]), null());
+        assert!(err("tobool", [s("yes")]).contains("cannot convert a string"));
+        assert!(err("tobool", [n(1)]).contains("cannot convert a number"));
+    }
+
+    #[test]
+    fn tolist_unifies_items_and_keeps_unknown_ones() {
+        assert_eq!(
+            ok("tolist", [list([s("a"), n(1), b(true), null()])]),
+            list([s("a"), s("1"), s("true"), null()])
+        );
+        assert_eq!(
+            ok("tolist", [list([n(1), unknown("x")])]),
+            list([n(1), unknown("x")])
+        );
+        assert_eq!(ok("tolist", [null()]), null());
+        assert_eq!(ok("tolist", [unknown("l")]), unknown("l"));
+        assert!(err("tolist", [list([n(1), b(true)])]).contains("same type"));
+        assert!(err("tolist", [map([])]).contains("must be a list"));
+    }
+
+    #[test]
+    fn toset_deduplicates_and_orders_like_terraform() {
+        assert_eq!(
+            ok("toset", [strings(&["b", "a", "b", "c"])]),
+            strings(&["a", "b", "c"])
+        );
+        assert_eq!(
+            ok("toset", [list([n(10), n(2), float(2.0), n(-1)])]),
+            list([n(-1), n(2), n(10)])
+        );
+        assert_eq!(
+            ok("toset", [list([b(true), b(false)])]),
+            list([b(false), b(true)])
+        );
+        assert_eq!(ok("toset", [list([s("b"), n(1)])]), strings(&["1", "b"]));
+        assert_eq!(
+            ok("toset", [list([unknown("x"), s("b"), s("a"), s("b")])]),
+            list([s("a"), s("b"), unknown("x")])
+        );
+        assert_eq!(
+            ok(
+                "toset",
+                [list([
+                    map([("k", n(2))]),
+                    map([("k", n(1))]),
+                    map([("k", n(2))])
+                ])]
+            ),
+            list([map([("k", n(2))]), map([("k", n(1))])])
+        );
+        assert_eq!(ok("toset", [null()]), null());
+    }
+
+    #[test]
+    fn tomap_unifies_values_and_stays_open() {
+        assert_eq!(
+            ok("tomap", [map([("a", n(1)), ("b", s("x"))])]),
+            map([("a", s("1")), ("b", s("x"))])
+        );
+        assert_eq!(
+            ok("tomap", [open([("a", n(1))], "m")]),
+            open([("a", n(1))], "m")
+        );
+        assert_eq!(ok("tomap", [unknown("m")]), unknown("m"));
+        assert_eq!(ok("tomap", [null()]), null());
+        assert!(err("tomap", [strings(&["a"])]).contains("must be a map"));
+        assert!(err("tomap", [map([("a", strings(&[])), ("b", map([]))])]).contains("same type"));
+    }
+
+    // Robustness.
+
+    const IMPLEMENTED: [&str; 56] = [
+        "coalesce",
+        "coalescelist",
+        "compact",
+        "concat",
+        "contains",
+        "distinct",
+        "element",
+        "flatten",
+        "index",
+        "keys",
+        "length",
+        "lookup",
+        "merge",
+        "one",
+        "range",
+        "reverse",
+        "setunion",
+        "slice",
+        "sort",
+        "values",
+        "zipmap",
+        "endswith",
+        "format",
+        "formatlist",
+        "join",
+        "lower",
+        "replace",
+        "split",
+        "startswith",
+        "substr",
+        "title",
+        "trim",
+        "trimprefix",
+        "trimspace",
+        "trimsuffix",
+        "upper",
+        "jsondecode",
+        "jsonencode",
+        "abs",
+        "ceil",
+        "floor",
+        "max",
+        "min",
+        "tobool",
+        "tolist",
+        "tomap",
+        "tonumber",
+        "toset",
+        "tostring",
+        "core::merge",
+        "core::format",
+        "core::range",
+        "core::substr",
+        "core::element",
+        "core::jsondecode",
+        "core::tonumber",
+    ];
+
+    #[test]
+    fn implemented_functions_are_not_unknown_by_name() {
+        for name in IMPLEMENTED {
+            if let Ok(Partial::Unknown(Cause::Function(f))) = call(name, vec![s("1")]) {
+                panic!("{name} is not dispatched ({f})");
+            }
+        }
+    }
+
+    #[test]
+    fn no_arguments_make_any_function_panic() {
+        let pool = [
+            null(),
+            b(true),
+            n(0),
+            n(-1),
+            float(1.5),
+            n(i64::MAX),
+            n(i64::MIN),
+            Partial::Scalar(Value::from(u64::MAX)),
+            float(1e300),
+            s(""),
+            s("%[9999999999999999999999]v%"),
+            s("/x/"),
+            s("1e999"),
+            list([]),
+            list([n(1), s("a"), null()]),
+            list([unknown("i"), list([map([])])]),
+            map([]),
+            map([("a", n(1)), ("b", unknown("v"))]),
+            open([("a", n(1))], "m"),
+            unknown("x"),
+        ];
+        let mut calls = 0;
+        for name in IMPLEMENTED {
+            let _ = call(name, vec![]);
+            for a in &pool {
+                let _ = call(name, vec![a.clone()]);
+                for b in &pool {
+                    let _ = call(name, vec![a.clone(), b.clone()]);
+                    for c in &pool {
+                        let _ = call(name, vec![a.clone(), b.clone(), c.clone()]);
+                        calls += 1;
+                    }
+                }
+            }
+        }
+        assert_eq!(calls, IMPLEMENTED.len() * pool.len().pow(3));
     }
 }

@@ -212,12 +212,12 @@ fn require_known(value: &Partial) -> Result<(), Stop> {
 fn kind(value: &Partial) -> &'static str {
     match value {
         Partial::Unknown(_) => "an unknown value",
-        Partial::Scalar(Value::Null) => "null",
+        Partial::Scalar(Value::Null | Value::Undefined) => "null",
         Partial::Scalar(Value::Bool(_)) => "a bool",
         Partial::Scalar(Value::Number(_)) => "a number",
         Partial::Scalar(Value::String(_)) => "a string",
+        Partial::Scalar(Value::Object(_)) | Partial::Map(..) => "a map",
         Partial::Scalar(_) | Partial::List(_) => "a list",
-        Partial::Map(..) => "a map",
     }
 }
 

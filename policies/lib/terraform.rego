@@ -62,21 +62,47 @@ taggable(r) if {
 # (Azure: `Owner` and `owner` are the same tag).
 tag_keys_case_insensitive := {"azurerm"}
 
-# has_tag(r, key) holds when the effective tags of `r` carry `key`, or a value for
-# that exact key is listed as unknown (the key is written; only its value is not
-# known).
-has_tag(r, key) if _ = r.tags[key]
-
-has_tag(r, key) if ["tags", key] in object.get(r, "unknown", [])
-
+# has_tag(r, key) holds when the effective tags of `r` carry `key`: with a known value
+# in `tags`, or written with a value known only when Terraform runs — listed in
+# `tags_unknown`, or as `["tags", key]` in `unknown` (plan resources and resources
+# without a provider still say it there; both sources count). Azure keys compare
+# without case.
 has_tag(r, key) if {
+	some k in _tag_keys(r)
+	_same_tag_key(r, k, key)
+}
+
+# _tag_keys(r) is every tag key `r` is known to carry, whether its value is known or
+# not; the `*` marker of `tags_unknown` is not a key.
+_tag_keys(r) := (_known_tag_keys(r) | _unknown_tag_keys(r)) | _unknown_tag_paths(r)
+
+_unknown_tag_keys(r) := {k | some k in object.get(r, "tags_unknown", []); k != "*"}
+
+_unknown_tag_paths(r) := {u[1] |
+	some u in object.get(r, "unknown", [])
+	count(u) == 2
+	u[0] == "tags"
+	u[1] != "*"
+}
+
+_known_tag_keys(r) := {k | some k, _ in tags} if {
+	tags := object.get(r, "tags", null)
+	is_object(tags)
+} else := set()
+
+_same_tag_key(_, k, key) if k == key
+
+_same_tag_key(r, k, key) if {
 	provider_of(r.type) in tag_keys_case_insensitive
-	some k, _ in r.tags
 	lower(k) == lower(key)
 }
 
 # tags_may_hold_more(r) holds when the tags of `r` may hold keys that cannot be seen
-# before Terraform runs (`merge(var.tags, {...})`, `tags = var.tags`).
+# before Terraform runs (`merge(var.tags, {...})`, `tags = var.tags`, a provider's
+# `default_tags { tags = var.default_tags }`): `*` in `tags_unknown`, or the old
+# `["tags"]` / `["tags", "*"]` in `unknown`.
+tags_may_hold_more(r) if "*" in object.get(r, "tags_unknown", [])
+
 tags_may_hold_more(r) if {
 	some u in object.get(r, "unknown", [])
 	u in {["tags"], ["tags", "*"]}

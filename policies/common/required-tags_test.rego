@@ -14,7 +14,16 @@ _resource(id, type, tags, unknown) := {
 	"unknown": unknown,
 	"references": {},
 	"tags": tags,
+	"tags_unknown": [],
 }
+
+# _effective(id, type, tags, tags_unknown) is a resource whose effective tags do not
+# come from its own `tags` attribute (provider `default_tags`, `merge(var.tags, ...)`):
+# `config.tags` is empty, `tags` and `tags_unknown` say what AWS would apply.
+_effective(id, type, tags, tags_unknown) := object.union(_resource(id, type, {}, []), {
+	"tags": tags,
+	"tags_unknown": tags_unknown,
+})
 
 _input(resources) := {"bundle": {"format": "terraform", "path": "infra/prod"}, "resources": resources}
 
@@ -107,4 +116,63 @@ test_required_keys_come_from_settings if {
 		"msg": `aws_s3_bucket.logs does not set the required tag "team"`,
 		"key": "team",
 	}}
+}
+
+test_allow_tags_from_provider_default_tags if {
+	inp := _input([
+		_effective("aws_s3_bucket.logs", "aws_s3_bucket", _all_tags, []),
+		object.union(_effective("aws_sqs_queue.jobs", "aws_sqs_queue", _all_tags, []), {"config": {}}),
+	])
+	count(rule.deny) == 0 with input as inp
+	count(rule.unverified) == 0 with input as inp
+}
+
+test_deny_missing_key_of_fully_known_effective_tags if {
+	tags := {"owner": "web-team", "cost-center": "cc-1234"}
+	inp := _input([_effective("aws_s3_bucket.logs", "aws_s3_bucket", tags, [])])
+	findings := rule.deny with input as inp
+	findings == {{
+		"resource": "aws_s3_bucket.logs",
+		"path": ["tags"],
+		"msg": `aws_s3_bucket.logs does not set the required tag "environment"`,
+		"key": "environment",
+	}}
+	count(rule.unverified) == 0 with input as inp
+}
+
+test_unverified_only_when_tags_unknown_may_hold_more if {
+	inp := _input([
+		_effective("aws_s3_bucket.logs", "aws_s3_bucket", {"owner": "web-team"}, ["*"]),
+		# Said by both sources: still one note.
+		object.union(
+			_effective("aws_sqs_queue.jobs", "aws_sqs_queue", {}, ["environment", "*"]),
+			{"unknown": [["tags", "*"]]},
+		),
+		# Every required key is known: nothing to note.
+		_effective("aws_sns_topic.events", "aws_sns_topic", _all_tags, ["*"]),
+	])
+	count(rule.deny) == 0 with input as inp
+	notes := rule.unverified with input as inp
+	notes == {
+		{
+			"resource": "aws_s3_bucket.logs",
+			"path": ["tags"],
+			"msg": "aws_s3_bucket.logs: the required tags cost-center, environment are not among its known tags, and its tags hold values known only when Terraform runs",
+		},
+		{
+			"resource": "aws_sqs_queue.jobs",
+			"path": ["tags"],
+			"msg": "aws_sqs_queue.jobs: the required tags owner, cost-center are not among its known tags, and its tags hold values known only when Terraform runs",
+		},
+	}
+}
+
+test_allow_required_key_listed_in_tags_unknown if {
+	inp := _input([
+		_effective("aws_s3_bucket.logs", "aws_s3_bucket", {"owner": "web-team", "cost-center": "cc-1234"}, ["environment"]),
+		_effective("aws_sqs_queue.jobs", "aws_sqs_queue", {}, ["owner", "cost-center", "environment"]),
+		_effective("azurerm_resource_group.main", "azurerm_resource_group", {"Owner": "web-team"}, ["Cost-Center", "ENVIRONMENT"]),
+	])
+	count(rule.deny) == 0 with input as inp
+	count(rule.unverified) == 0 with input as inp
 }

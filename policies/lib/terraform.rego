@@ -62,22 +62,88 @@ taggable(r) if {
 # (Azure: `Owner` and `owner` are the same tag).
 tag_keys_case_insensitive := {"azurerm"}
 
-# has_tag(r, key) holds when the effective tags of `r` carry `key`, or a value for
-# that exact key is listed as unknown (the key is written; only its value is not
-# known).
-has_tag(r, key) if _ = r.tags[key]
-
-has_tag(r, key) if ["tags", key] in object.get(r, "unknown", [])
-
+# has_tag(r, key) holds when the effective tags of `r` carry `key`: with a known value
+# in `tags`, or written with a value known only when Terraform runs — listed in
+# `tags_unknown`, or as `["tags", key]` in `unknown` (plan resources and resources
+# without a provider still say it there; both sources count). Azure keys compare
+# without case.
 has_tag(r, key) if {
+	some k in _tag_keys(r)
+	_same_tag_key(r, k, key)
+}
+
+# _tag_keys(r) is every tag key `r` is known to carry, whether its value is known or
+# not; the `*` marker of `tags_unknown` is not a key.
+_tag_keys(r) := (_known_tag_keys(r) | _unknown_tag_keys(r)) | _unknown_tag_paths(r)
+
+_unknown_tag_keys(r) := {k | some k in object.get(r, "tags_unknown", []); k != "*"}
+
+_unknown_tag_paths(r) := {u[1] |
+	some u in object.get(r, "unknown", [])
+	count(u) == 2
+	u[0] == "tags"
+	u[1] != "*"
+}
+
+_known_tag_keys(r) := {k | some k, _ in tags} if {
+	tags := object.get(r, "tags", null)
+	is_object(tags)
+} else := set()
+
+_same_tag_key(_, k, key) if k == key
+
+_same_tag_key(r, k, key) if {
 	provider_of(r.type) in tag_keys_case_insensitive
-	some k, _ in r.tags
 	lower(k) == lower(key)
 }
 
 # tags_may_hold_more(r) holds when the tags of `r` may hold keys that cannot be seen
-# before Terraform runs (`merge(var.tags, {...})`, `tags = var.tags`).
+# before Terraform runs (`merge(var.tags, {...})`, `tags = var.tags`, a provider's
+# `default_tags { tags = var.default_tags }`): `*` in `tags_unknown`, or the old
+# `["tags"]` / `["tags", "*"]` in `unknown`.
+tags_may_hold_more(r) if "*" in object.get(r, "tags_unknown", [])
+
 tags_may_hold_more(r) if {
 	some u in object.get(r, "unknown", [])
 	u in {["tags"], ["tags", "*"]}
+}
+
+# base_address(id) is the address `id` without its final instance key:
+# `aws_s3_bucket.this[0]` and `aws_instance.web["a.b[0]"]` give `aws_s3_bucket.this`
+# and `aws_instance.web`; `module.a["x"].aws_s3_bucket.b`, whose key is not last, is
+# returned unchanged, as is anything that does not parse as an address. The address
+# is read from its start, step by step, so brackets, dots and escaped quotes inside a
+# string key are never taken for its structure.
+base_address(id) := regex.replace(id, _trailing_instance_key, "${1}")
+
+# Name steps, dots and instance keys (`[0]`, `["a\"b"]`), then one last instance key.
+_trailing_instance_key := `^((?:[^.\["\]]+|\.|\[(?:[0-9]+|"(?:[^"\\]|\\.)*")\])*)\[(?:[0-9]+|"(?:[^"\\]|\\.)*")\]$`
+
+# refers_to(r, path, target) holds when the expression of attribute `path` of `r` (a
+# dotted path: `bucket`, `rule.0.filter.0.prefix`) refers to `target`: its reference
+# list holds `target.id`, or `base_address(target.id)` when the instance it refers
+# to is not known. The join of cross-resource rules (DESIGN.md §4, "references").
+refers_to(r, path, target) if {
+	some address in object.get(r, ["references", path], [])
+	address in {target.id, base_address(target.id)}
+}
+
+# referrers maps `[type, path, address]` to the indexes in `resources`, ascending, of
+# the resources of that type whose attribute `path` refers to `address`. Built once
+# per bundle, so that `referencing` is a lookup and not a scan per target.
+referrers := index.group([[[r.type, path, address], i] |
+	some i, r in resources
+	some path, addresses in object.get(r, "references", {})
+	some address in addresses
+])
+
+# referencing(target, type, path) is the resources of `type` whose attribute `path`
+# refers to `target` (see `refers_to`), in input order, each once: e.g. the lifecycle
+# configurations of a bucket are `referencing(bucket,
+# "aws_s3_bucket_lifecycle_configuration", "bucket")`.
+referencing(target, type, path) := [resources[i] | some i in sort(_referrer_indexes(target, type, path))]
+
+_referrer_indexes(target, type, path) := {i |
+	some address in {target.id, base_address(target.id)}
+	some i in referrers[[type, path, address]]
 }

@@ -852,23 +852,24 @@ fn missing_input<'r>(
     Some((call, cause))
 }
 
+/// What makes two findings the same: rule, kind, location, value path, the
+/// rule's key and the resource's address within its module.
+type MergeKey = (
+    String,
+    FindingKind,
+    Location,
+    String,
+    Option<String>,
+    String,
+);
+
 /// Findings that say the same thing at the same place — one module's
 /// resource reached through several callers or roots, a plan resource and
 /// the configuration it was planned from — become one, with every related
 /// location kept. The first in sort order is kept.
 fn merge_duplicates(findings: Vec<Finding>) -> Vec<Finding> {
     let mut out: Vec<Finding> = Vec::with_capacity(findings.len());
-    let mut index: BTreeMap<
-        (
-            String,
-            FindingKind,
-            Location,
-            String,
-            Option<String>,
-            String,
-        ),
-        usize,
-    > = BTreeMap::new();
+    let mut index: BTreeMap<MergeKey, usize> = BTreeMap::new();
     for finding in findings {
         let local = finding
             .resource

@@ -169,11 +169,40 @@ struct Providers {
     resources: Vec<Resource>,
 }
 
+/// One instance of a block: its address suffix (`[0]`, `["a"]`) and the
+/// values `count.index` or `each` take in it.
+#[derive(Debug, Clone, Default)]
+struct InstanceKey {
+    suffix: String,
+    count_index: Option<Partial>,
+    each: Option<(Partial, Partial)>,
+}
+
+impl Instances {
+    /// The instances to evaluate, and what made them unknown: an unknown
+    /// `count` or `for_each` is evaluated once, with `count.index` or
+    /// `each` unknown.
+    fn keys(self) -> (Vec<InstanceKey>, Option<(&'static str, Cause)>) {
+        match self {
+            Instances::Single => (vec![InstanceKey::default()], None),
+            Instances::Keys(keys) => (keys, None),
+            Instances::Unknown(meta, cause) => {
+                let unknown = || Partial::Unknown(cause.clone());
+                let key = InstanceKey {
+                    suffix: String::new(),
+                    count_index: (meta == "count").then(unknown),
+                    each: (meta == "for_each").then(|| (unknown(), unknown())),
+                };
+                (vec![key], Some((meta, cause)))
+            }
+        }
+    }
+}
+
 /// How many instances a block has.
 enum Instances {
     Single,
-    /// Per instance: its address suffix, `count.index` or `each`.
-    Keys(Vec<(String, Option<Partial>, Option<(Partial, Partial)>)>),
+    Keys(Vec<InstanceKey>),
     /// `count` or `for_each` is unknown: the block is kept once.
     Unknown(&'static str, Cause),
 }
@@ -381,24 +410,7 @@ impl<'e, 'p, 'f> Instance<'e, 'p, 'f> {
             Mode::Managed | Mode::Data | Mode::Module => self.instances(item),
             _ => Instances::Single,
         };
-        let keys = match instances {
-            Instances::Single => vec![(String::new(), None, None, None)],
-            Instances::Keys(keys) => keys
-                .into_iter()
-                .map(|(suffix, index, each)| (suffix, index, each, None))
-                .collect(),
-            Instances::Unknown(meta, cause) => vec![(
-                String::new(),
-                (meta == "count").then(|| Partial::Unknown(cause.clone())),
-                (meta == "for_each").then(|| {
-                    (
-                        Partial::Unknown(cause.clone()),
-                        Partial::Unknown(cause.clone()),
-                    )
-                }),
-                Some((meta, cause)),
-            )],
-        };
+        let (keys, unknown_meta) = instances.keys();
         let base_id = match mode {
             Mode::Managed => format!("{kind}.{name}"),
             Mode::Data => format!("data.{kind}.{name}"),
@@ -416,10 +428,10 @@ impl<'e, 'p, 'f> Instance<'e, 'p, 'f> {
             _ => None,
         };
         let mut out = Vec::with_capacity(keys.len());
-        for (suffix, count_index, each, unknown_meta) in keys {
-            let mut walked = self.walk(item.file, &item.block.body, mode, &count_index, &each);
+        for key in keys {
+            let mut walked = self.walk(item.file, &item.block.body, mode, &key);
             for (file, block) in &item.overrides {
-                let over = self.walk(file, &block.body, mode, &count_index, &each);
+                let over = self.walk(file, &block.body, mode, &key);
                 walked.merge_override(over, SpanNode::leaf(Some(header), header));
             }
             if mode == Mode::Variable {
@@ -439,7 +451,7 @@ impl<'e, 'p, 'f> Instance<'e, 'p, 'f> {
                         .retain(|u| u.path.first() != Some(&PathSeg::Key("type".into())));
                 }
             }
-            if let Some((meta, cause)) = unknown_meta {
+            if let Some((meta, cause)) = unknown_meta.clone() {
                 let path = vec![PathSeg::Key(meta.to_owned())];
                 if !walked.unknown.iter().any(|u| u.path == path) {
                     walked.unknown.push(Unknown { path, cause });
@@ -456,7 +468,7 @@ impl<'e, 'p, 'f> Instance<'e, 'p, 'f> {
                     id = format!("{}provider.{name}.{alias}", self.prefix());
                 }
             }
-            id.push_str(&suffix);
+            id.push_str(&key.suffix);
             let (tags, tags_unknown, tags_cause) = match mode {
                 Mode::Managed => {
                     let key = provider.clone().unwrap_or_default();
@@ -506,12 +518,11 @@ impl<'e, 'p, 'f> Instance<'e, 'p, 'f> {
         file: &TerraformFile,
         body: &hcl_edit::structure::Body,
         mode: Mode,
-        count_index: &Option<Partial>,
-        each: &Option<(Partial, Partial)>,
+        key: &InstanceKey,
     ) -> Walked {
         let mut scope = Scope::new(self, &file.renamed_keys);
-        scope.count_index = count_index.clone();
-        scope.each = each.clone();
+        scope.count_index = key.count_index.clone();
+        scope.each = key.each.clone();
         let resolve = |raw: &RawRef| self.resolve(raw);
         let mut walker = Walker {
             mode,
@@ -597,12 +608,10 @@ impl<'e, 'p, 'f> Instance<'e, 'p, 'f> {
             return match n {
                 Some(n) if n as usize <= MAX_INSTANCES => Instances::Keys(
                     (0..n as i64)
-                        .map(|i| {
-                            (
-                                format!("[{i}]"),
-                                Some(Partial::Scalar(Value::from(i))),
-                                None,
-                            )
+                        .map(|i| InstanceKey {
+                            suffix: format!("[{i}]"),
+                            count_index: Some(Partial::Scalar(Value::from(i))),
+                            each: None,
                         })
                         .collect(),
                 ),
@@ -644,12 +653,10 @@ impl<'e, 'p, 'f> Instance<'e, 'p, 'f> {
             Some(pairs) if pairs.len() <= MAX_INSTANCES => Instances::Keys(
                 pairs
                     .into_iter()
-                    .map(|(k, v)| {
-                        (
-                            format!("[{}]", quote(&k)),
-                            None,
-                            Some((Partial::string(&k), v)),
-                        )
+                    .map(|(k, v)| InstanceKey {
+                        suffix: format!("[{}]", quote(&k)),
+                        count_index: None,
+                        each: Some((Partial::string(&k), v)),
                     })
                     .collect(),
             ),
@@ -814,26 +821,13 @@ impl<'e, 'p, 'f> Instance<'e, 'p, 'f> {
                 "module.{name}: {dir} calls itself (directly or through other modules); not followed"
             ));
         }
-        let instances = match self.instances(item) {
-            Instances::Single => vec![(String::new(), None, None)],
-            Instances::Keys(keys) => keys,
-            Instances::Unknown(meta, cause) => vec![(
-                String::new(),
-                (meta == "count").then(|| Partial::Unknown(cause.clone())),
-                (meta == "for_each").then(|| {
-                    (
-                        Partial::Unknown(cause.clone()),
-                        Partial::Unknown(cause.clone()),
-                    )
-                }),
-            )],
-        };
-        let unknown_instances = matches!(self.instances(item), Instances::Unknown(..));
+        let (instances, unknown_meta) = self.instances(item).keys();
+        let unknown_instances = unknown_meta.is_some();
         let by_count = item.attribute("count").is_some();
         let mut values = Vec::new();
         let mut output_refs = Vec::new();
-        for (suffix, count_index, each) in instances {
-            let address = format!("{}module.{name}{suffix}", self.prefix());
+        for key in instances {
+            let address = format!("{}module.{name}{}", self.prefix(), key.suffix);
             let mut call = ModuleCall {
                 address: address.clone(),
                 source: item.file.source.clone(),
@@ -841,7 +835,7 @@ impl<'e, 'p, 'f> Instance<'e, 'p, 'f> {
                 downloaded,
             };
             call.address = address.clone();
-            let (vars, var_refs) = self.inputs(item, module, &address, &count_index, &each);
+            let (vars, var_refs) = self.inputs(item, module, &address, &key);
             let mut calls = self.calls.clone();
             calls.push(call);
             let mut dirs = self.dirs.clone();
@@ -863,8 +857,8 @@ impl<'e, 'p, 'f> Instance<'e, 'p, 'f> {
                 providers: RefCell::new(None),
             };
             let (outputs, refs) = child.run();
-            values.push((suffix.clone(), each.map(|(k, _)| k), outputs));
-            output_refs.push((suffix, refs));
+            values.push((key.suffix.clone(), key.each.map(|(k, _)| k), outputs));
+            output_refs.push((key.suffix, refs));
         }
         let value = if unknown_instances {
             Partial::Unknown(Cause::Invalid(format!(
@@ -894,8 +888,7 @@ impl<'e, 'p, 'f> Instance<'e, 'p, 'f> {
         item: &Item<'f>,
         module: &Module<'f>,
         address: &str,
-        count_index: &Option<Partial>,
-        each: &Option<(Partial, Partial)>,
+        key: &InstanceKey,
     ) -> (
         BTreeMap<String, Partial>,
         BTreeMap<String, BTreeSet<String>>,
@@ -919,8 +912,8 @@ impl<'e, 'p, 'f> Instance<'e, 'p, 'f> {
             let value = match given.get(name) {
                 Some((file, attr)) => {
                     let mut scope = Scope::new(self, &file.renamed_keys);
-                    scope.count_index = count_index.clone();
-                    scope.each = each.clone();
+                    scope.count_index = key.count_index.clone();
+                    scope.each = key.each.clone();
                     let value = eval::value(&attr.value, &mut scope);
                     let mut raw = Vec::new();
                     refs::collect(&attr.value, &mut scope, &mut raw);

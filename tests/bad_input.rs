@@ -285,3 +285,99 @@ fn a_closed_stdout_is_exit_0() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert_eq!(output.status.code(), Some(0), "{stderr}");
 }
+
+/// A bucket with every required tag, so only what a test is about is found.
+const TAGGED_BUCKET: &str = "resource \"aws_s3_bucket\" \"b\" {\n  tags = { owner = \"o\", environment = \"e\", \"cost-center\" = \"c\" }\n}\n";
+
+#[test]
+fn locals_that_double_a_value_end_unknown_instead_of_exhausting_memory() {
+    let p = Project::new();
+    let mut text = String::from("locals {\n  l0 = [\"xxxxxxxx\"]\n  s0 = \"abcdefgh\"\n");
+    for i in 1..=64 {
+        text.push_str(&format!(
+            "  l{i} = concat(local.l{p}, local.l{p})\n  s{i} = \"${{local.s{p}}}${{local.s{p}}}\"\n",
+            p = i - 1
+        ));
+    }
+    text.push_str("}\n");
+    text.push_str("resource \"aws_s3_bucket\" \"b\" {\n  bucket = local.s64\n  tags = { owner = \"o\", environment = \"e\", \"cost-center\" = \"c\", n = length(local.l64) }\n}\n");
+    p.write("main.tf", text);
+    let output = p.run(&["inspect", "."]);
+    assert_eq!(output.status.code(), Some(0));
+    let bundles: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let bucket = bundles[0]["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "aws_s3_bucket.b")
+        .unwrap();
+    assert_eq!(
+        bucket["unknown"],
+        serde_json::json!([["bucket"], ["tags", "n"]])
+    );
+}
+
+#[test]
+fn modules_that_call_each_other_are_still_evaluated() {
+    let p = Project::new();
+    p.write(
+        "a/main.tf",
+        format!("module \"b\" {{\n  source = \"../b\"\n}}\n{TAGGED_BUCKET}"),
+    );
+    p.write(
+        "b/main.tf",
+        "module \"a\" {\n  source = \"../a\"\n}\nresource \"aws_sqs_queue\" \"q\" {}\n",
+    );
+    let (code, report, _) = p.scan_json(&["."]);
+    assert_eq!(code, 1, "b's untagged queue is found: {report:#}");
+    assert_eq!(of_rule(&report, "SG-TAG-001").len(), 3);
+    assert_eq!(
+        notifications(&report),
+        ["b/main.tf: module.b.module.a: a calls itself (directly or through other modules); not followed"]
+    );
+}
+
+#[test]
+fn a_module_calling_itself_is_a_note() {
+    let p = Project::new();
+    p.write(
+        "main.tf",
+        format!("module \"me\" {{\n  source = \"./\"\n}}\n{TAGGED_BUCKET}"),
+    );
+    let (code, report, _) = p.scan_json(&["."]);
+    assert_eq!(code, 0, "{report:#}");
+    assert_eq!(
+        notifications(&report),
+        ["main.tf: module.me: . calls itself (directly or through other modules); not followed"]
+    );
+}
+
+#[test]
+fn a_huge_count_is_kept_once_as_unknown() {
+    let p = Project::new();
+    p.write(
+        "main.tf",
+        "resource \"aws_s3_bucket\" \"b\" {\n  count = 100000000\n  tags = { owner = \"o\", environment = \"e\", \"cost-center\" = \"c\" }\n}\n",
+    );
+    let output = p.run(&["inspect", "."]);
+    assert_eq!(output.status.code(), Some(0));
+    let bundles: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let resources = bundles[0]["resources"].as_array().unwrap();
+    assert_eq!(resources.len(), 1);
+    assert_eq!(resources[0]["id"], "aws_s3_bucket.b");
+    assert_eq!(resources[0]["unknown"], serde_json::json!([["count"]]));
+}
+
+#[test]
+fn a_broken_child_module_file_fails_the_gate_and_the_caller_is_still_checked() {
+    let p = Project::new();
+    p.write(
+        "live/main.tf",
+        format!("module \"m\" {{\n  source = \"../modules/m\"\n}}\n{TAGGED_BUCKET}"),
+    );
+    p.write("modules/m/main.tf", "resource \"aws_sqs_queue\" \"q\" {\n");
+    let (code, report, _) = p.scan_json(&["live"]);
+    assert_eq!(code, 1);
+    let (file, line, _, _) = parse_error(&report);
+    assert_eq!((file.as_str(), line), ("modules/m/main.tf", 1));
+}

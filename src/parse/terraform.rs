@@ -278,11 +278,23 @@ pub fn evaluate(modules: &Modules, command_line: &CommandLineValues) -> Evaluate
             }
         }
     }
-    let roots: Vec<&String> = modules
+    let mut roots: Vec<&String> = modules
         .scanned
         .keys()
         .filter(|dir| project.modules.contains_key(*dir) && !called.contains(*dir))
         .collect();
+    // Modules that only call each other have no root above them: the first
+    // of each such group is evaluated as a root, so none is left unchecked.
+    let mut reached = reachable(&project, &roots);
+    while let Some(dir) = modules
+        .scanned
+        .keys()
+        .find(|dir| project.modules.contains_key(*dir) && !reached.contains(dir.as_str()))
+    {
+        roots.push(dir);
+        reached = reachable(&project, &roots);
+    }
+    roots.sort();
     let cli_values = command_line.values();
     let mut notifications = Vec::new();
     for (name, _) in &command_line.vars {
@@ -341,6 +353,39 @@ pub fn evaluate(modules: &Modules, command_line: &CommandLineValues) -> Evaluate
         roots: roots_out,
         notifications,
     }
+}
+
+/// The module directories evaluating `roots` reaches through local calls.
+fn reachable<'p>(project: &'p Project, roots: &[&String]) -> BTreeSet<&'p str> {
+    let mut seen: BTreeSet<&str> = BTreeSet::new();
+    let mut stack: Vec<&str> = roots
+        .iter()
+        .filter_map(|r| {
+            project
+                .modules
+                .get_key_value(r.as_str())
+                .map(|(k, _)| k.as_str())
+        })
+        .collect();
+    while let Some(dir) = stack.pop() {
+        if !seen.insert(dir) {
+            continue;
+        }
+        let Some(module) = project.modules.get(dir) else {
+            continue;
+        };
+        for (_, source) in module.call_sources() {
+            if let Some(target) = source
+                .filter(|s| is_local_source(s))
+                .and_then(|s| join_dir(dir, &s))
+            {
+                if let Some((key, _)) = project.modules.get_key_value(target.as_str()) {
+                    stack.push(key.as_str());
+                }
+            }
+        }
+    }
+    seen
 }
 
 /// A root's variable values by Terraform's precedence: `terraform.tfvars`,

@@ -84,6 +84,48 @@ impl<'a> Scope<'a> {
     }
 }
 
+/// The most a computed value may weigh (one per list item, map entry and
+/// scalar, plus the bytes of its strings). Terraform has no such limit, but
+/// a chain of locals that doubles a list or a string at each step must end
+/// in an unknown value rather than exhaust memory.
+pub(super) const MAX_VALUE_WEIGHT: usize = 1 << 20;
+
+/// `value`, or an error when it weighs more than [`MAX_VALUE_WEIGHT`].
+fn bounded(value: Partial) -> Eval {
+    let mut budget = MAX_VALUE_WEIGHT;
+    if fits(&value, &mut budget) {
+        Ok(value)
+    } else {
+        Err(format!(
+            "value weighs more than {MAX_VALUE_WEIGHT} items and bytes; not evaluated"
+        ))
+    }
+}
+
+/// Spends the weight of `value` from `budget`, stopping as soon as it runs
+/// out, so checking a huge value costs no more than the budget.
+fn fits(value: &Partial, budget: &mut usize) -> bool {
+    let own = 1 + match value {
+        Partial::Scalar(Value::String(s)) => s.len(),
+        _ => 0,
+    };
+    if *budget < own {
+        return false;
+    }
+    *budget -= own;
+    match value {
+        Partial::List(items) => items.iter().all(|i| fits(i, budget)),
+        Partial::Map(entries, _) => entries.iter().all(|(k, v)| {
+            if *budget < k.len() {
+                return false;
+            }
+            *budget -= k.len();
+            fits(v, budget)
+        }),
+        _ => true,
+    }
+}
+
 /// The result of evaluation: `Err` where Terraform itself would fail
 /// (wrong types, a missing attribute of a known object); `try` and `can`
 /// observe it, everything else turns it into an unknown value.
@@ -105,14 +147,15 @@ pub(super) fn evaluate(expr: &Expression, scope: &mut Scope) -> Eval {
         Expression::Bool(b) => Ok(Partial::bool(*b.value())),
         Expression::Number(n) => Ok(Partial::Scalar(number(n.value(), false))),
         Expression::String(s) => Ok(Partial::string(s.value().as_str())),
-        Expression::StringTemplate(t) => template(t, scope),
-        Expression::HeredocTemplate(h) => template(&h.template, scope),
+        Expression::StringTemplate(t) => template(t, scope).and_then(bounded),
+        Expression::HeredocTemplate(h) => template(&h.template, scope).and_then(bounded),
         Expression::Parenthesis(p) => evaluate(p.inner(), scope),
         Expression::Array(array) => array
             .iter()
             .map(|item| evaluate(item, scope))
             .collect::<Result<Vec<_>, _>>()
-            .map(Partial::List),
+            .map(Partial::List)
+            .and_then(bounded),
         Expression::Object(object) => {
             let mut entries = BTreeMap::new();
             let mut open = None;
@@ -125,7 +168,7 @@ pub(super) fn evaluate(expr: &Expression, scope: &mut Scope) -> Eval {
                     Err(cause) => open = Some(cause),
                 }
             }
-            Ok(Partial::Map(entries, open))
+            bounded(Partial::Map(entries, open))
         }
         Expression::Variable(name) => variable(name.as_str(), scope),
         Expression::Traversal(traversal) => {
@@ -184,7 +227,7 @@ pub(super) fn evaluate(expr: &Expression, scope: &mut Scope) -> Eval {
                             None => {}
                         }
                     }
-                    functions::call(name, args)
+                    functions::call(name, args).and_then(bounded)
                 }
             }
         }
@@ -204,7 +247,7 @@ pub(super) fn evaluate(expr: &Expression, scope: &mut Scope) -> Eval {
             }
         }
         Expression::BinaryOp(op) => binary(*op.operator.value(), &op.lhs_expr, &op.rhs_expr, scope),
-        Expression::ForExpr(for_expr) => for_expression(for_expr, scope),
+        Expression::ForExpr(for_expr) => for_expression(for_expr, scope).and_then(bounded),
     }
 }
 

@@ -35,6 +35,10 @@ const MAX_MODULE_DEPTH: usize = 32;
 /// `count` or `for_each` with more instances than this is treated as
 /// unknown: expanding it would cost more than it could tell.
 const MAX_INSTANCES: usize = 10_000;
+/// Once a root module and its calls have produced this many resources,
+/// further `count`/`for_each` are not expanded (nested module instances
+/// multiply, and a scan must finish).
+const MAX_RESOURCES_PER_ROOT: usize = 100_000;
 
 /// Every module directory of the scan, and the modules `terraform init`
 /// downloaded for each root.
@@ -598,6 +602,27 @@ impl<'e, 'p, 'f> Instance<'e, 'p, 'f> {
 
     /// The instances a block's `count` or `for_each` expands to.
     fn instances(&self, item: &Item<'f>) -> Instances {
+        let has_meta = item.attribute("count").is_some() || item.attribute("for_each").is_some();
+        if has_meta && self.ev.out.borrow().resources.len() >= MAX_RESOURCES_PER_ROOT {
+            self.ev.note(
+                item.file,
+                header_span(item.block),
+                &format!(
+                    "this root module already has {MAX_RESOURCES_PER_ROOT} resources; further count/for_each are not expanded"
+                ),
+            );
+            let meta = if item.attribute("count").is_some() {
+                "count"
+            } else {
+                "for_each"
+            };
+            return Instances::Unknown(
+                meta,
+                Cause::Invalid(format!(
+                    "over {MAX_RESOURCES_PER_ROOT} resources in one root"
+                )),
+            );
+        }
         if let Some((file, attr)) = item.attribute("count") {
             let mut scope = Scope::new(self, &file.renamed_keys);
             let value = eval::value(&attr.value, &mut scope);
@@ -772,6 +797,7 @@ impl<'e, 'p, 'f> Instance<'e, 'p, 'f> {
     }
 
     fn call(&self, name: &str, item: &Item<'f>) -> Child {
+        let address = format!("{}module.{name}", self.prefix());
         let unread = |why: String| {
             self.ev.note(item.file, header_span(item.block), &why);
             Child {
@@ -784,7 +810,7 @@ impl<'e, 'p, 'f> Instance<'e, 'p, 'f> {
             .and_then(|(_, attr)| literal(&attr.value));
         let Some(source) = source else {
             return unread(format!(
-                "module.{name} has no literal `source`; its resources are not checked"
+                "{address} has no literal `source`; its resources are not checked"
             ));
         };
         let mut key_path = self.key_path.clone();
@@ -801,24 +827,24 @@ impl<'e, 'p, 'f> Instance<'e, 'p, 'f> {
                 Some(dir) => (dir, self.downloaded),
                 None => {
                     return unread(format!(
-                        "module.{name}: source {source:?} is outside the project root; its resources are not checked"
+                        "{address}: source {source:?} is outside the project root; its resources are not checked"
                     ))
                 }
             },
             (None, false) => {
                 return unread(format!(
-                    "module.{name}: source {source:?} is not downloaded (no entry in .terraform/modules/modules.json; run `terraform init`); its resources are not checked"
+                    "{address}: source {source:?} is not downloaded (no entry in .terraform/modules/modules.json; run `terraform init`); its resources are not checked"
                 ))
             }
         };
         let Some(module) = self.ev.project.modules.get(&dir) else {
             return unread(format!(
-                "module.{name}: {dir} holds no Terraform files; its resources are not checked"
+                "{address}: {dir} holds no Terraform file that could be read and parsed; its resources are not checked"
             ));
         };
         if self.dirs.contains(&dir) || self.dirs.len() > MAX_MODULE_DEPTH {
             return unread(format!(
-                "module.{name}: {dir} calls itself (directly or through other modules); not followed"
+                "{address}: {dir} calls itself (directly or through other modules); not followed"
             ));
         }
         let (instances, unknown_meta) = self.instances(item).keys();

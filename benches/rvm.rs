@@ -15,6 +15,10 @@ use scalegate::policy::input::bundle_input;
 use scalegate::scan::{self, Options};
 
 fn main() {
+    // As the binary does: no backtraces for the engine's discarded errors.
+    if std::env::var_os("RUST_LIB_BACKTRACE").is_none() {
+        std::env::set_var("RUST_LIB_BACKTRACE", "0");
+    }
     let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/bench");
     if !corpus.is_dir() {
         eprintln!("../shared/corpus/bench not found");

@@ -37,6 +37,10 @@ fn thread_counts() -> Vec<usize> {
 }
 
 fn main() {
+    // As the binary does: no backtraces for the engine's discarded errors.
+    if std::env::var_os("RUST_LIB_BACKTRACE").is_none() {
+        std::env::set_var("RUST_LIB_BACKTRACE", "0");
+    }
     let Some(corpus) = corpus() else {
         eprintln!("../shared/corpus/bench not found; nothing to benchmark");
         return;

@@ -152,8 +152,15 @@ impl Walker<'_, '_> {
         if in_config && !ignore_changes && !providers_map {
             let value = eval::value(&attr.value, self.scope);
             insert(out, path, value);
+        } else if in_config && ignore_changes {
+            // Attribute names, not values: kept as written
+            // (`["tags", "desired_capacity"]`, or `"all"`).
+            if let Some(names) = attribute_names(&attr.value) {
+                out.config.insert(Value::from(name), names);
+            }
         } else if in_config {
-            // Names, not values: kept as written where they are literal.
+            // A module's `providers` map names configurations: kept where
+            // it is literal.
             if let Some(v) = eval::evaluate(&attr.value, self.scope)
                 .ok()
                 .and_then(|v| v.to_value())
@@ -363,5 +370,49 @@ fn insert(out: &mut Walked, path: &ValuePath, value: Partial) {
                 cause: cause.unwrap_or(Cause::Invalid("unknown value".into())),
             });
         }
+    }
+}
+
+/// `ignore_changes = [tags, root_block_device[0].size]` as the names written,
+/// or `"all"`.
+fn attribute_names(expr: &Expression) -> Option<Value> {
+    match expr {
+        Expression::Variable(v) => Some(Value::from(v.as_str())),
+        Expression::Array(items) => items
+            .iter()
+            .map(attribute_name)
+            .collect::<Option<Vec<_>>>()
+            .map(|names| Value::from(names.into_iter().map(Value::from).collect::<Vec<_>>())),
+        _ => None,
+    }
+}
+
+fn attribute_name(expr: &Expression) -> Option<String> {
+    match expr {
+        Expression::Variable(v) => Some(v.as_str().to_owned()),
+        Expression::String(s) => Some(s.value().clone()),
+        Expression::Traversal(t) => {
+            let mut name = attribute_name(&t.expr)?;
+            for op in &t.operators {
+                match op.value() {
+                    hcl_edit::expr::TraversalOperator::GetAttr(a) => {
+                        name.push('.');
+                        name.push_str(a.as_str());
+                    }
+                    hcl_edit::expr::TraversalOperator::Index(Expression::Number(n)) => {
+                        name.push_str(&format!("[{}]", n.value()));
+                    }
+                    hcl_edit::expr::TraversalOperator::Index(Expression::String(k)) => {
+                        name.push_str(&format!("[{:?}]", k.value()));
+                    }
+                    hcl_edit::expr::TraversalOperator::LegacyIndex(i) => {
+                        name.push_str(&format!(".{}", i.value()));
+                    }
+                    _ => return None,
+                }
+            }
+            Some(name)
+        }
+        _ => None,
     }
 }

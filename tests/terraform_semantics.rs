@@ -361,3 +361,45 @@ fn plan_findings_point_at_the_configuration() {
         "tags_all from the plan"
     );
 }
+
+#[test]
+fn one_finding_however_many_callers_reach_it() {
+    let p = Project::new();
+    for (dir, name) in [("prod", "a"), ("staging", "b")] {
+        p.write(
+            &format!("{dir}/main.tf"),
+            format!(
+                "module \"queue\" {{\n  source = \"../modules/queue\"\n  name   = \"{name}\"\n}}\n"
+            ),
+        );
+    }
+    p.write(
+        "modules/queue/main.tf",
+        "variable \"name\" {}\n\nresource \"aws_sqs_queue\" \"q\" {\n  name = var.name\n  tags = { owner = \"o\", environment = \"e\" }\n}\n",
+    );
+    let (code, report, _) = p.scan_json(&["."]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings(&report),
+        [tuple("SG-TAG-001", "modules/queue/main.tf", 5, 3)]
+    );
+    let related: Vec<(&str, u64, &str)> = of_rule(&report, "SG-TAG-001")[0]["related"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["file"].as_str().unwrap(),
+                r["start_line"].as_u64().unwrap(),
+                r["message"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        related,
+        [
+            ("prod/main.tf", 1, "module.queue is called here"),
+            ("staging/main.tf", 1, "module.queue is called here"),
+        ]
+    );
+}

@@ -979,3 +979,23 @@ pub fn inspect(
 
 /// The config overrides type, re-exported for callers building options.
 pub type Overrides = BTreeMap<String, RuleOverride>;
+
+#[cfg(test)]
+mod tests {
+    use super::in_module_address;
+
+    #[test]
+    fn module_paths_are_stripped_whatever_their_keys_hold() {
+        assert_eq!(in_module_address("aws_s3_bucket.b"), "aws_s3_bucket.b");
+        assert_eq!(
+            in_module_address(r#"module.a["x.y]"].module.b[0].aws_s3_bucket.c[0]"#),
+            "aws_s3_bucket.c[0]"
+        );
+        assert_eq!(
+            in_module_address(r#"module.a["q\"].b"].data.aws_region.r"#),
+            "data.aws_region.r"
+        );
+        // A module call itself has no address inside a module.
+        assert_eq!(in_module_address("module.web"), "module.web");
+    }
+}

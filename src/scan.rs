@@ -823,7 +823,6 @@ pub fn evaluate_loaded(options: &Options, prepared: &Prepared, loaded: Loaded) -
     report
 }
 
-/// A one-character region at `offset` (or an empty one at the end of a line).
 /// For a note on a resource of a called module whose value is unknown
 /// because a variable has no value: the module call the value comes in
 /// through, and the cause.
@@ -942,6 +941,7 @@ fn in_module_address(id: &str) -> &str {
     rest
 }
 
+/// A one-character region at `offset` (or an empty one at the end of a line).
 fn point_region(source: &SourceFile, offset: usize) -> Region {
     let mut region = source.region(Span::new(offset, offset));
     let line = source.line_text(region.start_line);

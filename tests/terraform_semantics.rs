@@ -403,3 +403,34 @@ fn one_finding_however_many_callers_reach_it() {
         ]
     );
 }
+
+#[test]
+fn a_provider_configured_from_a_module_does_not_hide_default_tags_from_it() {
+    let p = Project::new();
+    // The kubernetes provider needs module.eks, so evaluating it evaluates
+    // the module: the aws provider's default_tags must be known by then.
+    p.write(
+        "main.tf",
+        r#"provider "kubernetes" {
+  host = module.eks.endpoint
+}
+
+provider "aws" {
+  default_tags {
+    tags = { owner = "platform", environment = "prod", "cost-center" = "cc-1" }
+  }
+}
+
+module "eks" {
+  source = "./eks"
+}
+"#,
+    );
+    p.write(
+        "eks/main.tf",
+        "resource \"aws_eks_cluster\" \"this\" {\n  name = \"main\"\n}\n\noutput \"endpoint\" {\n  value = aws_eks_cluster.this.endpoint\n}\n",
+    );
+    let (code, report, _) = p.scan_json(&["."]);
+    assert_eq!(code, 0, "{report:#}");
+    assert_eq!(findings(&report), []);
+}

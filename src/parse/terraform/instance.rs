@@ -203,6 +203,13 @@ impl Instances {
     }
 }
 
+/// This module's provider configurations: being walked (those known so
+/// far), or walked.
+enum ProvidersState {
+    Building(BTreeMap<String, Rc<ProviderTags>>),
+    Done(Rc<Providers>),
+}
+
 /// How many instances a block has.
 enum Instances {
     Single,
@@ -235,7 +242,7 @@ struct Instance<'e, 'p, 'f> {
     children: RefCell<BTreeMap<String, Slot<Rc<Child>>>>,
     /// This module's own provider blocks, walked once: their tags by key
     /// (inherited ones included) and the resources that stand for them.
-    providers: RefCell<Option<Slot<Rc<Providers>>>>,
+    providers: RefCell<Option<ProvidersState>>,
 }
 
 impl Names for Instance<'_, '_, '_> {
@@ -358,24 +365,30 @@ impl<'e, 'p, 'f> Instance<'e, 'p, 'f> {
     }
 
     /// The provider configurations this module's resources use: inherited
-    /// ones, overridden by the module's own `provider` blocks. While those
-    /// blocks are being walked (a provider configured from a module output
-    /// leads back here), only the inherited ones are known.
+    /// ones, overridden by the module's own `provider` blocks.
+    ///
+    /// A provider configured from a module output (`host =
+    /// module.eks.cluster_endpoint`) leads back here while the blocks are
+    /// being walked: the configurations walked so far are returned then. The
+    /// blocks that refer to no module are walked first, so an `aws` provider
+    /// with `default_tags` is known to the modules a `kubernetes` provider
+    /// makes Terraform evaluate.
     fn own_providers(&self) -> Rc<Providers> {
         match &*self.providers.borrow() {
-            Some(Slot::Done(p)) => return p.clone(),
-            Some(Slot::Busy) => {
+            Some(ProvidersState::Done(p)) => return p.clone(),
+            Some(ProvidersState::Building(partial)) => {
                 return Rc::new(Providers {
-                    by_key: self.inherited.clone(),
+                    by_key: partial.clone(),
                     resources: Vec::new(),
                 })
             }
             None => {}
         }
-        *self.providers.borrow_mut() = Some(Slot::Busy);
-        let mut by_key = self.inherited.clone();
+        *self.providers.borrow_mut() = Some(ProvidersState::Building(self.inherited.clone()));
+        let mut items: Vec<&Item<'f>> = self.module.providers.iter().collect();
+        items.sort_by_key(|item| refers_to_a_module(&item.block.body));
         let mut resources = Vec::new();
-        for item in &self.module.providers {
+        for item in items {
             let name = labels(item.block)[0];
             for resource in self.build(item, Mode::Provider, "provider", name) {
                 let key = match resource
@@ -387,18 +400,22 @@ impl<'e, 'p, 'f> Instance<'e, 'p, 'f> {
                     Some(Value::String(alias)) => format!("{name}.{alias}"),
                     _ => name.to_owned(),
                 };
-                by_key.insert(
-                    key,
-                    Rc::new(ProviderTags::from_provider(
-                        &resource.config,
-                        &resource.unknown,
-                    )),
-                );
+                let tags = Rc::new(ProviderTags::from_provider(
+                    &resource.config,
+                    &resource.unknown,
+                ));
+                if let Some(ProvidersState::Building(partial)) = &mut *self.providers.borrow_mut() {
+                    partial.insert(key, tags);
+                }
                 resources.push(resource);
             }
         }
+        let by_key = match self.providers.borrow_mut().take() {
+            Some(ProvidersState::Building(map)) => map,
+            _ => self.inherited.clone(),
+        };
         let providers = Rc::new(Providers { by_key, resources });
-        *self.providers.borrow_mut() = Some(Slot::Done(providers.clone()));
+        *self.providers.borrow_mut() = Some(ProvidersState::Done(providers.clone()));
         providers
     }
 
@@ -1003,6 +1020,22 @@ impl<'e, 'p, 'f> Instance<'e, 'p, 'f> {
         }
         passed
     }
+}
+
+/// Whether anything in `body` refers to `module.*`.
+fn refers_to_a_module(body: &hcl_edit::structure::Body) -> bool {
+    body.iter().any(|structure| match structure {
+        hcl_edit::structure::Structure::Attribute(attr) => expression_mentions_module(&attr.value),
+        hcl_edit::structure::Structure::Block(block) => refers_to_a_module(&block.body),
+    })
+}
+
+fn expression_mentions_module(expr: &Expression) -> bool {
+    let mut raw = Vec::new();
+    let renamed = BTreeMap::new();
+    let mut scope = Scope::new(&NoNames, &renamed);
+    refs::collect(expr, &mut scope, &mut raw);
+    raw.iter().any(|r| r.address.starts_with("module."))
 }
 
 /// From the block type to the end of its last label:

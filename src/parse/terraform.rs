@@ -328,13 +328,26 @@ pub fn evaluate(modules: &Modules, command_line: &CommandLineValues) -> Evaluate
             }
         }
     }
+    // Each module's declarations are listed by the first root (in name
+    // order) that reaches it, so their findings are not repeated per root.
+    let mut declares: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
+    let mut owned: BTreeSet<&str> = BTreeSet::new();
+    for root in &roots {
+        let mine = declares.entry(root.as_str()).or_default();
+        for dir in reachable(&project, &[*root]) {
+            if owned.insert(dir) {
+                mine.insert(dir.to_owned());
+            }
+        }
+    }
     let results: Vec<(String, instance::Output)> = roots
         .par_iter()
         .map(|dir| {
             let values = root_values(dir, &values_files, &cli_values);
+            let mine = declares.get(dir.as_str()).cloned().unwrap_or_default();
             (
                 (*dir).clone(),
-                instance::evaluate_root(&project, dir, values),
+                instance::evaluate_root(&project, dir, values, mine),
             )
         })
         .collect();

@@ -328,32 +328,37 @@ pub fn evaluate(modules: &Modules, command_line: &CommandLineValues) -> Evaluate
             }
         }
     }
-    // Each module's declarations are listed by the first root (in name
-    // order) that reaches it, so their findings are not repeated per root.
-    let mut declares: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
-    let mut owned: BTreeSet<&str> = BTreeSet::new();
-    for root in &roots {
-        let mine = declares.entry(root.as_str()).or_default();
-        for dir in reachable(&project, &[*root]) {
-            if owned.insert(dir) {
-                mine.insert(dir.to_owned());
-            }
-        }
-    }
     let results: Vec<(String, instance::Output)> = roots
         .par_iter()
         .map(|dir| {
             let values = root_values(dir, &values_files, &cli_values);
-            let mine = declares.get(dir.as_str()).cloned().unwrap_or_default();
             (
                 (*dir).clone(),
-                instance::evaluate_root(&project, dir, values, mine),
+                instance::evaluate_root(&project, dir, values),
             )
         })
         .collect();
     let mut roots_out = Vec::with_capacity(results.len());
     let mut seen = BTreeSet::new();
-    for (dir, output) in results {
+    // A called module's declarations (providers, variables, locals,
+    // outputs) are the same whichever root reaches it: the first root in
+    // name order that lists them keeps them, so their findings are not
+    // repeated per root and policies do not evaluate them again.
+    let mut declared: BTreeSet<String> = BTreeSet::new();
+    for (dir, mut output) in results {
+        let mut listed_here = BTreeSet::new();
+        output.resources.retain(|r| {
+            if r.module_calls.is_empty() || !is_declaration(r) {
+                return true;
+            }
+            let module_dir = r.source.path.rsplit_once('/').map_or(".", |(d, _)| d);
+            if declared.contains(module_dir) {
+                return false;
+            }
+            listed_here.insert(module_dir.to_owned());
+            true
+        });
+        declared.extend(listed_here);
         for n in output.notifications {
             let key = (n.file.clone(), n.line, n.column, n.message.clone());
             if seen.insert(key) {
@@ -366,6 +371,15 @@ pub fn evaluate(modules: &Modules, command_line: &CommandLineValues) -> Evaluate
         roots: roots_out,
         notifications,
     }
+}
+
+/// Whether a resource stands for a declaration rather than an object:
+/// a provider configuration, variable, local or output.
+fn is_declaration(resource: &Resource) -> bool {
+    matches!(
+        resource.kind.as_str(),
+        "provider" | "variable" | "locals" | "output"
+    )
 }
 
 /// The module directories evaluating `roots` reaches through local calls.

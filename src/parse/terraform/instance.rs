@@ -58,14 +58,10 @@ pub(super) struct Output {
 }
 
 /// Evaluates the root module in `dir` with the given variable values.
-/// `declares` is the module directories whose declarations (providers,
-/// variables, locals, outputs) this root lists: each directory is listed by
-/// one root only, the first that reaches it.
 pub(super) fn evaluate_root(
     project: &Project,
     dir: &str,
     values: BTreeMap<String, Partial>,
-    declares: BTreeSet<String>,
 ) -> Output {
     let Some(module) = project.modules.get(dir) else {
         return Output::default();
@@ -75,7 +71,7 @@ pub(super) fn evaluate_root(
         root: dir,
         out: RefCell::new(Output::default()),
         reported: RefCell::new(BTreeSet::new()),
-        declares: RefCell::new(declares),
+        declared: RefCell::new(BTreeSet::new()),
     };
     let vars = module
         .variables
@@ -135,9 +131,8 @@ struct Evaluation<'p, 'f> {
     /// Notifications already given, so a problem met through several
     /// instances is reported once.
     reported: RefCell<BTreeSet<(String, usize, String)>>,
-    /// Module directories whose declarations are still to be listed; each
-    /// is taken out when its first instance lists them.
-    declares: RefCell<BTreeSet<String>>,
+    /// Module directories whose declarations were already listed.
+    declared: RefCell<BTreeSet<String>>,
 }
 
 impl Evaluation<'_, '_> {
@@ -319,10 +314,14 @@ impl<'e, 'p, 'f> Instance<'e, 'p, 'f> {
     /// calls; returns the outputs and what each refers to.
     fn run(&self) -> (Partial, BTreeMap<String, BTreeSet<String>>) {
         // A module's providers, variables, locals and outputs are the same
-        // declarations in every instance: they are listed once per scan, by
-        // the first instance of the first root that reaches the module, so
-        // a module called many times does not multiply them.
-        let first = self.ev.declares.borrow_mut().remove(&self.module.dir);
+        // declarations in every instance: they are listed for its first
+        // instance in this root only, so a module called many times does not
+        // multiply them (and `evaluate` keeps one root's list per scan).
+        let first = self
+            .ev
+            .declared
+            .borrow_mut()
+            .insert(self.module.dir.clone());
         let providers = self.own_providers();
         if first {
             self.emit_all(providers.resources.clone());

@@ -102,6 +102,8 @@ pub(super) fn evaluate_root(
         var_refs: None,
         inherited: BTreeMap::new(),
         locals: RefCell::default(),
+        local_stack: RefCell::default(),
+        cyclic: RefCell::default(),
         local_refs: RefCell::default(),
         children: RefCell::default(),
         providers: RefCell::new(None),
@@ -238,6 +240,10 @@ struct Instance<'e, 'p, 'f> {
     /// module knows them by (`aws`, `aws.west`).
     inherited: BTreeMap<String, Rc<ProviderTags>>,
     locals: RefCell<BTreeMap<String, Slot<Partial>>>,
+    /// The locals being evaluated, innermost last, and those found on a
+    /// cycle: each gets one notification.
+    local_stack: RefCell<Vec<String>>,
+    cyclic: RefCell<BTreeSet<String>>,
     local_refs: RefCell<BTreeMap<String, Slot<BTreeSet<String>>>>,
     children: RefCell<BTreeMap<String, Slot<Rc<Child>>>>,
     /// This module's own provider blocks, walked once: their tags by key
@@ -256,7 +262,14 @@ impl Names for Instance<'_, '_, '_> {
         match self.locals.borrow().get(name) {
             Some(Slot::Done(v)) => return v.clone(),
             Some(Slot::Busy) => {
-                return Partial::Unknown(Cause::Invalid(format!("local.{name} depends on itself")))
+                // Every local from `name` up the evaluation stack is on the
+                // cycle; those that merely use one of them are not.
+                let stack = self.local_stack.borrow();
+                let from = stack.iter().position(|n| n == name).unwrap_or(0);
+                self.cyclic
+                    .borrow_mut()
+                    .extend(stack[from..].iter().cloned());
+                return Partial::Unknown(Cause::Invalid(format!("local.{name} depends on itself")));
             }
             None => {}
         }
@@ -264,18 +277,16 @@ impl Names for Instance<'_, '_, '_> {
             return Partial::Unknown(Cause::Invalid(format!("local.{name} is not declared")));
         };
         self.locals.borrow_mut().insert(name.to_owned(), Slot::Busy);
+        self.local_stack.borrow_mut().push(name.to_owned());
         let mut scope = Scope::new(self, &file.renamed_keys);
         let value = eval::value(&attr.value, &mut scope);
-        if let Partial::Unknown(Cause::Invalid(why)) = &value {
-            if why.contains("depends on itself") {
-                self.ev.note(
-                    file,
-                    span_of(&attr.key),
-                    &format!(
-                        "local.{name} is part of a cycle between locals; its value is unknown"
-                    ),
-                );
-            }
+        self.local_stack.borrow_mut().pop();
+        if self.cyclic.borrow().contains(name) {
+            self.ev.note(
+                file,
+                span_of(&attr.key),
+                &format!("local.{name} is part of a cycle between locals; its value is unknown"),
+            );
         }
         self.locals
             .borrow_mut()
@@ -895,6 +906,8 @@ impl<'e, 'p, 'f> Instance<'e, 'p, 'f> {
                 var_refs: Some(var_refs),
                 inherited: self.providers_for(item),
                 locals: RefCell::default(),
+                local_stack: RefCell::default(),
+                cyclic: RefCell::default(),
                 local_refs: RefCell::default(),
                 children: RefCell::default(),
                 providers: RefCell::new(None),

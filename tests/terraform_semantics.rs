@@ -54,6 +54,8 @@ fn variables_follow_terraform_precedence() {
     // default env, team from terraform.tfvars, region from the last
     // *.auto.tfvars file in name order (the .json one).
     assert_eq!(bucket["config"]["bucket"], "payments-dev-ap-south-1");
+    // An optional object attribute's default, from the variable's type.
+    assert_eq!(bucket["config"]["object_lock_enabled"], true);
     assert_eq!(bucket["tags_unknown"], serde_json::json!(["cost-center"]));
 
     // --var-file and --var come last, in that order.
@@ -97,7 +99,7 @@ fn a_value_without_a_value_is_unverified_not_a_violation() {
     assert_eq!(code, 0, "notes never fail the gate");
     assert_eq!(
         findings(&report),
-        [tuple("SG-META-001", "main.tf", 13, 10)],
+        [tuple("SG-META-001", "main.tf", 14, 10)],
         "tags = var.queue_tags is a note; the bucket's cost-center is written, its value unknown"
     );
 }

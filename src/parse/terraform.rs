@@ -17,6 +17,7 @@ mod refs;
 mod tags;
 #[cfg(test)]
 mod tests;
+mod types;
 pub mod value;
 mod walk;
 

@@ -20,6 +20,7 @@ use super::eval::{self, span_of, Names, NoNames, Scope};
 use super::module::{is_local_source, join_dir, labels, literal, Item, Module};
 use super::refs::{self, RawRef};
 use super::tags::{self, ProviderTags};
+use super::types;
 use super::value::Partial;
 use super::walk::{Mode, Walked, Walker};
 use super::TerraformFile;
@@ -87,7 +88,7 @@ pub(super) fn evaluate_root(
                         name: name.clone(),
                     })
                 });
-            (name.clone(), value)
+            (name.clone(), typed(item, value))
         })
         .collect();
     let root = Instance {
@@ -117,6 +118,14 @@ pub(super) fn evaluate_root(
         );
     }
     evaluation.out.into_inner()
+}
+
+/// A variable's value converted to its declared type.
+fn typed(item: &Item, value: Partial) -> Partial {
+    match item.attribute("type") {
+        Some((_, attr)) => types::conform(&attr.value, value),
+        None => value,
+    }
 }
 
 /// A variable's literal default.
@@ -993,7 +1002,7 @@ impl<'e, 'p, 'f> Instance<'e, 'p, 'f> {
                     })
                 }),
             };
-            vars.insert(name.clone(), value);
+            vars.insert(name.clone(), typed(declared, value));
         }
         (vars, refs)
     }

@@ -567,6 +567,7 @@ impl<'e, 'p, 'f> Instance<'e, 'p, 'f> {
         let resolve = |raw: &RawRef| self.resolve(raw);
         let mut walker = Walker {
             mode,
+            for_each_expanded: key.each.is_some() && !key.suffix.is_empty(),
             scope: &mut scope,
             resolve: &resolve,
         };

@@ -63,6 +63,11 @@ impl Walked {
 /// Walks bodies of one block kind in one scope.
 pub(super) struct Walker<'w, 's> {
     pub mode: Mode,
+    /// The block is one instance of an expanded `for_each`: the collection
+    /// is left out of its config (each instance stands for one element, and
+    /// repeating a large collection in every instance would cost quadratic
+    /// memory); what it refers to is still recorded.
+    pub for_each_expanded: bool,
     pub scope: &'w mut Scope<'s>,
     pub resolve: &'w Resolve<'w>,
 }
@@ -148,7 +153,10 @@ impl Walker<'_, '_> {
         if !(meta_provider || ignore_changes || providers_map) {
             self.references(&attr.value, path, out);
         }
-        let in_config = !(top && (meta_provider || name == "depends_on"));
+        let in_config = !(top
+            && (meta_provider
+                || name == "depends_on"
+                || (name == "for_each" && self.for_each_expanded)));
         if in_config && !ignore_changes && !providers_map {
             let value = eval::value(&attr.value, self.scope);
             insert(out, path, value);

@@ -1,6 +1,8 @@
 # Shape knowledge about Kubernetes objects, so that each rule is a few lines: which
 # objects are workloads, where their pod template and containers are, how many
-# replicas they run, and which PodDisruptionBudgets select their pods.
+# replicas they run, which autoscalers (HPAs, KEDA ScaledObjects) set that number and
+# which workload each one targets, which PodDisruptionBudgets select their pods, and
+# which requests a namespace's LimitRange gives their containers.
 #
 # Cross-resource joins look only inside the bundle (DESIGN.md §4) and go through
 # indexes keyed by namespace and label, so no rule is quadratic in the bundle size.
@@ -152,8 +154,12 @@ hpa_min_replicas := {target: max(mins) | some target, mins in index.group(_hpa_p
 
 _hpa_pairs := [[scale_target_key(h), autoscaler_min_replicas(h)] | some h in hpas]
 
-# hpa_targeted(w) holds when an HPA (not a ScaledObject) in the bundle targets `w`.
-hpa_targeted(w) if is_number(hpa_min_replicas[target_key(w)])
+# hpa_targeted(w) holds when an HPA (not a ScaledObject) in the bundle targets `w`,
+# whether or not its `minReplicas` is known.
+hpa_targeted(w) if {
+	some a in autoscalers_of(w)
+	a.type == "HorizontalPodAutoscaler"
+}
 
 # autoscaler_min_replicas_by_target maps each target_key to the largest floor of the
 # autoscalers (HPAs and ScaledObjects) targeting it.

@@ -162,3 +162,12 @@ test_limit_range_default_request if {
 	not k8s.limit_range_default_request("shop", "cpu") with input as {"resources": [lr]}
 	not k8s.limit_range_default_request("other", "memory") with input as {"resources": [lr]}
 }
+
+test_hpa_targeted_with_unknown_min_replicas if {
+	web := _w("Deployment", "web", "shop", {"spec": {"replicas": 3}})
+	hpa := object.union(_hpa("web", "shop", {"scaleTargetRef": {"kind": "Deployment", "name": "web"}}), {"unknown": [["spec", "minReplicas"]]})
+	inp := {"resources": [web, hpa]}
+	k8s.hpa_targeted(web) with input as inp
+	k8s.autoscaled(web) with input as inp
+	not k8s.replicas(web) with input as inp
+}

@@ -1,6 +1,8 @@
 # Shape knowledge about Kubernetes objects, so that each rule is a few lines: which
 # objects are workloads, where their pod template and containers are, how many
-# replicas they run, and which PodDisruptionBudgets select their pods.
+# replicas they run, which autoscalers (HPAs, KEDA ScaledObjects) set that number and
+# which workload each one targets, which PodDisruptionBudgets select their pods, and
+# which requests a namespace's LimitRange gives their containers.
 #
 # Cross-resource joins look only inside the bundle (DESIGN.md §4) and go through
 # indexes keyed by namespace and label, so no rule is quadratic in the bundle size.
@@ -65,32 +67,144 @@ _container_word(entry) := "Container" if not entry.init
 
 # -- Replicas and autoscalers ---------------------------------------------------
 
-# target_key(w) is how an HPA's `scaleTargetRef` names a workload.
+# target_key(w) is how an autoscaler's `scaleTargetRef` names a workload:
+# `[namespace, kind, name]` (a scale target is always in the autoscaler's namespace).
 target_key(w) := [namespace(w), w.type, w.name]
+
+# api_group(r) is the API group of the object's `apiVersion`: `"apps"` for
+# `apps/v1`, `"core"` for `v1`; undefined when `apiVersion` is not a string.
+api_group(r) := _group_of(r.config.apiVersion)
+
+_group_of(api_version) := "core" if {
+	is_string(api_version)
+	not contains(api_version, "/")
+}
+
+_group_of(api_version) := split(api_version, "/")[0] if {
+	is_string(api_version)
+	contains(api_version, "/")
+}
+
+# hpas is every HorizontalPodAutoscaler of the bundle (`autoscaling/v1`, `v2`,
+# `v2beta1`, `v2beta2`), in input order.
+hpas := [h | some h in objects; h.type == "HorizontalPodAutoscaler"]
+
+# scaled_objects is every KEDA ScaledObject (`keda.sh/v1alpha1`) of the bundle, in
+# input order. KEDA creates the HPA for each one when it is applied, so a bundle
+# holds only the ScaledObject; another CRD that happens to be called ScaledObject is
+# not one.
+scaled_objects := [s | some s in objects; s.type == "ScaledObject"; api_group(s) == "keda.sh"]
+
+# autoscalers is every object that sets the replica count of a workload: `hpas`, then
+# `scaled_objects`.
+autoscalers := array.concat(hpas, scaled_objects)
+
+# scale_target_key(a) is the `target_key` of the workload the autoscaler `a` names
+# in `spec.scaleTargetRef`: an HPA gives the kind (it is required); a ScaledObject's
+# `kind` defaults to Deployment. Undefined when the reference has no name.
+scale_target_key(a) := [namespace(a), _target_kind(a), ref.name] if {
+	ref := a.config.spec.scaleTargetRef
+	is_string(ref.name)
+}
+
+_target_kind(a) := a.config.spec.scaleTargetRef.kind if a.type == "HorizontalPodAutoscaler"
+
+_target_kind(a) := kind if {
+	a.type == "ScaledObject"
+	kind := a.config.spec.scaleTargetRef.kind
+	is_string(kind)
+} else := "Deployment" if a.type == "ScaledObject"
+
+# autoscaler_min_replicas(a) is the floor the autoscaler keeps its target at: an
+# HPA's `minReplicas` (default 1), a ScaledObject's `minReplicaCount` (default 0,
+# KEDA scales to zero when idle). Undefined when the value is not known.
+autoscaler_min_replicas(a) := _number_or(a, ["spec", "minReplicas"], 1) if a.type == "HorizontalPodAutoscaler"
+
+autoscaler_min_replicas(a) := _number_or(a, ["spec", "minReplicaCount"], 0) if a.type == "ScaledObject"
+
+# _number_or(r, path, fallback) is the value at `path`, or `fallback` when it is absent
+# or empty (`minReplicas:` sets nothing); undefined when the value is unknown.
+_number_or(r, path, _) := v if {
+	v := known.at(r.config, path)
+}
+
+_number_or(r, path, fallback) := fallback if {
+	not known.present(r.config, path)
+	not known.unknown(r, path)
+}
+
+# autoscalers_by_target maps a `target_key` to the indexes (in `autoscalers`) of the
+# autoscalers that name it. (Look keys up with `object.get(m, [key], d)`.)
+autoscalers_by_target := index.group([[key, i] |
+	some i, a in autoscalers
+	key := scale_target_key(a)
+])
+
+# autoscalers_of(w) is the autoscalers in the bundle that target `w`, in
+# `autoscalers` order; `[]` when none does.
+autoscalers_of(w) := [autoscalers[i] | some i in object.get(autoscalers_by_target, [target_key(w)], [])]
+
+# autoscaled(w) holds when an HPA or a KEDA ScaledObject in the bundle targets `w`.
+autoscaled(w) if object.get(autoscalers_by_target, [target_key(w)], []) != []
 
 # hpa_min_replicas maps each target_key to the `minReplicas` of the HPAs targeting it
 # (default 1). Two HPAs on one workload fight each other; the larger floor is the one
 # the workload runs at whenever that HPA wins.
 hpa_min_replicas := {target: max(mins) | some target, mins in index.group(_hpa_pairs)}
 
-_hpa_pairs := [[[namespace(h), ref.kind, ref.name], object.get(h.config, ["spec", "minReplicas"], 1)] |
-	some h in objects
-	h.type == "HorizontalPodAutoscaler"
-	ref := h.config.spec.scaleTargetRef
-]
+_hpa_pairs := [[scale_target_key(h), autoscaler_min_replicas(h)] | some h in hpas]
 
-# hpa_targeted(w) holds when an HPA in the bundle targets `w`.
-hpa_targeted(w) if is_number(hpa_min_replicas[target_key(w)])
+# hpa_targeted(w) holds when an HPA (not a ScaledObject) in the bundle targets `w`,
+# whether or not its `minReplicas` is known.
+hpa_targeted(w) if {
+	some a in autoscalers_of(w)
+	a.type == "HorizontalPodAutoscaler"
+}
 
-# replicas(w) is the number of pods `w` runs: the HPA's `minReplicas` when an HPA in
-# the bundle targets it, else `spec.replicas`, else 1 (also for kinds without
-# replicas).
-replicas(w) := hpa_min_replicas[target_key(w)]
+# autoscaler_min_replicas_by_target maps each target_key to the largest floor of the
+# autoscalers (HPAs and ScaledObjects) targeting it.
+autoscaler_min_replicas_by_target := {target: max(mins) | some target, mins in index.group(_autoscaler_pairs)}
+
+_autoscaler_pairs := [[scale_target_key(a), autoscaler_min_replicas(a)] | some a in autoscalers]
+
+# replicas(w) is the number of pods `w` runs: the autoscaler's floor when an HPA
+# (`minReplicas`, default 1) or a KEDA ScaledObject (`minReplicaCount`, default 0)
+# in the bundle targets it, else `spec.replicas`, else 1 (also for kinds without
+# replicas, and for an empty `replicas:`). Undefined when the number it depends on
+# is unknown.
+replicas(w) := autoscaler_min_replicas_by_target[target_key(w)]
 
 replicas(w) := n if {
-	not hpa_targeted(w)
-	n := object.get(w.config, ["spec", "replicas"], 1)
+	not autoscaled(w)
+	n := _number_or(w, ["spec", "replicas"], 1)
 }
+
+# workloads_by_target_key maps a `target_key` to the indexes (in `workloads`) of the
+# workloads it names (more than one only when the bundle repeats an object).
+workloads_by_target_key := index.group([[target_key(w), i] | some i, w in workloads])
+
+# scale_target(a) is the workload in the bundle that the autoscaler `a` targets (the
+# first, should the bundle repeat it); undefined when the bundle does not hold it.
+scale_target(a) := workloads[object.get(workloads_by_target_key, [scale_target_key(a)], [])[0]]
+
+# -- Defaults a namespace gives its containers -----------------------------------
+
+# _limit_range_requests is every `[namespace, resource]` for which a LimitRange in the
+# bundle gives a container without a request one: an item of `type: Container` with
+# the resource in `defaultRequest`, or in `default`, `max` or `min`, from which the
+# API server defaults `defaultRequest`.
+_limit_range_requests contains [namespace(l), resource] if {
+	some l in objects
+	l.type == "LimitRange"
+	some item in _list(object.get(l.config, ["spec", "limits"], []))
+	item.type == "Container"
+	some field in ["defaultRequest", "default", "max", "min"]
+	some resource, _ in _map(object.get(item, field, {}))
+}
+
+# limit_range_default_request(ns, resource) holds when a LimitRange of namespace `ns`
+# in the bundle sets the request for `resource` of containers that do not.
+limit_range_default_request(ns, resource) if [ns, resource] in _limit_range_requests
 
 # -- Label selectors ------------------------------------------------------------
 

@@ -56,7 +56,8 @@ _claim_keys(ns, name) := [["*", name]] if ns == null
 # access_modes(c) is the set of `spec.accessModes` of the claim `c`; empty when unset.
 access_modes(c) := {m | some m in _list(object.get(c.config, ["spec", "accessModes"], [])); is_string(m)}
 
-# The modes that let the volume be attached to several nodes at once.
+# multi_node_modes is the access modes that let a volume be attached to several
+# nodes at once.
 multi_node_modes := {"ReadWriteMany", "ReadOnlyMany"}
 
 # single_node(c) holds when the volume of claim `c` can be attached to one node at a

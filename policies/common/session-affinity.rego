@@ -253,7 +253,7 @@ _true(v) if v == "true"
 
 _enabled_how(r, path) := "enabled = true" if known.present(r.config, path)
 
-_enabled_how(r, path) := "its stickiness block does not set enabled, which defaults to true" if not known.present(r.config, path)
+_enabled_how(r, path) := "stickiness.enabled is not set, and it defaults to true" if not known.present(r.config, path)
 
 # -- Classic load balancers ------------------------------------------------------------
 

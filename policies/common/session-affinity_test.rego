@@ -185,7 +185,7 @@ test_deny_target_group_stickiness_enabled_by_default if {
 	findings == {{
 		"resource": "aws_lb_target_group.web",
 		"path": ["stickiness", 0, "enabled"],
-		"msg": "aws_lb_target_group.web enables stickiness (its stickiness block does not set enabled, which defaults to true): each client is sent back to the same target",
+		"msg": "aws_lb_target_group.web enables stickiness (stickiness.enabled is not set, and it defaults to true): each client is sent back to the same target",
 		"key": "stickiness",
 	}}
 }

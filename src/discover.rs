@@ -140,6 +140,7 @@ pub fn discover(
     let mut discovery = Discovery::default();
     let mut found: BTreeMap<String, Candidate> = BTreeMap::new();
     let mut focus = BTreeSet::new();
+    let mut walked_dirs = BTreeSet::new();
     for (arg, as_given) in args {
         let as_given = as_given.clone();
         let absolute = normalize(arg);
@@ -172,6 +173,7 @@ pub fn discover(
                 });
             }
         } else {
+            let before: BTreeSet<String> = found.keys().cloned().collect();
             walk(
                 root,
                 &canonical_root,
@@ -182,8 +184,12 @@ pub fn discover(
                 &mut found,
                 &mut discovery.notifications,
             );
+            // Everything under a directory argument is reported, even when
+            // file arguments beside it narrow the report to themselves.
+            walked_dirs.extend(found.keys().filter(|k| !before.contains(*k)).cloned());
         }
     }
+    focus.extend(walked_dirs);
     skip_chart_templates(&mut found, &mut discovery.notifications);
     skip_kustomize_patches(&mut found, &mut discovery.notifications);
     discovery.files = found.into_values().collect();

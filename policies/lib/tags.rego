@@ -68,12 +68,12 @@ _written(r) := array.concat(
 	],
 ) if {
 	r.format == "plan"
-	r.type != "provider"
+	not r.type in {"provider", "aws_autoscaling_group"}
 }
 
-# An autoscaling group: its `tag {}` blocks and the list of the old `tags` argument.
+# An autoscaling group, also in a plan: its `tag {}` blocks and the list of the old
+# `tags` argument.
 _written(r) := array.concat(_block_entries(r, "tag"), _block_entries(r, "tags")) if {
-	r.format == "terraform"
 	r.type == "aws_autoscaling_group"
 }
 
@@ -157,6 +157,10 @@ _plan_effective_attribute(type) := "tags_all" if tf.provider_of(type) != "google
 # A provider block's tags always take effect; a resource's own key takes effect when
 # its effective tags hold it (the provider's `ignore_tags` drops some keys).
 _takes_effect(r, _) if r.type == "provider"
+
+# An autoscaling group's blocks are its tags; `ignore_tags` does not apply to them, and
+# a plan's effective tags leave them out.
+_takes_effect(r, _) if r.type == "aws_autoscaling_group"
 
 _takes_effect(r, k) if known.present(r.tags, [k])
 

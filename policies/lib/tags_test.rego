@@ -174,3 +174,11 @@ test_same_key_after_a_rule_of_the_package if {
 	ids := [r.id | some r in tags.sources; tags.same_key(r, "Environment", "environment")] with input as inp
 	ids == ["azurerm_resource_group.main"]
 }
+
+test_written_plan_autoscaling_group_blocks if {
+	asg := object.union(
+		_r("aws_autoscaling_group.web", "aws_autoscaling_group", {"tag": [{"key": "owner", "value": "web", "propagate_at_launch": true}]}, [], {}, []),
+		{"format": "plan"},
+	)
+	tags.written(asg) == [{"key": "owner", "path": ["tag", 0, "value"], "key_path": ["tag", 0, "key"], "value": "web"}]
+}

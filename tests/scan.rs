@@ -376,3 +376,20 @@ fn test_runs_the_pack_and_users_tests() {
     );
     assert!(stdout.ends_with("1 passed, 1 failed\n"), "{stdout}");
 }
+
+#[test]
+fn a_directory_argument_beside_a_file_argument_is_reported_whole() {
+    let p = Project::new();
+    let pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: c\n      image: nginx\n";
+    p.write("a/named.yaml", pod);
+    p.write("a/sibling.yaml", pod);
+    p.write("b/inside.yaml", pod);
+    let (code, report, _) = p.scan_json(&["a/named.yaml", "b"]);
+    assert_eq!(code, 1);
+    let files: std::collections::BTreeSet<String> =
+        findings(&report).into_iter().map(|f| f.1).collect();
+    assert_eq!(
+        files.into_iter().collect::<Vec<_>>(),
+        ["a/named.yaml", "b/inside.yaml"]
+    );
+}

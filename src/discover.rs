@@ -189,7 +189,9 @@ pub fn discover(
             walked_dirs.extend(found.keys().filter(|k| !before.contains(*k)).cloned());
         }
     }
-    focus.extend(walked_dirs);
+    if !focus.is_empty() {
+        focus.extend(walked_dirs);
+    }
     skip_chart_templates(&mut found, &mut discovery.notifications);
     skip_kustomize_patches(&mut found, &mut discovery.notifications);
     discovery.files = found.into_values().collect();

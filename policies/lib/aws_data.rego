@@ -95,10 +95,18 @@ unresolved(type, attribute) := [r |
 	some r in tf.by_type[type]
 	tf.is_managed(r)
 	known.unknown(r, [attribute])
-	every address in object.get(r, ["references", attribute], []) {
-		regex.match(`^(module\.[^.\[]+(\[[^\]]*\])?\.)*(var|local)\.`, address)
-	}
+	not refers_to_resource(r, attribute)
 ]
+
+# refers_to_resource(r, attribute) holds when the expression of the top-level
+# `attribute` of `r` refers to a resource, data source or module output — not only to
+# variables and locals (`references` lists those when it cannot resolve them
+# further): `jsonencode({deadLetterTargetArn = aws_sqs_queue.dlq.arn})` does,
+# `var.redrive_policy` does not.
+refers_to_resource(r, attribute) if {
+	some address in object.get(r, ["references", attribute], [])
+	not regex.match(`^(module\.[^.\[]+(\[[^\]]*\])?\.)*(var|local)\.`, address)
+}
 
 # may_be_absent(r) holds when `r` may create no object: its `count` or `for_each` is
 # known only when Terraform runs (such a resource is kept once, DESIGN.md §4).

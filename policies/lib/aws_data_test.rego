@@ -109,3 +109,10 @@ test_may_be_absent if {
 	aws_data.may_be_absent(_r("aws_sqs_queue.a", "aws_sqs_queue", {}, [["for_each"]], {}))
 	not aws_data.may_be_absent(_r("aws_sqs_queue.a[0]", "aws_sqs_queue", {"count": 1}, [["name"]], {}))
 }
+
+test_refers_to_resource if {
+	aws_data.refers_to_resource(_r("a", "aws_sqs_queue", {}, [["redrive_policy"]], {"redrive_policy": ["var.max_receive_count", "aws_sqs_queue.dlq"]}), "redrive_policy")
+	aws_data.refers_to_resource(_r("a", "aws_sqs_queue", {}, [["redrive_policy"]], {"redrive_policy": ["module.dlq"]}), "redrive_policy")
+	not aws_data.refers_to_resource(_r("a", "aws_sqs_queue", {}, [["redrive_policy"]], {"redrive_policy": ["module.q.var.redrive_policy", "local.x"]}), "redrive_policy")
+	not aws_data.refers_to_resource(_r("a", "aws_sqs_queue", {}, [["redrive_policy"]], {}), "redrive_policy")
+}

@@ -113,3 +113,17 @@ refers_to_resource(r, attribute) if {
 may_be_absent(r) if known.unknown(r, ["count"])
 
 may_be_absent(r) if known.unknown(r, ["for_each"])
+
+# number_at(obj, path) is the known number at `path` in `obj`, also when written as a
+# numeric string (`retention_in_days = "30"`), which Terraform converts for number
+# attributes; undefined when absent, unknown or not a number.
+number_at(obj, path) := n if {
+	n := known.at(obj, path)
+	is_number(n)
+}
+
+number_at(obj, path) := to_number(s) if {
+	s := known.at(obj, path)
+	is_string(s)
+	regex.match(`^-?[0-9]+(\.[0-9]+)?$`, s)
+}

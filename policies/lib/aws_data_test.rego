@@ -116,3 +116,12 @@ test_refers_to_resource if {
 	not aws_data.refers_to_resource(_r("a", "aws_sqs_queue", {}, [["redrive_policy"]], {"redrive_policy": ["module.q.var.redrive_policy", "local.x"]}), "redrive_policy")
 	not aws_data.refers_to_resource(_r("a", "aws_sqs_queue", {}, [["redrive_policy"]], {}), "redrive_policy")
 }
+
+test_number_at if {
+	aws_data.number_at({"a": 30}, ["a"]) == 30
+	aws_data.number_at({"a": "30"}, ["a"]) == 30
+	aws_data.number_at({"a": "-1"}, ["a"]) == -1
+	not aws_data.number_at({"a": "thirty"}, ["a"])
+	not aws_data.number_at({"a": null}, ["a"])
+	not aws_data.number_at({}, ["a"])
+}

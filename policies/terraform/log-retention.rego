@@ -19,6 +19,7 @@
 #     "aws_cloudwatch_log_group" "app" { name = "/shop/app" retention_in_days = 30 }`.
 package scalegate.rules.log_retention
 
+import data.scalegate.lib.aws_data
 import data.scalegate.lib.known
 import data.scalegate.lib.result
 import data.scalegate.lib.terraform as tf
@@ -85,14 +86,4 @@ _problem(r) := sprintf(
 	days > _bounds.max
 }
 
-# _days(r) is the known retention as a number; HCL also accepts `"30"`.
-_days(r) := days if {
-	days := known.at(r.config, ["retention_in_days"])
-	is_number(days)
-}
-
-_days(r) := to_number(days) if {
-	days := known.at(r.config, ["retention_in_days"])
-	is_string(days)
-	regex.match(`^[0-9]+$`, days)
-}
+_days(r) := aws_data.number_at(r.config, ["retention_in_days"])

@@ -98,13 +98,14 @@ unresolved(type, attribute) := [r |
 	not refers_to_resource(r, attribute)
 ]
 
-# refers_to_resource(r, attribute) holds when the expression of the top-level
-# `attribute` of `r` refers to a resource, data source or module output — not only to
-# variables and locals (`references` lists those when it cannot resolve them
-# further): `jsonencode({deadLetterTargetArn = aws_sqs_queue.dlq.arn})` does,
+# refers_to_resource(r, path) holds when the expression of attribute `path` of `r` (a
+# dotted path, as in `references`: `redrive_policy`, `notification.0.subscriber_sns_topic_arns`)
+# refers to a resource, data source or module output — not only to variables and
+# locals (`references` lists those when it cannot resolve them further):
+# `jsonencode({deadLetterTargetArn = aws_sqs_queue.dlq.arn})` does,
 # `var.redrive_policy` does not.
-refers_to_resource(r, attribute) if {
-	some address in object.get(r, ["references", attribute], [])
+refers_to_resource(r, path) if {
+	some address in object.get(r, ["references", path], [])
 	not regex.match(`^(module\.[^.\[]+(\[[^\]]*\])?\.)*(var|local)\.`, address)
 }
 

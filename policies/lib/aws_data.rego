@@ -10,6 +10,18 @@ import data.scalegate.lib.index
 import data.scalegate.lib.known
 import data.scalegate.lib.terraform as tf
 
+# This package's functions read the terraform lib's rules through these copies, never
+# as `tf.resources`: in regorus 0.14.1, once a rule of this package has been read
+# through an import alias (`aws_data.cluster_autoscaler_tag`), the whole package counts
+# as evaluated, and a function of it that then reads another package's rule through an
+# alias gets undefined (the alias is looked up as a rule of this package). Functions
+# calling functions (`tf.base_address`) and rules reading rules are not affected.
+_resources := tf.resources
+
+_referrers := tf.referrers
+
+_by_type := tf.by_type
+
 # cluster_autoscaler_tag is the tag that hands an autoscaling group to the Kubernetes
 # cluster autoscaler (or Karpenter's ASG support): the cluster sets its capacity, so
 # Terraform-side scaling of the group fights it.
@@ -38,7 +50,7 @@ named_as_dead_letter(queue) if {
 	some type, paths in dead_letter_targets
 	some path in paths
 	some address in {queue.id, tf.base_address(queue.id)}
-	tf.referrers[[type, path, address]]
+	_referrers[[type, path, address]]
 }
 
 # attachment_paths lists, per attachment type, the attribute that names its target
@@ -58,13 +70,13 @@ attachment_paths := {
 # a known string whose last `/` or `:` segment is the target's known `attribute`
 # (`bucket = "shop-logs"`, `queue_url = "https://sqs.../123456789012/orders"`), in
 # input order, each once.
-attached(target, type, path, attribute) := [tf.resources[i] |
+attached(target, type, path, attribute) := [_resources[i] |
 	some i in sort(_referring(target, type, path) | _naming(target, type, path, attribute))
 ]
 
 _referring(target, type, path) := {i |
 	some address in {target.id, tf.base_address(target.id)}
-	some i in tf.referrers[[type, path, address]]
+	some i in _referrers[[type, path, address]]
 }
 
 _naming(target, type, path, attribute) := {i |
@@ -76,7 +88,7 @@ _naming(target, type, path, attribute) := {i |
 # _by_name maps [type, path, name] to the indexes in `tf.resources` of the attachments
 # whose `path` is a known string ending in `name`.
 _by_name := index.group([[[r.type, path, last_segment(value)], i] |
-	some i, r in tf.resources
+	some i, r in _resources
 	path := attachment_paths[r.type]
 	value := known.at(r.config, [path])
 	is_string(value)
@@ -92,7 +104,7 @@ last_segment(s) := regex.replace(s, `^.*[/:]`, "")
 # locals (`bucket = var.bucket_name`): they may attach to any target of the bundle,
 # so a rule cannot call a target unattached while one exists.
 unresolved(type, attribute) := [r |
-	some r in tf.by_type[type]
+	some r in _by_type[type]
 	tf.is_managed(r)
 	known.unknown(r, [attribute])
 	not refers_to_resource(r, attribute)

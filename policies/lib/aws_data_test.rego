@@ -125,3 +125,23 @@ test_number_at if {
 	not aws_data.number_at({"a": null}, ["a"])
 	not aws_data.number_at({}, ["a"])
 }
+
+# Regression (regorus 0.14.1): reading a rule of this package through its alias marks
+# the whole package evaluated; the joins must still see the bundle afterwards.
+test_joins_after_a_rule_of_the_package_was_read if {
+	group := _r("aws_autoscaling_group.web", "aws_autoscaling_group", {"name": "web"}, [], {})
+	schedule := _r("aws_autoscaling_schedule.night", "aws_autoscaling_schedule", {}, [["autoscaling_group_name"]], {"autoscaling_group_name": ["aws_autoscaling_group.web"]})
+	dlq := _r("aws_sqs_queue.dlq", "aws_sqs_queue", {}, [], {})
+	orders := _r("aws_sqs_queue.orders", "aws_sqs_queue", {}, [["redrive_policy"]], {"redrive_policy": ["aws_sqs_queue.dlq"]})
+	lifecycle := _r("aws_s3_bucket_lifecycle_configuration.a", "aws_s3_bucket_lifecycle_configuration", {}, [["bucket"]], {"bucket": ["var.bucket"]})
+	inp := _input([group, schedule, dlq, orders, lifecycle])
+	found := [[
+		_ids(aws_data.attached(group, "aws_autoscaling_schedule", "autoscaling_group_name", "name")),
+		aws_data.named_as_dead_letter(dlq),
+		_ids(aws_data.unresolved("aws_s3_bucket_lifecycle_configuration", "bucket")),
+	] |
+		aws_data.cluster_autoscaler_tag
+		aws_data.attachment_paths
+	] with input as inp
+	found == [[["aws_autoscaling_schedule.night"], true, ["aws_s3_bucket_lifecycle_configuration.a"]]]
+}

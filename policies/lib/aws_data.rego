@@ -63,6 +63,8 @@ attachment_paths := {
 	"aws_budgets_budget_action": "budget_name",
 	"aws_sqs_queue_redrive_policy": "queue_url",
 	"aws_sqs_queue_redrive_allow_policy": "queue_url",
+	# `resource_id = "cluster:${aws_rds_cluster.this.cluster_identifier}"`
+	"aws_appautoscaling_target": "resource_id",
 }
 
 # attached(target, type, path, attribute) is the resources of `type` whose attribute

@@ -148,3 +148,26 @@ test_note_environment_unknown if {
 		"msg": "aws_autoscaling_group.web is not scaled down by any aws_autoscaling_schedule, and its environment tag is known only when Terraform runs",
 	}} with input as inp
 }
+
+test_deny_schedule_that_changes_nothing if {
+	inp := _input([
+		_group("web", _sizes, "dev"),
+		# -1 leaves every size unchanged; a larger max_size raises the ceiling.
+		_schedule("noop", "aws_autoscaling_group.web", {"min_size": -1, "max_size": -1, "desired_capacity": -1}, []),
+		_schedule("peak", "aws_autoscaling_group.web", {"max_size": 8}, []),
+	])
+	{f.resource | some f in rule.deny} == {"aws_autoscaling_group.web"} with input as inp
+	count(rule.unverified) == 0 with input as inp
+}
+
+test_note_group_capacity_unknown if {
+	# The schedule lowers desired_capacity to 1: whether that is lower depends on the group's.
+	group := object.union(_group("web", {"min_size": 1, "max_size": 4}, "dev"), {"unknown": [["desired_capacity"]]})
+	inp := _input([group, _schedule("night", "aws_autoscaling_group.web", {"desired_capacity": 1}, [])])
+	count(rule.deny) == 0 with input as inp
+	rule.unverified == {{
+		"resource": "aws_autoscaling_group.web",
+		"path": [],
+		"msg": `aws_autoscaling_group.web runs in "dev", and whether it is scaled down outside working hours is known only when Terraform runs: whether aws_autoscaling_schedule.night scales it down is known only when Terraform runs`,
+	}} with input as inp
+}

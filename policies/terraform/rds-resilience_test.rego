@@ -213,3 +213,27 @@ test_note_environment_unknown if {
 		"msg": "aws_db_instance.orders: its environment tag is known only when Terraform runs, and as a production database: aws_db_instance.orders does not set multi_az = true, so an instance or zone failure takes the database down; aws_db_instance.orders keeps backups for 1 day(s) (backup_retention_period not set), fewer than the minimum of 7",
 	}} with input as inp
 }
+
+test_note_replica_autoscaling_minimum_unknown_or_unresolved_instance if {
+	target := _r(
+		"aws_appautoscaling_target.readers", "aws_appautoscaling_target",
+		{"service_namespace": "rds", "scalable_dimension": "rds:cluster:ReadReplicaCount", "max_capacity": 5},
+		[["resource_id"], ["min_capacity"]], {"resource_id": ["aws_rds_cluster.main"]}, {}, [],
+	)
+	shared := _r(
+		"aws_rds_cluster_instance.shared", "aws_rds_cluster_instance", {},
+		[["cluster_identifier"]], {"cluster_identifier": ["var.cluster_id"]}, {}, [],
+	)
+	inp := _input([
+		_cluster("main", {"backup_retention_period": 7}, [], _prod),
+		_instance("writer", "aws_rds_cluster.main", []),
+		target,
+		shared,
+	])
+	count(rule.deny) == 0 with input as inp
+	rule.unverified == {{
+		"resource": "aws_rds_cluster.main",
+		"path": [],
+		"msg": "aws_rds_cluster.main: its instance count (the min_capacity of aws_appautoscaling_target.readers, the cluster of aws_rds_cluster_instance.shared) is known only when Terraform runs",
+	}} with input as inp
+}

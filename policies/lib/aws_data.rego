@@ -76,11 +76,15 @@ attached(target, type, path, attribute) := [_resources[i] |
 	some i in sort(_referring(target, type, path) | _naming(target, type, path, attribute))
 ]
 
+# _referring(target, type, path) is the indexes of the attachments that refer to
+# `target`, by its address or, when their instance was not known, its base address.
 _referring(target, type, path) := {i |
 	some address in {target.id, tf.base_address(target.id)}
 	some i in _referrers[[type, path, address]]
 }
 
+# _naming(target, type, path, attribute) is the indexes of the attachments that name
+# `target` by the known value of its `attribute`.
 _naming(target, type, path, attribute) := {i |
 	name := known.at(target.config, [attribute])
 	is_string(name)

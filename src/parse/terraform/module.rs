@@ -210,10 +210,17 @@ pub(super) fn join_dir(dir: &str, source: &str) -> Option<String> {
             other => parts.push(other),
         }
     }
+    // A directory outside the project root is reported as given, possibly
+    // absolute; it stays absolute.
+    let lead = if dir.starts_with('/') { "/" } else { "" };
     Some(if parts.is_empty() {
-        ".".to_owned()
+        if lead.is_empty() {
+            ".".to_owned()
+        } else {
+            lead.to_owned()
+        }
     } else {
-        parts.join("/")
+        format!("{lead}{}", parts.join("/"))
     })
 }
 
@@ -230,6 +237,10 @@ mod tests {
         assert_eq!(join_dir(".", "./modules/x/").as_deref(), Some("modules/x"));
         assert_eq!(join_dir("a", "..").as_deref(), Some("."));
         assert_eq!(join_dir(".", "../outside"), None);
+        assert_eq!(
+            join_dir("/tmp/infra", "../modules/x").as_deref(),
+            Some("/tmp/modules/x")
+        );
     }
 
     #[test]

@@ -35,9 +35,8 @@ import data.scalegate.lib.terraform as tf
 # REST API (v1) stages.
 
 deny contains finding if {
-	some s in _v1_stages
-	not _v1_throttled(s)
-	count(_v1_reasons(s)) == 0
+	some s in _v1_unthrottled
+	count(_v1_reasons_of[s.id]) == 0
 	finding := result.finding(s, ["stage_name"], sprintf(
 		`%s: no aws_api_gateway_method_settings for "*/*" with throttling_burst_limit and throttling_rate_limit, nor a usage plan with throttle_settings, in %s applies to it, so its callers share only the account-wide limit`,
 		[s.id, input.bundle.path],
@@ -45,9 +44,8 @@ deny contains finding if {
 }
 
 unverified contains finding if {
-	some s in _v1_stages
-	not _v1_throttled(s)
-	reasons := _v1_reasons(s)
+	some s in _v1_unthrottled
+	reasons := _v1_reasons_of[s.id]
 	count(reasons) > 0
 	finding := result.finding(s, ["stage_name"], sprintf(
 		"%s: no method settings or usage plan in %s is seen to throttle it, but %s",
@@ -89,6 +87,12 @@ _is_are(attrs) := sprintf("%s are", [concat(" and ", attrs)]) if count(attrs) > 
 _managed(type) := [r | some r in object.get(tf.by_type, type, []); tf.is_managed(r)]
 
 _v1_stages := _managed("aws_api_gateway_stage")
+
+# The REST stages nothing is seen to throttle, and the uncertainties of each,
+# computed once for both sets above.
+_v1_unthrottled := [s | some s in _v1_stages; not _v1_throttled(s)]
+
+_v1_reasons_of := {s.id: _v1_reasons(s) | some s in _v1_unthrottled}
 
 _v2_stages := _managed("aws_apigatewayv2_stage")
 

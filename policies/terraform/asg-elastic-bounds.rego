@@ -42,7 +42,7 @@ deny contains finding if {
 
 deny contains finding if {
 	some g in _groups
-	via := _attached(g)
+	via := _attachments[g.id]
 	count(via) > 0
 	checks := _health_checks(g)
 	not _checked_by_load_balancer(checks)
@@ -79,7 +79,7 @@ _notes contains note if {
 
 _notes contains note if {
 	some g in _groups
-	via := _attached(g)
+	via := _attachments[g.id]
 	count(via) > 0
 	known.unknown(g, ["health_check_type"])
 	note := [g.id, ["health_check_type"], sprintf(
@@ -90,8 +90,8 @@ _notes contains note if {
 
 _notes contains note if {
 	some g in _groups
-	count(_attached(g)) == 0
-	maybe := _maybe_attached(g)
+	count(_attachments[g.id]) == 0
+	maybe := _maybe_attachments[g.id]
 	count(maybe) > 0
 	checks := _health_checks(g)
 	not _checked_by_load_balancer(checks)
@@ -103,8 +103,8 @@ _notes contains note if {
 
 _notes contains note if {
 	some g in _groups
-	count(_attached(g)) == 0
-	maybe := _maybe_attached(g)
+	count(_attachments[g.id]) == 0
+	maybe := _maybe_attachments[g.id]
 	count(maybe) > 0
 	known.unknown(g, ["health_check_type"])
 	note := [g.id, ["health_check_type"], sprintf(
@@ -138,6 +138,12 @@ _describe_health_check(g) := "not set (EC2 status checks only)" if known.missing
 
 # What a load balancer's target group, or the load balancer itself, is.
 _load_balancer_types := {"aws_lb_target_group", "aws_alb_target_group", "aws_elb", "aws_lb", "aws_alb", "aws_vpclattice_target_group"}
+
+# What attaches each group to a load balancer, and why it may be attached where we
+# cannot see, by group id: computed once, as several rules above read them.
+_attachments := {g.id: _attached(g) | some g in _groups}
+
+_maybe_attachments := {g.id: _maybe_attached(g) | some g in _groups}
 
 # _attached(g) is the set of what attaches `g` to a load balancer: its own
 # attributes and blocks, or the attachment resources that name it.

@@ -30,13 +30,11 @@ import data.scalegate.lib.result
 import data.scalegate.lib.terraform as tf
 
 deny contains finding if {
-	some g in _groups
+	some g in _unscaled
 	max := aws.number(g, ["max_size"])
 	min := aws.number(g, ["min_size"])
 	max > min
-	not _scaled(g)
-	not tf.has_tag(g, _cluster_autoscaler_tag)
-	count(_reasons(g)) == 0
+	count(_reasons_of[g.id]) == 0
 	finding := result.finding(g, ["max_size"], sprintf(
 		"%s can scale from min_size %v to max_size %v, but no aws_autoscaling_policy or aws_autoscaling_schedule in %s refers to it, so it stays at its desired capacity",
 		[g.id, min, max, input.bundle.path],
@@ -46,11 +44,9 @@ deny contains finding if {
 # A group that may be elastic, that nothing in the bundle is seen to scale, and whose
 # answer depends on values known only when Terraform runs.
 unverified contains finding if {
-	some g in _groups
+	some g in _unscaled
 	not _fixed(g)
-	not _scaled(g)
-	not tf.has_tag(g, _cluster_autoscaler_tag)
-	reasons := _reasons(g)
+	reasons := _reasons_of[g.id]
 	count(reasons) > 0
 	finding := result.finding(g, _note_path(g), sprintf(
 		"%s: no aws_autoscaling_policy or aws_autoscaling_schedule in %s is seen to scale it, but %s",
@@ -61,6 +57,12 @@ unverified contains finding if {
 _cluster_autoscaler_tag := "k8s.io/cluster-autoscaler/enabled"
 
 _groups := [g | some g in object.get(tf.by_type, "aws_autoscaling_group", []); tf.is_managed(g)]
+
+# The groups that nothing is seen to scale and that are not exempt, and the
+# uncertainties of each, computed once for both sets above.
+_unscaled := [g | some g in _groups; not _scaled(g); not tf.has_tag(g, _cluster_autoscaler_tag)]
+
+_reasons_of := {g.id: _reasons(g) | some g in _unscaled}
 
 # _fixed(g) holds when the bounds of `g` are known and leave no room to scale, or
 # when the group is held at zero (SG-AWS-001 reports the first).

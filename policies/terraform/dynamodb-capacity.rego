@@ -31,11 +31,10 @@ import data.scalegate.lib.result
 import data.scalegate.lib.terraform as tf
 
 deny contains finding if {
-	some t in _tables
-	not _on_demand(t)
+	some t in _provisioned
 	missing := _missing(t)
 	count(missing) > 0
-	count(_reasons(t)) == 0
+	count(_reasons_of[t.id]) == 0
 	finding := result.finding(t, ["billing_mode"], sprintf(
 		"%s uses provisioned capacity (billing_mode %s) but no aws_appautoscaling_target in %s scales its %s, so requests beyond the provisioned units are throttled",
 		[t.id, _describe_billing_mode(t), input.bundle.path, _describe_dimensions(missing)],
@@ -43,11 +42,10 @@ deny contains finding if {
 }
 
 unverified contains finding if {
-	some t in _tables
-	not _on_demand(t)
+	some t in _provisioned
 	missing := _missing(t) | _maybe_missing(t)
 	count(missing) > 0
-	reasons := _reasons(t)
+	reasons := _reasons_of[t.id]
 	count(reasons) > 0
 	finding := result.finding(t, _note_path(t), sprintf(
 		"%s: no aws_appautoscaling_target in %s is seen to scale its %s, but %s",
@@ -55,7 +53,15 @@ unverified contains finding if {
 	))
 }
 
-_tables := [t | some t in object.get(tf.by_type, "aws_dynamodb_table", []); tf.is_managed(t)]
+# The tables not known to be on demand, and the uncertainties of each, computed once
+# for both sets above.
+_provisioned := [t |
+	some t in object.get(tf.by_type, "aws_dynamodb_table", [])
+	tf.is_managed(t)
+	not _on_demand(t)
+]
+
+_reasons_of := {t.id: _reasons(t) | some t in _provisioned}
 
 _on_demand(t) if aws.string(t, ["billing_mode"]) == "PAY_PER_REQUEST"
 

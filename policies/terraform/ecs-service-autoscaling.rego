@@ -28,10 +28,8 @@ import data.scalegate.lib.result
 import data.scalegate.lib.terraform as tf
 
 deny contains finding if {
-	some s in _services
-	not _daemon(s)
-	not _scaled(s)
-	count(_reasons(s)) == 0
+	some s in _unscaled
+	count(_reasons_of[s.id]) == 0
 	finding := result.finding(s, ["desired_count"], sprintf(
 		"%s: no aws_appautoscaling_target in %s names it, so its desired_count never follows the load",
 		[s.id, input.bundle.path],
@@ -39,10 +37,8 @@ deny contains finding if {
 }
 
 unverified contains finding if {
-	some s in _services
-	not _daemon(s)
-	not _scaled(s)
-	reasons := _reasons(s)
+	some s in _unscaled
+	reasons := _reasons_of[s.id]
 	count(reasons) > 0
 	finding := result.finding(s, _note_path(s), sprintf(
 		"%s: no aws_appautoscaling_target in %s is seen to name it, but %s",
@@ -51,6 +47,12 @@ unverified contains finding if {
 }
 
 _services := [s | some s in object.get(tf.by_type, "aws_ecs_service", []); tf.is_managed(s)]
+
+# The services that no target is seen to name, and the uncertainties of each,
+# computed once for both sets above.
+_unscaled := [s | some s in _services; not _daemon(s); not _scaled(s)]
+
+_reasons_of := {s.id: _reasons(s) | some s in _unscaled}
 
 _daemon(s) if aws.string(s, ["scheduling_strategy"]) == "DAEMON"
 

@@ -46,6 +46,7 @@ address_type(address) := type if {
 	not type in _not_types
 }
 
+# The first step of references that are not resources.
 _not_types := {"module", "var", "local", "data", "each", "count", "path", "self", "terraform"}
 
 # refers_to_type(r, path, types) holds when the expression of attribute `path` (dotted:
@@ -90,8 +91,8 @@ capture_index(type, path, pattern) := index.group([[m[0][1], r.id] |
 
 # value_index(type, path) maps each known string at `path` of the managed resources of
 # `type` to their ids (`autoscaling_group_name = "web"` gives `web`). Read it with
-# `indexed`. `(?s)` and not `[\s\S]`: the pack's regex engine is built without the
-# Unicode Perl classes, so `\s`, `\d` and `\w` make a pattern fail (undefined).
+# `indexed`. `(?s)` and not `[\s\S]`: in regorus 0.14.1 as the pack builds it, a
+# pattern with `\s`, `\d` or `\w` does not compile and the match is undefined.
 value_index(type, path) := capture_index(type, path, `(?s)^(.*)$`)
 
 # indexed(idx, key) is the resources that `idx` (from `capture_index`, `value_index`)
@@ -116,6 +117,7 @@ referrer_index(type, pattern) := index.group([[address, r.id] |
 # instance (as `tf.refers_to`), each once, in id order.
 referring(idx, target) := [tf.by_id[id] | some id in sort(_referring_ids(idx, target))]
 
+# The ids `idx` holds for `target`, under either of its addresses.
 _referring_ids(idx, target) := {id |
 	some address in {target.id, tf.base_address(target.id)}
 	some id in object.get(idx, address, [])
@@ -138,6 +140,7 @@ _asg_referrers_by_name := {type: value_index(type, ["autoscaling_group_name"]) |
 # as a literal string, each once, in id order.
 asg_referrers(asg, type) := [tf.by_id[id] | some id in sort(_asg_referrer_ids(asg, type))]
 
+# The ids of the referrers of `asg`: by reference, then by its literal name.
 _asg_referrer_ids(asg, type) := {r.id | some r in tf.referencing(asg, type, "autoscaling_group_name")} | {r.id |
 	name := string(asg, ["name"])
 	some r in indexed(object.get(_asg_referrers_by_name, type, {}), name)
@@ -164,12 +167,15 @@ asg_tags_may_hold_more(asg) if {
 	not _tag_paths_unknown(asg)
 }
 
+# _key_known(asg, u) holds when unknown path `u` is the value or another attribute
+# of a tag entry whose key is known.
 _key_known(asg, u) if {
 	count(u) >= 3
 	u[2] != "key"
 	is_string(object.get(asg.config, [u[0], u[1], "key"], null))
 }
 
+# _tag_paths_unknown(asg) holds when some path under `tag` or `tags` is unknown.
 _tag_paths_unknown(asg) if {
 	some u in object.get(asg, "unknown", [])
 	u[0] in {"tag", "tags"}

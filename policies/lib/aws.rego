@@ -92,7 +92,7 @@ capture_index(type, path, pattern) := index.group([[m[0][1], r.id] |
 # value_index(type, path) maps each known string at `path` of the managed resources of
 # `type` to their ids (`autoscaling_group_name = "web"` gives `web`). Read it with
 # `indexed`. `(?s)` and not `[\s\S]`: in regorus 0.14.1 as the pack builds it, a
-# pattern with `\s`, `\d` or `\w` does not compile and the match is undefined.
+# pattern with `\s`, `\d` or `\w` makes the regex builtins undefined.
 value_index(type, path) := capture_index(type, path, `(?s)^(.*)$`)
 
 # indexed(idx, key) is the resources that `idx` (from `capture_index`, `value_index`)

@@ -16,4 +16,5 @@ pub mod parse;
 pub mod policy;
 pub mod report;
 pub mod scan;
+pub mod settings;
 pub mod source;

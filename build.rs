@@ -6,7 +6,11 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 fn main() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("policies");
+    // Read at run time, not with `env!`: a build script compiled for one
+    // checkout and reused from a copied target directory would otherwise
+    // embed the other checkout's policies.
+    let manifest_dir = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap());
+    let root = manifest_dir.join("policies");
     println!("cargo:rerun-if-changed=policies");
     let mut files = Vec::new();
     if root.is_dir() {
@@ -16,7 +20,7 @@ fn main() {
     let mut out = String::from("/// Built-in pack files: (path relative to the repository, text).\npub static EMBEDDED_POLICIES: &[(&str, &str)] = &[\n");
     for file in &files {
         let rel = file
-            .strip_prefix(Path::new(env!("CARGO_MANIFEST_DIR")))
+            .strip_prefix(&manifest_dir)
             .unwrap()
             .to_string_lossy()
             .replace('\\', "/");

@@ -8,6 +8,8 @@
 
 pub mod config;
 pub mod discover;
+pub mod docs;
+pub mod explain;
 pub mod fingerprint;
 pub mod locate;
 pub mod model;

@@ -49,6 +49,8 @@ fn main() -> ExitCode {
         Command::Inspect(args) => run_inspect(args),
         Command::Rules(args) => run_rules(args),
         Command::Test(args) => run_test(args),
+        Command::Explain(args) => run_explain(args),
+        Command::Docs(args) => run_docs(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -240,6 +242,80 @@ fn run_rules(args: cli::RulesArgs) -> Result<u8, Failure> {
         ));
     }
     write_stdout(&out)?;
+    Ok(EXIT_CLEAN)
+}
+
+fn run_explain(args: cli::ExplainArgs) -> Result<u8, Failure> {
+    use scalegate::{docs, explain};
+
+    let cwd = std::env::current_dir()
+        .map_err(|e| Failure::Usage(format!("scalegate: no working directory: {e}")))?;
+    let options = Options {
+        cwd,
+        config_file: args.config,
+        policy_dirs: args.policies,
+        ..Options::default()
+    };
+    let prepared = scan::prepare(&options)?;
+    let catalog = docs::catalog(&prepared.policies.rules);
+    let rule = explain::find(&catalog, &args.rule)
+        .map_err(|message| Failure::Usage(format!("scalegate: error: {message}")))?;
+    let configured = rule
+        .names()
+        .find_map(|name| prepared.config.rules.get(name));
+    write_stdout(&explain::render(rule, configured))?;
+    Ok(EXIT_CLEAN)
+}
+
+/// The built-in rules as documented: METADATA severities, no config.
+fn builtin_catalog() -> Result<Vec<scalegate::docs::RuleDoc>, Failure> {
+    scalegate::docs::builtin_catalog().map_err(|errors| {
+        let lines: Vec<String> = errors
+            .iter()
+            .map(|e| format!("scalegate: error: policy {e}"))
+            .collect();
+        Failure::Usage(lines.join("\n"))
+    })
+}
+
+fn run_docs(args: cli::DocsArgs) -> Result<u8, Failure> {
+    use scalegate::docs;
+
+    let catalog = builtin_catalog()?;
+    let files = docs::generate(&catalog, &args.fixtures).map_err(|e| {
+        Failure::Usage(format!(
+            "scalegate: cannot read {}: {e}",
+            args.fixtures.display()
+        ))
+    })?;
+    let sync = docs::sync(&args.out, &files, !args.check)
+        .map_err(|e| Failure::Usage(format!("scalegate: {}: {e}", args.out.display())))?;
+    if args.check {
+        for path in &sync.changed {
+            eprintln!("scalegate: {} is missing or stale", path.display());
+        }
+        for path in &sync.stale {
+            eprintln!(
+                "scalegate: {} documents a rule that no longer exists",
+                path.display()
+            );
+        }
+        if sync.changed.is_empty() && sync.stale.is_empty() {
+            return Ok(EXIT_CLEAN);
+        }
+        eprintln!(
+            "scalegate: run `scalegate docs --out {}` and commit the result",
+            args.out.display()
+        );
+        return Ok(EXIT_FINDINGS);
+    }
+    eprintln!(
+        "scalegate: {} pages in {}: {} written, {} removed",
+        files.len(),
+        args.out.display(),
+        sync.changed.len(),
+        sync.stale.len()
+    );
     Ok(EXIT_CLEAN)
 }
 

@@ -80,7 +80,11 @@ pub enum ScanError {
 impl fmt::Display for ScanError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let lines: Vec<String> = match self {
-            ScanError::Config(errors) => errors.iter().map(|e| format!("error: {e}")).collect(),
+            // Code frames read best apart, as rustc prints them.
+            ScanError::Config(errors) => {
+                let frames: Vec<String> = errors.iter().map(|e| format!("error: {e}")).collect();
+                return f.write_str(&frames.join("\n\n"));
+            }
             ScanError::Policy(errors) => errors
                 .iter()
                 .map(|e| format!("error: policy {e}"))
@@ -576,7 +580,7 @@ pub fn builtin_rules() -> Vec<RuleInfo> {
                 severity,
                 security: false,
                 builtin: true,
-                help_uri: format!("{}{id}.md", loader::DOCS_BASE),
+                help_uri: crate::docs::page_url(id),
                 file: "<built-in>".into(),
             }
         };

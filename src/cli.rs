@@ -26,9 +26,14 @@ pub enum Command {
     Test(TestArgs),
     /// Print a rule's documentation (by id or slug).
     Explain(ExplainArgs),
+    /// Write a commented starter `.scalegate.yaml` in the current directory.
+    Init(InitArgs),
     /// Generate the rule docs (`docs/rules/`) from METADATA and fixtures.
     #[command(hide = true)]
     Docs(DocsArgs),
+    /// Generate the JSON Schema of `.scalegate.yaml`.
+    #[command(hide = true)]
+    Schema(SchemaArgs),
 }
 
 /// Output formats.
@@ -160,6 +165,13 @@ pub struct ExplainArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Overwrite an existing `.scalegate.yaml`.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
 pub struct DocsArgs {
     /// Directory to write the pages to.
     #[arg(long, value_name = "DIR", default_value = "docs/rules")]
@@ -169,5 +181,15 @@ pub struct DocsArgs {
     pub fixtures: PathBuf,
     /// Write nothing; exit 1 if a page is missing, stale or left over.
     #[arg(long)]
+    pub check: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// Write to FILE instead of stdout (e.g. schema/scalegate.schema.json).
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// With --out: write nothing; exit 1 if FILE differs.
+    #[arg(long, requires = "out")]
     pub check: bool,
 }

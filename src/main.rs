@@ -50,7 +50,9 @@ fn main() -> ExitCode {
         Command::Rules(args) => run_rules(args),
         Command::Test(args) => run_test(args),
         Command::Explain(args) => run_explain(args),
+        Command::Init(args) => run_init(args),
         Command::Docs(args) => run_docs(args),
+        Command::Schema(args) => run_schema(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -267,6 +269,15 @@ fn run_explain(args: cli::ExplainArgs) -> Result<u8, Failure> {
     Ok(EXIT_CLEAN)
 }
 
+fn run_init(args: cli::InitArgs) -> Result<u8, Failure> {
+    let cwd = std::env::current_dir()
+        .map_err(|e| Failure::Usage(format!("scalegate: no working directory: {e}")))?;
+    let path = scalegate::init::write(&cwd, args.force)
+        .map_err(|e| Failure::Usage(format!("scalegate: error: {e}")))?;
+    eprintln!("scalegate: wrote {}", path.display());
+    Ok(EXIT_CLEAN)
+}
+
 /// The built-in rules as documented: METADATA severities, no config.
 fn builtin_catalog() -> Result<Vec<scalegate::docs::RuleDoc>, Failure> {
     scalegate::docs::builtin_catalog().map_err(|errors| {
@@ -316,6 +327,35 @@ fn run_docs(args: cli::DocsArgs) -> Result<u8, Failure> {
         sync.changed.len(),
         sync.stale.len()
     );
+    Ok(EXIT_CLEAN)
+}
+
+fn run_schema(args: cli::SchemaArgs) -> Result<u8, Failure> {
+    use scalegate::schema;
+
+    let catalog = builtin_catalog()?;
+    let text = schema::render(&catalog);
+    let Some(path) = &args.out else {
+        write_stdout(&text)?;
+        return Ok(EXIT_CLEAN);
+    };
+    let current = std::fs::read_to_string(path).ok();
+    if args.check {
+        if current.as_deref() == Some(text.as_str()) {
+            return Ok(EXIT_CLEAN);
+        }
+        eprintln!(
+            "scalegate: {} is missing or stale; run `scalegate schema --out {}` and commit the result",
+            path.display(),
+            path.display()
+        );
+        return Ok(EXIT_FINDINGS);
+    }
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| Failure::Usage(format!("scalegate: {}: {e}", dir.display())))?;
+    }
+    write_file(path, &text)?;
     Ok(EXIT_CLEAN)
 }
 

@@ -6,9 +6,9 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 fn main() {
-    // Read at run time, not with `env!`: a build script compiled for one
-    // checkout and reused from a copied target directory would otherwise
-    // embed the other checkout's policies.
+    // Read at run time, not with `env!`: a build script compiled in one
+    // checkout and reused from a copied `target/` must still embed the
+    // policies of the checkout being built.
     let manifest_dir = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap());
     let root = manifest_dir.join("policies");
     println!("cargo:rerun-if-changed=policies");

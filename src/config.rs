@@ -30,8 +30,11 @@ pub type FailOn = Option<Severity>;
 pub struct Config {
     /// The file it came from, if any.
     pub file: Option<PathBuf>,
+    /// `fail_on`: `Some(None)` is `never`; `None` when the file does not say.
     pub fail_on: Option<FailOn>,
+    /// `exclude` globs, as written.
     pub exclude: Vec<String>,
+    /// `policies` directories, relative to the config file.
     pub policies: Vec<PathBuf>,
     /// By id or slug, as written.
     pub rules: BTreeMap<String, RuleOverride>,
@@ -56,8 +59,11 @@ pub struct Marks {
 /// A place in a config file: what an error message points at.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Mark {
+    /// The config file as reported.
     pub file: String,
+    /// 1-based.
     pub line: usize,
+    /// 1-based, in characters.
     pub column: usize,
     /// Characters to underline (at least 1, never past the line's end).
     pub width: usize,
@@ -101,11 +107,15 @@ impl Mark {
 /// One problem in a config or data file, with its position.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConfigError {
+    /// The file as reported.
     pub file: String,
+    /// 1-based.
     pub line: usize,
+    /// 1-based, in characters.
     pub column: usize,
     /// Characters to underline in the code frame (at least 1).
     pub width: usize,
+    /// What is wrong, and what to write instead when it can be said.
     pub message: String,
     /// The offending line's text, for a code frame.
     pub line_text: String,

@@ -106,6 +106,7 @@ pub fn builtin_catalog() -> Result<Vec<RuleDoc>, Vec<LoadError>> {
 pub struct Example {
     /// `fail.tf`.
     pub name: String,
+    /// The file's text.
     pub text: String,
 }
 
@@ -114,8 +115,11 @@ pub struct Example {
 pub struct Expected {
     /// An unverified note (SG-META-001) rather than a violation.
     pub note: bool,
+    /// The fixture file (`fail.tf`).
     pub file: String,
+    /// 1-based.
     pub line: u64,
+    /// 1-based.
     pub column: u64,
     /// The `# comment` of the line: what the finding is about.
     pub comment: String,
@@ -124,7 +128,9 @@ pub struct Expected {
 /// A rule's fixtures directory, read.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Fixtures {
+    /// `fail.*`: non-compliant examples.
     pub fail: Vec<Example>,
+    /// `pass.*`: compliant examples.
     pub pass: Vec<Example>,
     /// `None` when there is no `expected.txt`.
     pub expected: Option<Vec<Expected>>,

@@ -72,6 +72,7 @@ pub fn starter() -> String {
 pub enum InitError {
     /// The file is there and `--force` was not given.
     Exists(PathBuf),
+    /// The file could not be written.
     Io(PathBuf, io::Error),
 }
 

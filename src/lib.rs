@@ -5,6 +5,11 @@
 //! [`discover`] → [`parse`] → bundles → [`policy`] → [`locate`] →
 //! [`fingerprint`] → [`report`]. [`scan::scan`] runs all of it; only
 //! `main.rs` touches the process.
+//!
+//! Around it: [`config`] reads `.scalegate.yaml` and [`settings`] checks its
+//! `settings:` against the built-in defaults; [`schema`] publishes the same
+//! rules as a JSON Schema; [`docs`], [`explain`] and [`init`] render rule
+//! documentation and a starter config from one source each.
 
 pub mod config;
 pub mod discover;

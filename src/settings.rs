@@ -18,19 +18,26 @@ use crate::source::Span;
 /// What a setting holds.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Shape {
+    /// `true` or `false`.
     Bool,
+    /// A whole number.
     Integer,
+    /// Any number.
     Number,
+    /// A string.
     String,
     /// A regular expression, as Rego's `regex.match` reads it. regorus
     /// compiles patterns with the `regex` crate, so that crate is the judge.
     Regex,
+    /// A list of one kind of item.
     List(Box<Shape>),
     /// A mapping with these keys only.
     Record(Vec<Field>),
-    /// A mapping whose keys the user chooses; `key` says what they are.
+    /// A mapping whose keys the user chooses.
     Dict {
+        /// What the keys are, for messages: "tag key".
         key: &'static str,
+        /// What every value holds.
         value: Box<Shape>,
     },
     /// Anything at all (`settings.custom` is free-form).
@@ -40,8 +47,11 @@ pub enum Shape {
 /// One key of a [`Shape::Record`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct Field {
+    /// The key.
     pub name: String,
+    /// What its value holds.
     pub shape: Shape,
+    /// What it means, for the JSON Schema.
     pub description: Option<&'static str>,
     /// The built-in default, from `policies/defaults.yaml`.
     pub default: Option<serde_json::Value>,

@@ -24,6 +24,16 @@ pub enum Command {
     Rules(RulesArgs),
     /// Run the `test_*` rules of policy directories, like `opa test`.
     Test(TestArgs),
+    /// Print a rule's documentation (by id or slug).
+    Explain(ExplainArgs),
+    /// Write a commented starter `.scalegate.yaml` in the current directory.
+    Init(InitArgs),
+    /// Generate the rule docs (`docs/rules/`) from METADATA and fixtures.
+    #[command(hide = true)]
+    Docs(DocsArgs),
+    /// Generate the JSON Schema of `.scalegate.yaml`.
+    #[command(hide = true)]
+    Schema(SchemaArgs),
 }
 
 /// Output formats.
@@ -139,4 +149,47 @@ pub struct TestArgs {
     /// Print every test, not only failures.
     #[arg(short, long)]
     pub verbose: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// Rule id or slug, e.g. SG-K8S-008 or pdb-coverage.
+    #[arg(value_name = "RULE")]
+    pub rule: String,
+    /// Extra policy directory, for users' rules (repeatable).
+    #[arg(long = "policy", value_name = "DIR")]
+    pub policies: Vec<PathBuf>,
+    /// Config file (its `policies:` and `rules:` apply).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Overwrite an existing `.scalegate.yaml`.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DocsArgs {
+    /// Directory to write the pages to.
+    #[arg(long, value_name = "DIR", default_value = "docs/rules")]
+    pub out: PathBuf,
+    /// The rules' fixtures (`<slug>/fail.*`, `pass.*`, `expected.txt`).
+    #[arg(long, value_name = "DIR", default_value = "fixtures/rules")]
+    pub fixtures: PathBuf,
+    /// Write nothing; exit 1 if a page is missing, stale or left over.
+    #[arg(long)]
+    pub check: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// Write to FILE instead of stdout (e.g. schema/scalegate.schema.json).
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// With --out: write nothing; exit 1 if FILE differs.
+    #[arg(long, requires = "out")]
+    pub check: bool,
 }

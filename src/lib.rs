@@ -5,10 +5,18 @@
 //! [`discover`] → [`parse`] → bundles → [`policy`] → [`locate`] →
 //! [`fingerprint`] → [`report`]. [`scan::scan`] runs all of it; only
 //! `main.rs` touches the process.
+//!
+//! Around it: [`config`] reads `.scalegate.yaml` and [`settings`] checks its
+//! `settings:` against the built-in defaults; [`schema`] publishes the same
+//! rules as a JSON Schema; [`docs`], [`explain`] and [`init`] render rule
+//! documentation and a starter config from one source each.
 
 pub mod config;
 pub mod discover;
+pub mod docs;
+pub mod explain;
 pub mod fingerprint;
+pub mod init;
 pub mod locate;
 pub mod model;
 pub mod module_loader;
@@ -16,4 +24,6 @@ pub mod parse;
 pub mod policy;
 pub mod report;
 pub mod scan;
+pub mod schema;
+pub mod settings;
 pub mod source;

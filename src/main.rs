@@ -49,6 +49,10 @@ fn main() -> ExitCode {
         Command::Inspect(args) => run_inspect(args),
         Command::Rules(args) => run_rules(args),
         Command::Test(args) => run_test(args),
+        Command::Explain(args) => run_explain(args),
+        Command::Init(args) => run_init(args),
+        Command::Docs(args) => run_docs(args),
+        Command::Schema(args) => run_schema(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -240,6 +244,118 @@ fn run_rules(args: cli::RulesArgs) -> Result<u8, Failure> {
         ));
     }
     write_stdout(&out)?;
+    Ok(EXIT_CLEAN)
+}
+
+fn run_explain(args: cli::ExplainArgs) -> Result<u8, Failure> {
+    use scalegate::{docs, explain};
+
+    let cwd = std::env::current_dir()
+        .map_err(|e| Failure::Usage(format!("scalegate: no working directory: {e}")))?;
+    let options = Options {
+        cwd,
+        config_file: args.config,
+        policy_dirs: args.policies,
+        ..Options::default()
+    };
+    let prepared = scan::prepare(&options)?;
+    let catalog = docs::catalog(&prepared.policies.rules);
+    let rule = explain::find(&catalog, &args.rule)
+        .map_err(|message| Failure::Usage(format!("scalegate: error: {message}")))?;
+    let configured = rule
+        .names()
+        .find_map(|name| prepared.config.rules.get(name));
+    write_stdout(&explain::render(rule, configured))?;
+    Ok(EXIT_CLEAN)
+}
+
+fn run_init(args: cli::InitArgs) -> Result<u8, Failure> {
+    let cwd = std::env::current_dir()
+        .map_err(|e| Failure::Usage(format!("scalegate: no working directory: {e}")))?;
+    let path = scalegate::init::write(&cwd, args.force)
+        .map_err(|e| Failure::Usage(format!("scalegate: error: {e}")))?;
+    eprintln!("scalegate: wrote {}", path.display());
+    Ok(EXIT_CLEAN)
+}
+
+/// The built-in rules as documented: METADATA severities, no config.
+fn builtin_catalog() -> Result<Vec<scalegate::docs::RuleDoc>, Failure> {
+    scalegate::docs::builtin_catalog().map_err(|errors| {
+        let lines: Vec<String> = errors
+            .iter()
+            .map(|e| format!("scalegate: error: policy {e}"))
+            .collect();
+        Failure::Usage(lines.join("\n"))
+    })
+}
+
+fn run_docs(args: cli::DocsArgs) -> Result<u8, Failure> {
+    use scalegate::docs;
+
+    let catalog = builtin_catalog()?;
+    let files = docs::generate(&catalog, &args.fixtures).map_err(|e| {
+        Failure::Usage(format!(
+            "scalegate: cannot read {}: {e}",
+            args.fixtures.display()
+        ))
+    })?;
+    let sync = docs::sync(&args.out, &files, !args.check)
+        .map_err(|e| Failure::Usage(format!("scalegate: {}: {e}", args.out.display())))?;
+    if args.check {
+        for path in &sync.changed {
+            eprintln!("scalegate: {} is missing or stale", path.display());
+        }
+        for path in &sync.stale {
+            eprintln!(
+                "scalegate: {} documents a rule that no longer exists",
+                path.display()
+            );
+        }
+        if sync.changed.is_empty() && sync.stale.is_empty() {
+            return Ok(EXIT_CLEAN);
+        }
+        eprintln!(
+            "scalegate: run `scalegate docs --out {}` and commit the result",
+            args.out.display()
+        );
+        return Ok(EXIT_FINDINGS);
+    }
+    eprintln!(
+        "scalegate: {} pages in {}: {} written, {} removed",
+        files.len(),
+        args.out.display(),
+        sync.changed.len(),
+        sync.stale.len()
+    );
+    Ok(EXIT_CLEAN)
+}
+
+fn run_schema(args: cli::SchemaArgs) -> Result<u8, Failure> {
+    use scalegate::schema;
+
+    let catalog = builtin_catalog()?;
+    let text = schema::render(&catalog);
+    let Some(path) = &args.out else {
+        write_stdout(&text)?;
+        return Ok(EXIT_CLEAN);
+    };
+    let current = std::fs::read_to_string(path).ok();
+    if args.check {
+        if current.as_deref() == Some(text.as_str()) {
+            return Ok(EXIT_CLEAN);
+        }
+        eprintln!(
+            "scalegate: {} is missing or stale; run `scalegate schema --out {}` and commit the result",
+            path.display(),
+            path.display()
+        );
+        return Ok(EXIT_FINDINGS);
+    }
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| Failure::Usage(format!("scalegate: {}: {e}", dir.display())))?;
+    }
+    write_file(path, &text)?;
     Ok(EXIT_CLEAN)
 }
 

@@ -80,7 +80,11 @@ pub enum ScanError {
 impl fmt::Display for ScanError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let lines: Vec<String> = match self {
-            ScanError::Config(errors) => errors.iter().map(|e| format!("error: {e}")).collect(),
+            // Code frames read best apart, as rustc prints them.
+            ScanError::Config(errors) => {
+                let frames: Vec<String> = errors.iter().map(|e| format!("error: {e}")).collect();
+                return f.write_str(&frames.join("\n\n"));
+            }
             ScanError::Policy(errors) => errors
                 .iter()
                 .map(|e| format!("error: policy {e}"))
@@ -113,17 +117,17 @@ pub fn prepare(options: &Options) -> Result<Prepared, ScanError> {
         None => config::find(&cwd),
     };
     let root = config::project_root(&cwd, config_path.as_deref());
-    let config = match &config_path {
+    let (config, mut config_errors) = match &config_path {
         Some(path) => {
             let display = discover::display_path(&root, path, &path.display().to_string());
             let text = std::fs::read_to_string(path).map_err(|e| {
                 ScanError::Usage(format!("cannot read config {}: {e}", path.display()))
             })?;
-            let mut config = config::parse(&display, &text).map_err(ScanError::Config)?;
+            let (mut config, errors) = config::parse_partial(&display, &text);
             config.file = Some(path.clone());
-            config
+            (config, errors)
         }
-        None => Config::default(),
+        None => (Config::default(), Vec::new()),
     };
 
     let mut data = load_data_files(&options.data_files)?;
@@ -137,21 +141,29 @@ pub fn prepare(options: &Options) -> Result<Prepared, ScanError> {
         .and_then(Path::parent)
         .unwrap_or(&root)
         .to_path_buf();
+    // Config entries are reported at their line in the config; flags by name.
     let dirs = config
         .policies
         .iter()
-        .map(|p| config_dir.join(p))
-        .chain(options.policy_dirs.iter().map(|p| cwd.join(p)));
+        .zip(config.marks.policies.iter().map(Some))
+        .map(|(p, mark)| (config_dir.join(p), mark))
+        .chain(options.policy_dirs.iter().map(|p| (cwd.join(p), None)));
     let mut user_files: Vec<PolicyFile> = Vec::new();
     let mut load_errors = Vec::new();
-    for dir in dirs {
+    for (dir, mark) in dirs {
         if !dir.exists() {
-            load_errors.push(LoadError {
-                file: dir.display().to_string(),
-                line: None,
-                column: None,
-                message: "policy directory does not exist".into(),
-            });
+            match mark {
+                Some(mark) => config_errors.push(mark.error(format!(
+                    "policy directory {} does not exist (paths in `policies` are relative to the config file)",
+                    dir.display()
+                ))),
+                None => load_errors.push(LoadError {
+                    file: dir.display().to_string(),
+                    line: None,
+                    column: None,
+                    message: "policy directory does not exist".into(),
+                }),
+            }
             continue;
         }
         let display = |p: &Path| discover::display_path(&root, p, &p.display().to_string());
@@ -160,11 +172,28 @@ pub fn prepare(options: &Options) -> Result<Prepared, ScanError> {
             Err(e) => load_errors.push(e),
         }
     }
+    // Config problems come first: a policy error may only be the
+    // consequence of a misconfigured `policies:`.
+    let config_failure = |mut errors: Vec<ConfigError>| {
+        errors.sort_by_key(|e| (e.line, e.column));
+        ScanError::Config(errors)
+    };
     if !load_errors.is_empty() {
-        return Err(ScanError::Policy(load_errors));
+        return Err(if config_errors.is_empty() {
+            ScanError::Policy(load_errors)
+        } else {
+            config_failure(config_errors)
+        });
     }
-    let policies = loader::load(&user_files, data, &config.rules).map_err(ScanError::Policy)?;
-    check_rule_overrides(&config, &policies)?;
+    let policies = match loader::load(&user_files, data, &config.rules) {
+        Ok(policies) => policies,
+        Err(_) if !config_errors.is_empty() => return Err(config_failure(config_errors)),
+        Err(e) => return Err(ScanError::Policy(e)),
+    };
+    config_errors.extend(config::check_rule_names(&config, &policies.rules));
+    if !config_errors.is_empty() {
+        return Err(config_failure(config_errors));
+    }
     let fail_on = options
         .fail_on
         .or(config.fail_on)
@@ -189,45 +218,6 @@ pub fn load_data_files(files: &[PathBuf]) -> Result<Value, ScanError> {
         config::merge(&mut data, &value);
     }
     Ok(data)
-}
-
-/// Every `rules:` key must name a rule, and not by both id and slug.
-fn check_rule_overrides(config: &Config, policies: &PolicySet) -> Result<(), ScanError> {
-    let mut names: Vec<&str> = Vec::new();
-    for rule in &policies.rules {
-        names.push(&rule.info.id);
-        names.push(&rule.info.slug);
-        names.extend(rule.aliases.iter().map(String::as_str));
-    }
-    let mut problems = Vec::new();
-    for key in config.rules.keys() {
-        if !names.contains(&key.as_str()) {
-            let hint = config::closest(key, &names)
-                .map(|s| format!("; did you mean `{s}`?"))
-                .unwrap_or_default();
-            problems.push(format!("`rules`: unknown rule `{key}`{hint}"));
-        }
-    }
-    for rule in &policies.rules {
-        if config.rules.contains_key(&rule.info.id) && config.rules.contains_key(&rule.info.slug) {
-            problems.push(format!(
-                "`rules`: {} is configured twice, by id and by slug `{}`; keep one",
-                rule.info.id, rule.info.slug
-            ));
-        }
-    }
-    if problems.is_empty() {
-        return Ok(());
-    }
-    let file = config
-        .file
-        .as_ref()
-        .map(|p| p.display().to_string())
-        .unwrap_or_default();
-    Err(ScanError::Usage(format!(
-        "{file}: {}",
-        problems.join("\n  ")
-    )))
 }
 
 /// One file after reading and parsing.
@@ -590,7 +580,7 @@ pub fn builtin_rules() -> Vec<RuleInfo> {
                 severity,
                 security: false,
                 builtin: true,
-                help_uri: format!("{}{id}.md", loader::DOCS_BASE),
+                help_uri: crate::docs::page_url(id),
                 file: "<built-in>".into(),
             }
         };

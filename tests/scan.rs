@@ -243,30 +243,6 @@ fn config_settings_reach_the_policies() {
 }
 
 #[test]
-fn a_bad_config_is_exit_2_with_every_error_and_a_code_frame() {
-    let p = Project::fixture("terraform");
-    p.write(
-        ".scalegate.yaml",
-        "fail-on: high\nrules:\n  pdb-coverag: off\n",
-    );
-    let output = p.run(&["scan"]);
-    assert_eq!(output.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        stderr.contains(".scalegate.yaml:1:1: unknown key `fail-on`; did you mean `fail_on`?"),
-        "{stderr}"
-    );
-    assert!(stderr.contains("1 | fail-on: high"), "{stderr}");
-
-    p.write(".scalegate.yaml", "rules:\n  pdb-coverag: off\n");
-    let stderr = String::from_utf8_lossy(&p.run(&["scan"]).stderr).into_owned();
-    assert!(
-        stderr.contains("unknown rule `pdb-coverag`; did you mean `pdb-coverage`?"),
-        "{stderr}"
-    );
-}
-
-#[test]
 fn user_policies_with_data_are_evaluated() {
     let p = Project::fixture("kubernetes");
     p.write(

@@ -15,9 +15,6 @@ use crate::policy::metadata::{self, Metadata};
 
 include!(concat!(env!("OUT_DIR"), "/embedded_policies.rs"));
 
-/// Where rule documentation lives; one page per rule id.
-pub const DOCS_BASE: &str = "https://github.com/scalegate/scalegate/blob/main/docs/rules/";
-
 /// The package prefix reserved for the built-in pack.
 const RESERVED_PREFIX: &str = "data.scalegate.";
 
@@ -57,6 +54,10 @@ pub struct LoadedRule {
     pub has_deny: bool,
     pub has_unverified: bool,
     pub aliases: Vec<String>,
+    /// METADATA `related_resources` refs, in order.
+    pub related_resources: Vec<String>,
+    /// The severity METADATA gives, before config overrides.
+    pub default_severity: Severity,
     /// `false` when config says the rule cannot be suppressed inline.
     pub ignorable: bool,
 }
@@ -299,9 +300,16 @@ fn add_file(
             })
         }
     };
+    // A built-in rule links to its generated page; a user rule to the first
+    // page its METADATA names, if any (never to scalegate's docs).
+    let help_uri = if is_builtin {
+        crate::docs::page_url(&meta.id)
+    } else {
+        meta.related_resources.first().cloned().unwrap_or_default()
+    };
     Ok(Some(LoadedRule {
         info: RuleInfo {
-            help_uri: format!("{DOCS_BASE}{}.md", meta.id),
+            help_uri,
             id: meta.id,
             slug: meta.slug,
             title: meta.title,
@@ -316,6 +324,8 @@ fn add_file(
         has_deny,
         has_unverified,
         aliases: meta.aliases,
+        related_resources: meta.related_resources,
+        default_severity: meta.severity,
         ignorable: true,
     }))
 }

@@ -21,6 +21,9 @@ pub struct Metadata {
     pub security: bool,
     /// Old ids this rule answered to (`custom.aliases`).
     pub aliases: Vec<String>,
+    /// `related_resources` (OPA's annotation, beside `title`): the `ref` of
+    /// each, in order. A built-in rule's first is its docs page.
+    pub related_resources: Vec<String>,
     /// 1-based line of the `# METADATA` line.
     pub line: usize,
 }
@@ -143,6 +146,8 @@ pub fn parse(text: &str) -> Result<Option<Metadata>, MetadataError> {
             .collect(),
         _ => Vec::new(),
     };
+    let related_resources =
+        related_resources(&root, &line_of).map_err(|(line, message)| error(line, message))?;
     Ok(Some(Metadata {
         title: if title.is_empty() { id.clone() } else { title },
         description,
@@ -152,8 +157,45 @@ pub fn parse(text: &str) -> Result<Option<Metadata>, MetadataError> {
         remediation,
         security,
         aliases,
+        related_resources,
         line: meta_line,
     }))
+}
+
+/// OPA's form: a list of `{ref: URL, description: TEXT}`; a bare URL string
+/// is accepted too. Errors give the line within the block.
+fn related_resources(
+    root: &Node,
+    line_of: &dyn Fn(&Node) -> usize,
+) -> Result<Vec<String>, (usize, String)> {
+    let Some(node) = get(root, "related_resources") else {
+        return Ok(Vec::new());
+    };
+    let NodeValue::Seq(items) = &node.value else {
+        return Err((
+            line_of(node),
+            "METADATA `related_resources` must be a list of `{ref: URL}`".into(),
+        ));
+    };
+    items
+        .iter()
+        .map(|item| match &item.value {
+            NodeValue::String(url) => Ok(url.trim().to_owned()),
+            NodeValue::Map(_) => get(item, "ref")
+                .and_then(Node::as_str)
+                .map(|url| url.trim().to_owned())
+                .ok_or_else(|| {
+                    (
+                        line_of(item),
+                        "METADATA `related_resources` entry has no `ref: URL`".into(),
+                    )
+                }),
+            _ => Err((
+                line_of(item),
+                "METADATA `related_resources` entries are `{ref: URL}`".into(),
+            )),
+        })
+        .collect()
 }
 
 fn get<'a>(map: &'a Node, key: &str) -> Option<&'a Node> {
@@ -202,6 +244,19 @@ mod tests {
         let err = parse(text).unwrap_err();
         assert!(err.message.contains("\"urgent\""), "{}", err.message);
         assert_eq!(err.line, 4);
+    }
+
+    #[test]
+    fn related_resources_are_read_in_order() {
+        let text = "# METADATA\n# title: x\n# related_resources:\n# - ref: https://a.example/1\n#   description: one\n# - https://a.example/2\n# custom:\n#   id: ACME-1\n#   severity: low\npackage acme.x\n";
+        let meta = parse(text).unwrap().unwrap();
+        assert_eq!(
+            meta.related_resources,
+            ["https://a.example/1", "https://a.example/2"]
+        );
+        let bad = "# METADATA\n# related_resources:\n# - description: no ref\n# custom:\n#   id: ACME-1\n#   severity: low\npackage acme.x\n";
+        let err = parse(bad).unwrap_err();
+        assert_eq!(err.line, 3, "{}", err.message);
     }
 
     #[test]

@@ -195,9 +195,9 @@ pub fn parse_expected(text: &str) -> Vec<Expected> {
 }
 
 /// What is missing for a built-in pack rule to be documented: a title,
-/// description, remediation, `related_resources` pointing at its own page
-/// (unless `without_related` lists the id), and fixtures with both examples.
-pub fn problems(rule: &RuleDoc, fixtures: Option<&Fixtures>, without_related: bool) -> Vec<String> {
+/// description, remediation, `related_resources` pointing at its own page,
+/// and fixtures with both examples.
+pub fn problems(rule: &RuleDoc, fixtures: Option<&Fixtures>) -> Vec<String> {
     let id = &rule.info.id;
     let mut out = Vec::new();
     // METADATA without a title falls back to the id.
@@ -211,7 +211,7 @@ pub fn problems(rule: &RuleDoc, fixtures: Option<&Fixtures>, without_related: bo
         out.push(format!("{id}: METADATA has no `custom.remediation`"));
     }
     let own = page_url(id);
-    if !without_related && !rule.related_resources.contains(&own) {
+    if !rule.related_resources.contains(&own) {
         out.push(format!(
             "{id}: METADATA `related_resources` must include `- ref: {own}`"
         ));
@@ -587,7 +587,7 @@ rules:
         r.info.remediation = String::new();
         r.related_resources = vec!["https://example.com/why".into()];
         assert_eq!(
-            problems(&r, None, false),
+            problems(&r, None),
             [
                 "SG-X-001: METADATA has no `title`",
                 "SG-X-001: METADATA has no `custom.remediation`",
@@ -595,6 +595,6 @@ rules:
                 "SG-X-001: no fixtures/rules/x-rule/",
             ]
         );
-        assert_eq!(problems(&r, Some(&Fixtures::default()), true).len(), 3);
+        assert_eq!(problems(&r, Some(&Fixtures::default())).len(), 4);
     }
 }

@@ -10,18 +10,6 @@ use std::path::{Path, PathBuf};
 use common::Project;
 use scalegate::docs::{self, RuleDoc};
 
-/// Rules written before METADATA `related_resources` was required. The
-/// pack's rules gain it when the new rules are merged; then this list is
-/// emptied (the test below fails for a listed rule that already has it, so
-/// the list cannot silently outlive its reason).
-const WITHOUT_RELATED_RESOURCES: &[&str] = &[
-    "SG-K8S-002",
-    "SG-K8S-008",
-    "SG-NAM-002",
-    "SG-STL-001",
-    "SG-TAG-001",
-];
-
 const REGENERATE: &str = "cargo run -- docs --out docs/rules";
 
 fn repo() -> &'static Path {
@@ -66,23 +54,9 @@ fn every_built_in_rule_has_what_its_page_needs() {
     let catalog = catalog();
     let mut problems = Vec::new();
     for rule in catalog.iter().filter(|r| !r.engine) {
-        let id = rule.info.id.as_str();
         let fixtures =
             docs::read_fixtures(&repo().join("fixtures/rules"), &rule.info.slug).unwrap();
-        let pending = WITHOUT_RELATED_RESOURCES.contains(&id);
-        problems.extend(docs::problems(rule, fixtures.as_ref(), pending));
-        if pending && rule.related_resources.contains(&docs::page_url(id)) {
-            problems.push(format!(
-                "{id} has related_resources now: remove it from WITHOUT_RELATED_RESOURCES"
-            ));
-        }
-    }
-    for id in WITHOUT_RELATED_RESOURCES {
-        if !catalog.iter().any(|r| r.info.id == *id) {
-            problems.push(format!(
-                "WITHOUT_RELATED_RESOURCES lists {id}, which is not a rule"
-            ));
-        }
+        problems.extend(docs::problems(rule, fixtures.as_ref()));
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }

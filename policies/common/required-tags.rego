@@ -5,6 +5,8 @@
 #   untagged resource is spend nobody is accountable for and an outage nobody is
 #   paged for. Tags added after the fact are rarely complete, so they are required
 #   where the resource is defined.
+# related_resources:
+#   - ref: https://github.com/scalegate/scalegate/blob/main/docs/rules/SG-TAG-001.md
 # custom:
 #   id: SG-TAG-001
 #   slug: required-tags

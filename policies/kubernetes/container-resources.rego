@@ -5,6 +5,8 @@
 #   utilisation from them: a container without requests is packed onto nodes
 #   that cannot hold it and cannot be scaled on CPU or memory. A container without
 #   a memory limit can take the node's memory and get its neighbours evicted.
+# related_resources:
+#   - ref: https://github.com/scalegate/scalegate/blob/main/docs/rules/SG-K8S-002.md
 # custom:
 #   id: SG-K8S-002
 #   slug: container-resources

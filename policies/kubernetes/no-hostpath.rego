@@ -5,6 +5,8 @@
 #   elsewhere sees different data, and replicas on the same node share and corrupt
 #   it. Such a workload cannot scale horizontally or survive a node replacement.
 #   Only node agents (DaemonSets) have a reason to read the host's filesystem.
+# related_resources:
+#   - ref: https://github.com/scalegate/scalegate/blob/main/docs/rules/SG-STL-001.md
 # custom:
 #   id: SG-STL-001
 #   slug: no-hostpath

@@ -5,6 +5,8 @@
 #   replicas at once during node drains and cluster upgrades, because nothing tells
 #   the eviction API to wait. The replicas that were meant to keep the service up
 #   through a disruption are then taken down together.
+# related_resources:
+#   - ref: https://github.com/scalegate/scalegate/blob/main/docs/rules/SG-K8S-008.md
 # custom:
 #   id: SG-K8S-008
 #   slug: pdb-coverage

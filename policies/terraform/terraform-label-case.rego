@@ -5,6 +5,8 @@
 #   and they appear in plans, state moves, imports and every reference. Mixed styles
 #   (`WebApp`, `web-app`) make addresses guessable only by looking, and renaming
 #   later means a `moved` block for every resource.
+# related_resources:
+#   - ref: https://github.com/scalegate/scalegate/blob/main/docs/rules/SG-NAM-002.md
 # custom:
 #   id: SG-NAM-002
 #   slug: terraform-label-case

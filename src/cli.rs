@@ -28,6 +28,9 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Write a commented starter `.scalegate.yaml` in the current directory.
     Init(InitArgs),
+    /// Record today's findings, so that `scan --baseline` reports only new ones.
+    #[command(subcommand)]
+    Baseline(BaselineCommand),
     /// Generate the rule docs (`docs/rules/`) from METADATA and fixtures.
     #[command(hide = true)]
     Docs(DocsArgs),
@@ -102,6 +105,26 @@ pub struct InspectArgs {
     pub explain_unknown: bool,
 }
 
+#[derive(Debug, Subcommand)]
+pub enum BaselineCommand {
+    /// Scan and write every finding's fingerprint to a baseline file.
+    Create(BaselineCreateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BaselineCreateArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// The baseline file to write.
+    #[arg(
+        short,
+        long,
+        value_name = "FILE",
+        default_value = ".scalegate-baseline.json"
+    )]
+    pub output: PathBuf,
+}
+
 #[derive(Debug, Args)]
 pub struct ScanArgs {
     #[command(flatten)]
@@ -127,6 +150,10 @@ pub struct ScanArgs {
     /// No colour in text output (also: NO_COLOR).
     #[arg(long)]
     pub no_color: bool,
+    /// Report only findings not recorded in this baseline file (those are
+    /// shown as suppressed and do not fail the gate).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

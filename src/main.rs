@@ -11,6 +11,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use cli::{Cli, Command, FailOnArg, FormatArg, ScanArgs};
+use scalegate::baseline::Baseline;
 use scalegate::model::{Report, Severity};
 use scalegate::report::{self, OutputFormat, RenderOptions};
 use scalegate::scan::{self, Options, ScanError};
@@ -51,6 +52,7 @@ fn main() -> ExitCode {
         Command::Test(args) => run_test(args),
         Command::Explain(args) => run_explain(args),
         Command::Init(args) => run_init(args),
+        Command::Baseline(cli::BaselineCommand::Create(args)) => run_baseline_create(args),
         Command::Docs(args) => run_docs(args),
         Command::Schema(args) => run_schema(args),
     };
@@ -128,8 +130,24 @@ fn options(input: cli::InputArgs, fail_on: Option<FailOnArg>) -> Result<Options,
 }
 
 fn run_scan(args: ScanArgs) -> Result<u8, Failure> {
+    // Read the baseline first: a missing or broken one is a usage error,
+    // before any scanning.
+    let baseline = match &args.baseline {
+        Some(path) => {
+            let shown = path.display().to_string();
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| Failure::Usage(format!("scalegate: error: {shown}: {e}")))?;
+            let parsed = Baseline::parse(&shown, &text)
+                .map_err(|e| Failure::Usage(format!("scalegate: error: {e}")))?;
+            Some((shown, parsed))
+        }
+        None => None,
+    };
     let options = options(args.input, args.fail_on)?;
-    let (report, fail_on) = scan::scan(&options)?;
+    let (mut report, fail_on) = scan::scan(&options)?;
+    if let Some((path, baseline)) = &baseline {
+        scalegate::baseline::apply(&mut report, baseline, path);
+    }
     let color = !args.no_color
         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         && args.output.is_none()
@@ -266,6 +284,19 @@ fn run_explain(args: cli::ExplainArgs) -> Result<u8, Failure> {
         .names()
         .find_map(|name| prepared.config.rules.get(name));
     write_stdout(&explain::render(rule, configured))?;
+    Ok(EXIT_CLEAN)
+}
+
+fn run_baseline_create(args: cli::BaselineCreateArgs) -> Result<u8, Failure> {
+    let options = options(args.input, None)?;
+    let (report, _) = scan::scan(&options)?;
+    let baseline = Baseline::from_report(&report);
+    write_file(&args.output, &baseline.to_json())?;
+    eprintln!(
+        "scalegate: recorded {} finding(s) in {}",
+        baseline.findings.len(),
+        args.output.display()
+    );
     Ok(EXIT_CLEAN)
 }
 

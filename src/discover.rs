@@ -191,6 +191,27 @@ pub fn discover(
     }
     if !focus.is_empty() {
         focus.extend(walked_dirs);
+        // A named file in a module other modules call is evaluated through
+        // its callers (with their inputs and providers), so they are read
+        // too; finding them is a text search, not an evaluation.
+        let named_tf_dirs: BTreeSet<PathBuf> = found
+            .values()
+            .filter(|c| focus.contains(&c.display) && c.kind == FileKind::Terraform)
+            .filter_map(|c| c.path.parent().map(normalize))
+            .collect();
+        for caller in callers(root, &named_tf_dirs) {
+            let given = display_path(root, &caller, &caller.display().to_string());
+            walk(
+                root,
+                &canonical_root,
+                &caller,
+                &given,
+                Some(1),
+                exclude,
+                &mut found,
+                &mut discovery.notifications,
+            );
+        }
     }
     skip_chart_templates(&mut found, &mut discovery.notifications);
     skip_kustomize_patches(&mut found, &mut discovery.notifications);
@@ -201,6 +222,60 @@ pub fn discover(
     discovery.notifications.sort();
     discovery.notifications.dedup();
     Ok(discovery)
+}
+
+/// The directories under `root` whose `.tf` files call a module in one of
+/// `targets` (or in a caller of one, and so on) through a local `source =
+/// "./…"` / `"../…"`, found by reading `source` lines.
+fn callers(root: &Path, targets: &BTreeSet<PathBuf>) -> BTreeSet<PathBuf> {
+    let mut calls: Vec<(PathBuf, PathBuf)> = Vec::new();
+    let walker = ignore::WalkBuilder::new(root)
+        .hidden(false)
+        .require_git(false)
+        .filter_entry(|entry| {
+            let name = entry.file_name().to_string_lossy();
+            !(entry.depth() > 0
+                && entry.file_type().is_some_and(|t| t.is_dir())
+                && NEVER_ENTER.contains(&name.as_ref()))
+        })
+        .build();
+    for entry in walker.flatten() {
+        let path = entry.path();
+        if path.extension().is_none_or(|e| e != "tf") {
+            continue;
+        }
+        let (Ok(text), Some(dir)) = (std::fs::read_to_string(path), path.parent()) else {
+            continue;
+        };
+        for line in text.lines() {
+            let Some(rest) = line.trim_start().strip_prefix("source") else {
+                continue;
+            };
+            let Some(value) = rest.trim_start().strip_prefix('=') else {
+                continue;
+            };
+            let value = value.trim().trim_matches('"');
+            if value.starts_with("./") || value.starts_with("../") {
+                calls.push((normalize(dir), normalize(&dir.join(value))));
+            }
+        }
+    }
+    let mut wanted: BTreeSet<PathBuf> = targets.clone();
+    let mut found = BTreeSet::new();
+    loop {
+        let new: Vec<PathBuf> = calls
+            .iter()
+            .filter(|(caller, callee)| wanted.contains(callee) && !found.contains(caller))
+            .map(|(caller, _)| caller.clone())
+            .collect();
+        if new.is_empty() {
+            return found;
+        }
+        for caller in new {
+            wanted.insert(caller.clone());
+            found.insert(caller);
+        }
+    }
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -458,3 +458,30 @@ module "eks" {
     let (_, report, _) = p.scan_json(&["."]);
     assert_eq!(tag_findings(&report), []);
 }
+
+#[test]
+fn a_named_file_in_a_called_module_is_evaluated_through_its_callers() {
+    let p = Project::new();
+    p.write(
+        "live/main.tf",
+        "module \"queue\" {\n  source = \"../modules/queue\"\n  tags   = { owner = \"o\", environment = \"e\" }\n}\n\nresource \"aws_sqs_queue\" \"untagged\" {}\n",
+    );
+    p.write(
+        "modules/queue/main.tf",
+        "variable \"tags\" {\n  type = map(string)\n}\n\nresource \"aws_sqs_queue\" \"q\" {\n  name = \"q\"\n  tags = var.tags\n}\n",
+    );
+    // What a pre-commit hook passes: only the changed module file. On its
+    // own the module's tags are unknown (a note); through its caller they
+    // are known and lack cost-center.
+    let (_, report, _) = p.scan_json(&["modules/queue/main.tf"]);
+    assert_eq!(
+        tag_findings(&report),
+        [tuple("SG-TAG-001", "modules/queue/main.tf", 7, 10)]
+    );
+    let finding = &of_rule(&report, "SG-TAG-001")[0];
+    assert_eq!(finding["related"][0]["file"], "live/main.tf");
+    // The caller's own findings are not the named file's: not reported.
+    assert!(findings(&report)
+        .iter()
+        .all(|f| f.1 == "modules/queue/main.tf"));
+}

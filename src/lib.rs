@@ -11,6 +11,7 @@
 //! rules as a JSON Schema; [`docs`], [`explain`] and [`init`] render rule
 //! documentation and a starter config from one source each.
 
+pub mod address;
 pub mod baseline;
 pub mod config;
 pub mod discover;

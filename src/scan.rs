@@ -863,7 +863,7 @@ fn merge_duplicates(findings: Vec<Finding>) -> Vec<Finding> {
         let local = finding
             .resource
             .as_deref()
-            .map(in_module_address)
+            .map(crate::address::in_module)
             .unwrap_or_default();
         let key = (
             finding.rule_id.clone(),
@@ -897,38 +897,6 @@ fn merge_duplicates(findings: Vec<Finding>) -> Vec<Finding> {
         finding.related.sort();
     }
     out
-}
-
-/// A Terraform address without its module path:
-/// `module.a["x.y"].module.b.aws_s3_bucket.c[0]` → `aws_s3_bucket.c[0]`.
-fn in_module_address(id: &str) -> &str {
-    let mut rest = id;
-    while let Some(after) = rest.strip_prefix("module.") {
-        let mut chars = after.char_indices();
-        let mut end = None;
-        let mut depth = 0;
-        let mut quoted = false;
-        let mut escaped = false;
-        for (i, c) in chars.by_ref() {
-            match c {
-                _ if escaped => escaped = false,
-                '\\' if quoted => escaped = true,
-                '"' => quoted = !quoted,
-                '[' if !quoted => depth += 1,
-                ']' if !quoted => depth -= 1,
-                '.' if !quoted && depth == 0 => {
-                    end = Some(i);
-                    break;
-                }
-                _ => {}
-            }
-        }
-        match end {
-            Some(i) => rest = &after[i + 1..],
-            None => return rest,
-        }
-    }
-    rest
 }
 
 /// A one-character region at `offset` (or an empty one at the end of a line).
@@ -969,23 +937,3 @@ pub fn inspect(
 
 /// The config overrides type, re-exported for callers building options.
 pub type Overrides = BTreeMap<String, RuleOverride>;
-
-#[cfg(test)]
-mod tests {
-    use super::in_module_address;
-
-    #[test]
-    fn module_paths_are_stripped_whatever_their_keys_hold() {
-        assert_eq!(in_module_address("aws_s3_bucket.b"), "aws_s3_bucket.b");
-        assert_eq!(
-            in_module_address(r#"module.a["x.y]"].module.b[0].aws_s3_bucket.c[0]"#),
-            "aws_s3_bucket.c[0]"
-        );
-        assert_eq!(
-            in_module_address(r#"module.a["q\"].b"].data.aws_region.r"#),
-            "data.aws_region.r"
-        );
-        // A module call itself has no address inside a module.
-        assert_eq!(in_module_address("module.web"), "module.web");
-    }
-}

@@ -21,6 +21,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use regorus::Value;
 
+use crate::address::{module_steps, steps};
 use crate::model::{
     dotted, Cause, Format, PathSeg, Resource, SpanChildren, SpanNode, Unknown, ValuePath,
 };
@@ -595,73 +596,6 @@ fn tags(kind: &str, config: &Value, marks: Option<&Node>) -> (Value, Vec<String>
         }
     }
     (Value::new_object(), unknown.into_iter().collect())
-}
-
-/// One dot-separated step of a Terraform address: `logs["a.b"]` has name
-/// `logs` and key `["a.b"]`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Step<'a> {
-    name: &'a str,
-    /// The instance key as written, brackets included; empty when none.
-    key: &'a str,
-}
-
-/// Splits an address at the dots outside instance keys (a string key may
-/// hold dots, brackets and escaped quotes).
-fn steps(address: &str) -> Vec<Step<'_>> {
-    let mut out = Vec::new();
-    let mut start = 0;
-    let mut key_start = None;
-    let mut depth = 0usize;
-    let mut in_string = false;
-    let mut escaped = false;
-    let mut push = |start: usize, key_start: Option<usize>, end: usize| {
-        let split = key_start.unwrap_or(end);
-        out.push(Step {
-            name: &address[start..split],
-            key: &address[split..end],
-        });
-    };
-    // Every split is at an ASCII byte, so every slice is on a char boundary.
-    for (i, byte) in address.bytes().enumerate() {
-        if in_string {
-            match byte {
-                _ if escaped => escaped = false,
-                b'\\' => escaped = true,
-                b'"' => in_string = false,
-                _ => {}
-            }
-            continue;
-        }
-        match byte {
-            b'"' if depth > 0 => in_string = true,
-            b'[' => {
-                if depth == 0 && key_start.is_none() {
-                    key_start = Some(i);
-                }
-                depth += 1;
-            }
-            b']' => depth = depth.saturating_sub(1),
-            b'.' if depth == 0 => {
-                push(start, key_start, i);
-                start = i + 1;
-                key_start = None;
-            }
-            _ => {}
-        }
-    }
-    push(start, key_start, address.len());
-    out
-}
-
-/// How many leading steps of a resource address name its module instance
-/// (`module.a["k"].module.b` → 4); at least two steps (`T.N`) remain.
-fn module_steps(steps: &[Step<'_>]) -> usize {
-    let mut i = 0;
-    while i + 4 <= steps.len() && steps[i].name == "module" && steps[i].key.is_empty() {
-        i += 2;
-    }
-    i
 }
 
 /// The ids a plan address may have among Terraform resources, most exact
@@ -1439,28 +1373,6 @@ mod tests {
             relocation_candidates("module.m.data.aws_ami.x[0]"),
             ["module.m.data.aws_ami.x[0]", "module.m.data.aws_ami.x"]
         );
-    }
-
-    #[test]
-    fn addresses_split_outside_instance_keys() {
-        let split = |address| -> Vec<(&str, &str)> {
-            steps(address).iter().map(|s| (s.name, s.key)).collect()
-        };
-        assert_eq!(
-            split(r#"module.a["x.\"]y"].aws_b.c[0]"#),
-            [
-                ("module", ""),
-                ("a", r#"["x.\"]y"]"#),
-                ("aws_b", ""),
-                ("c", "[0]")
-            ]
-        );
-        // Broken addresses split somehow, without panicking.
-        assert_eq!(split("a[\"b.c"), [("a", "[\"b.c")]);
-        assert_eq!(split("."), [("", ""), ("", "")]);
-        assert_eq!(module_steps(&steps("module.a.b.c")), 2);
-        assert_eq!(module_steps(&steps("module.a.module.b.data.c.d")), 4);
-        assert_eq!(module_steps(&steps("module.a")), 0);
     }
 
     #[test]

@@ -224,12 +224,11 @@ pub fn discover(
     Ok(discovery)
 }
 
-/// The directories under `root` whose `.tf` files call a module in one of
-/// `targets` (or in a caller of one, and so on) through a local `source =
-/// "./…"` / `"../…"`, found by reading `source` lines.
-fn callers(root: &Path, targets: &BTreeSet<PathBuf>) -> BTreeSet<PathBuf> {
-    let mut calls: Vec<(PathBuf, PathBuf)> = Vec::new();
-    let walker = ignore::WalkBuilder::new(root)
+/// A walk of `dir` as discovery does it: hidden files included, `.gitignore`
+/// honoured with or without git, and the `NEVER_ENTER` directories skipped.
+fn project_walker(dir: &Path) -> ignore::WalkBuilder {
+    let mut builder = ignore::WalkBuilder::new(dir);
+    builder
         .hidden(false)
         .require_git(false)
         .filter_entry(|entry| {
@@ -237,8 +236,16 @@ fn callers(root: &Path, targets: &BTreeSet<PathBuf>) -> BTreeSet<PathBuf> {
             !(entry.depth() > 0
                 && entry.file_type().is_some_and(|t| t.is_dir())
                 && NEVER_ENTER.contains(&name.as_ref()))
-        })
-        .build();
+        });
+    builder
+}
+
+/// The directories under `root` whose `.tf` files call a module in one of
+/// `targets` (or in a caller of one, and so on) through a local `source =
+/// "./…"` / `"../…"`, found by reading `source` lines.
+fn callers(root: &Path, targets: &BTreeSet<PathBuf>) -> BTreeSet<PathBuf> {
+    let mut calls: Vec<(PathBuf, PathBuf)> = Vec::new();
+    let walker = project_walker(root).build();
     for entry in walker.flatten() {
         let path = entry.path();
         if path.extension().is_none_or(|e| e != "tf") {
@@ -289,17 +296,9 @@ fn walk(
     found: &mut BTreeMap<String, Candidate>,
     notifications: &mut Vec<Notification>,
 ) {
-    let walker = ignore::WalkBuilder::new(dir)
-        .hidden(false)
-        .require_git(false)
+    let walker = project_walker(dir)
         .follow_links(true)
         .max_depth(max_depth)
-        .filter_entry(|entry| {
-            let name = entry.file_name().to_string_lossy();
-            !(entry.depth() > 0
-                && entry.file_type().is_some_and(|t| t.is_dir())
-                && NEVER_ENTER.contains(&name.as_ref()))
-        })
         .build();
     for entry in walker {
         let entry = match entry {

@@ -28,7 +28,7 @@ use rayon::prelude::*;
 
 use self::eval::{NoNames, Scope};
 use self::instance::Project;
-use self::module::{is_local_source, join_dir, Module};
+use self::module::{join_dir, Module};
 use self::value::Partial;
 use crate::model::{Notification, NotificationLevel, Resource};
 use crate::parse::yaml;
@@ -204,14 +204,9 @@ impl Modules {
         for (dir, files) in self.scanned.iter().chain(&self.called) {
             let refs: Vec<&TerraformFile> = files.iter().collect();
             let module = Module::index(dir, &refs);
-            for (_, source) in module.call_sources() {
-                let Some(source) = source.filter(|s| is_local_source(s)) else {
-                    continue;
-                };
-                if let Some(target) = join_dir(dir, &source) {
-                    if !loaded(&target) {
-                        missing.insert(target);
-                    }
+            for target in module.local_call_dirs() {
+                if !loaded(&target) {
+                    missing.insert(target);
                 }
             }
         }
@@ -267,14 +262,9 @@ pub fn evaluate(modules: &Modules, command_line: &CommandLineValues) -> Evaluate
     let mut called = BTreeSet::new();
     for dir in modules.scanned.keys() {
         if let Some(module) = project.modules.get(dir) {
-            for (_, source) in module.call_sources() {
-                if let Some(target) = source
-                    .filter(|s| is_local_source(s))
-                    .and_then(|s| join_dir(dir, &s))
-                {
-                    if target != *dir {
-                        called.insert(target);
-                    }
+            for target in module.local_call_dirs() {
+                if target != *dir {
+                    called.insert(target);
                 }
             }
         }
@@ -402,14 +392,9 @@ fn reachable<'p>(project: &'p Project, roots: &[&String]) -> BTreeSet<&'p str> {
         let Some(module) = project.modules.get(dir) else {
             continue;
         };
-        for (_, source) in module.call_sources() {
-            if let Some(target) = source
-                .filter(|s| is_local_source(s))
-                .and_then(|s| join_dir(dir, &s))
-            {
-                if let Some((key, _)) = project.modules.get_key_value(target.as_str()) {
-                    stack.push(key.as_str());
-                }
+        for target in module.local_call_dirs() {
+            if let Some((key, _)) = project.modules.get_key_value(target.as_str()) {
+                stack.push(key.as_str());
             }
         }
     }

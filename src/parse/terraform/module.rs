@@ -157,14 +157,19 @@ impl<'f> Module<'f> {
         }
     }
 
-    /// The literal `source` of each module call, by call name.
-    pub fn call_sources(&self) -> impl Iterator<Item = (&str, Option<String>)> {
-        self.calls.iter().map(|(name, item)| {
-            let source = item
-                .attribute("source")
-                .and_then(|(_, attr)| literal(&attr.value));
-            (name.as_str(), source)
-        })
+    /// The directories this module's local calls (`./x`, `../x`) name,
+    /// relative to the project root; calls that leave the root are left
+    /// out (evaluation reports them).
+    pub fn local_call_dirs(&self) -> Vec<String> {
+        self.calls
+            .values()
+            .filter_map(|item| {
+                item.attribute("source")
+                    .and_then(|(_, a)| literal(&a.value))
+            })
+            .filter(|source| is_local_source(source))
+            .filter_map(|source| join_dir(&self.dir, &source))
+            .collect()
     }
 }
 

@@ -95,8 +95,7 @@ fn write_file(path: &PathBuf, text: &str) -> Result<(), Failure> {
 }
 
 fn options(input: cli::InputArgs, fail_on: Option<FailOnArg>) -> Result<Options, Failure> {
-    let cwd = std::env::current_dir()
-        .map_err(|e| Failure::Usage(format!("scalegate: no working directory: {e}")))?;
+    let cwd = working_dir()?;
     let stdin = if input.paths.iter().any(|p| p.as_os_str() == "-") {
         let mut text = String::new();
         std::io::stdin()
@@ -232,16 +231,29 @@ fn run_inspect(args: cli::InspectArgs) -> Result<u8, Failure> {
     })
 }
 
-fn run_rules(args: cli::RulesArgs) -> Result<u8, Failure> {
-    let cwd = std::env::current_dir()
-        .map_err(|e| Failure::Usage(format!("scalegate: no working directory: {e}")))?;
+/// The process's working directory, where the project root is looked for.
+fn working_dir() -> Result<PathBuf, Failure> {
+    std::env::current_dir()
+        .map_err(|e| Failure::Usage(format!("scalegate: no working directory: {e}")))
+}
+
+/// The config and policies of the project around the working directory, for
+/// the commands that only need the rules (`rules`, `explain`).
+fn prepare_policies(
+    config: Option<PathBuf>,
+    policies: Vec<PathBuf>,
+) -> Result<scan::Prepared, Failure> {
     let options = Options {
-        cwd,
-        config_file: args.config,
-        policy_dirs: args.policies,
+        cwd: working_dir()?,
+        config_file: config,
+        policy_dirs: policies,
         ..Options::default()
     };
-    let prepared = scan::prepare(&options)?;
+    Ok(scan::prepare(&options)?)
+}
+
+fn run_rules(args: cli::RulesArgs) -> Result<u8, Failure> {
+    let prepared = prepare_policies(args.config, args.policies)?;
     let mut rules: Vec<_> = prepared
         .policies
         .rules
@@ -268,15 +280,7 @@ fn run_rules(args: cli::RulesArgs) -> Result<u8, Failure> {
 fn run_explain(args: cli::ExplainArgs) -> Result<u8, Failure> {
     use scalegate::{docs, explain};
 
-    let cwd = std::env::current_dir()
-        .map_err(|e| Failure::Usage(format!("scalegate: no working directory: {e}")))?;
-    let options = Options {
-        cwd,
-        config_file: args.config,
-        policy_dirs: args.policies,
-        ..Options::default()
-    };
-    let prepared = scan::prepare(&options)?;
+    let prepared = prepare_policies(args.config, args.policies)?;
     let catalog = docs::catalog(&prepared.policies.rules);
     let rule = explain::find(&catalog, &args.rule)
         .map_err(|message| Failure::Usage(format!("scalegate: error: {message}")))?;
@@ -301,8 +305,7 @@ fn run_baseline_create(args: cli::BaselineCreateArgs) -> Result<u8, Failure> {
 }
 
 fn run_init(args: cli::InitArgs) -> Result<u8, Failure> {
-    let cwd = std::env::current_dir()
-        .map_err(|e| Failure::Usage(format!("scalegate: no working directory: {e}")))?;
+    let cwd = working_dir()?;
     let path = scalegate::init::write(&cwd, args.force)
         .map_err(|e| Failure::Usage(format!("scalegate: error: {e}")))?;
     eprintln!("scalegate: wrote {}", path.display());
@@ -394,8 +397,7 @@ fn run_test(args: cli::TestArgs) -> Result<u8, Failure> {
     use scalegate::policy::loader::{self, LoadError};
     use scalegate::policy::testing::{self, Outcome};
 
-    let cwd = std::env::current_dir()
-        .map_err(|e| Failure::Usage(format!("scalegate: no working directory: {e}")))?;
+    let cwd = working_dir()?;
     let mut files = Vec::new();
     if args.dirs.is_empty() {
         files = loader::embedded_policies(true);

@@ -123,6 +123,7 @@ pub fn apply(report: &mut Report, baseline: &Baseline, path: &str) {
                 source: "baseline".to_owned(),
                 reason: Some(format!("recorded in {path}")),
                 expires: None,
+                owner: None,
             });
         }
     }

@@ -93,6 +93,10 @@ pub struct InputArgs {
     /// (repeatable).
     #[arg(long = "var", value_name = "NAME=VALUE")]
     pub vars: Vec<String>,
+    /// Ignore every inline comment and annotation suppression (a reviewer's
+    /// view); `.scalegate-ignore.yaml` and `--baseline` still apply.
+    #[arg(long)]
+    pub no_inline_suppressions: bool,
 }
 
 #[derive(Debug, Args)]
@@ -154,6 +158,9 @@ pub struct ScanArgs {
     /// shown as suppressed and do not fail the gate).
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
+    /// Also list suppressed findings in the text report, with their reason.
+    #[arg(long)]
+    pub show_suppressed: bool,
 }
 
 #[derive(Debug, Args)]

@@ -72,7 +72,8 @@ pub struct Mark {
 }
 
 impl Mark {
-    fn new(source: &SourceFile, span: Span) -> Mark {
+    /// The place `span` marks in `source`.
+    pub fn new(source: &SourceFile, span: Span) -> Mark {
         let (line, column) = source.position(span.start);
         let line_text = source.line_text(line).to_owned();
         let (end_line, end_column) = source.position(span.end);
@@ -183,17 +184,18 @@ pub const RULE_KEYS: [&str; 3] = ["enabled", "severity", "ignorable"];
 /// What `fail_on` accepts, most severe first.
 pub const FAIL_ON_VALUES: [&str; 5] = ["critical", "high", "medium", "low", "never"];
 
-struct Errors<'a> {
-    source: &'a SourceFile,
-    list: Vec<ConfigError>,
+/// Problems found in one YAML file, each at its place.
+pub(crate) struct Errors<'a> {
+    pub(crate) source: &'a SourceFile,
+    pub(crate) list: Vec<ConfigError>,
 }
 
 impl Errors<'_> {
-    fn mark(&self, span: Span) -> Mark {
+    pub(crate) fn mark(&self, span: Span) -> Mark {
         Mark::new(self.source, span)
     }
 
-    fn at(&mut self, span: Span, message: impl Into<String>) {
+    pub(crate) fn at(&mut self, span: Span, message: impl Into<String>) {
         let error = self.mark(span).error(message);
         self.list.push(error);
     }
@@ -325,7 +327,7 @@ pub fn parse_partial(display: &str, text: &str) -> (Config, Vec<ConfigError>) {
 
 /// `unknown key `x` — did you mean `y`?`; `place` is where the key sits
 /// (`settings.tags`), `None` at the top level.
-fn unknown_key(key: &str, place: Option<&str>, valid: &[&str]) -> String {
+pub(crate) fn unknown_key(key: &str, place: Option<&str>, valid: &[&str]) -> String {
     let place = place.map(|p| format!(" in {p}")).unwrap_or_default();
     match closest(key, valid) {
         Some(s) => format!("unknown key `{key}`{place} — did you mean `{s}`?"),
@@ -337,7 +339,7 @@ fn unknown_key(key: &str, place: Option<&str>, valid: &[&str]) -> String {
 }
 
 /// How a value is named in messages.
-fn found(node: &Node) -> String {
+pub(crate) fn found(node: &Node) -> String {
     match &node.value {
         NodeValue::Null => "nothing".into(),
         NodeValue::Bool(b) => format!("the boolean `{b}`"),
@@ -379,7 +381,7 @@ fn edit_distance(a: &str, b: &str) -> usize {
 
 /// A key written twice in one mapping. YAML forbids it, and the reader
 /// would silently keep the last one.
-fn duplicate_keys(node: &Node, errors: &mut Errors) {
+pub(crate) fn duplicate_keys(node: &Node, errors: &mut Errors) {
     match &node.value {
         NodeValue::Map(entries) => {
             let mut seen: BTreeMap<&str, Span> = BTreeMap::new();
@@ -412,7 +414,12 @@ fn duplicate_keys(node: &Node, errors: &mut Errors) {
 
 /// A list of strings with each one's span; nothing (`exclude:` with every
 /// entry commented out) is an empty list.
-fn string_list(node: &Node, name: &str, what: &str, errors: &mut Errors) -> Vec<(String, Span)> {
+pub(crate) fn string_list(
+    node: &Node,
+    name: &str,
+    what: &str,
+    errors: &mut Errors,
+) -> Vec<(String, Span)> {
     match &node.value {
         NodeValue::Null => Vec::new(),
         NodeValue::Seq(items) => items

@@ -29,3 +29,4 @@ pub mod scan;
 pub mod schema;
 pub mod settings;
 pub mod source;
+pub mod suppress;

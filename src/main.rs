@@ -15,6 +15,7 @@ use scalegate::baseline::Baseline;
 use scalegate::model::{Report, Severity};
 use scalegate::report::{self, OutputFormat, RenderOptions};
 use scalegate::scan::{self, Options, ScanError};
+use scalegate::suppress::Date;
 
 // mimalloc: +36–48 % on the parse pipelines (DESIGN.md §11), where the
 // system allocator serialises the many small allocations of parallel parsing.
@@ -118,6 +119,8 @@ fn options(input: cli::InputArgs, fail_on: Option<FailOnArg>) -> Result<Options,
         helm_chart: input.helm_chart,
         var_files: input.var_files,
         vars: input.vars,
+        today: Some(today()?),
+        no_inline_suppressions: input.no_inline_suppressions,
         fail_on: fail_on.map(|f| match f {
             FailOnArg::Critical => Some(Severity::Critical),
             FailOnArg::High => Some(Severity::High),
@@ -126,6 +129,19 @@ fn options(input: cli::InputArgs, fail_on: Option<FailOnArg>) -> Result<Options,
             FailOnArg::Never => None,
         }),
     })
+}
+
+/// "Today" for suppression expiry: `SCALEGATE_NOW=YYYY-MM-DD` (for tests
+/// and for checking what will expire), else the clock, in UTC.
+fn today() -> Result<Date, Failure> {
+    match std::env::var("SCALEGATE_NOW") {
+        Ok(text) if !text.is_empty() => Date::parse(&text).ok_or_else(|| {
+            Failure::Usage(format!(
+                "scalegate: SCALEGATE_NOW={text:?} is not a date; write YYYY-MM-DD"
+            ))
+        }),
+        _ => Ok(Date::today_utc()),
+    }
 }
 
 fn run_scan(args: ScanArgs) -> Result<u8, Failure> {
@@ -154,6 +170,7 @@ fn run_scan(args: ScanArgs) -> Result<u8, Failure> {
     let render_options = RenderOptions {
         sarif_category: args.sarif_category,
         color,
+        show_suppressed: args.show_suppressed,
         tool_version: env!("CARGO_PKG_VERSION").to_owned(),
     };
     let format = match args.format {

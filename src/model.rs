@@ -317,6 +317,8 @@ pub struct Suppression {
     pub source: String,
     pub reason: Option<String>,
     pub expires: Option<String>,
+    /// Who owns the exception (ignore-file entries' `owner:`).
+    pub owner: Option<String>,
 }
 
 /// One reported finding.

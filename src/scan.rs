@@ -1,7 +1,7 @@
 //! The whole pipeline for `scalegate scan` and `scalegate inspect`:
 //! config → policies → discovery → read & parse (parallel per file) →
 //! bundles → evaluation (parallel per bundle, one engine clone per worker) →
-//! locations → findings, sorted and fingerprinted.
+//! locations → suppressions → findings, sorted and fingerprinted.
 //!
 //! Output never depends on scheduling: every parallel stage's results are
 //! sorted before use.
@@ -27,6 +27,7 @@ use crate::parse::{self, ParseError};
 use crate::policy::evaluate::{evaluate, RawFinding};
 use crate::policy::loader::{self, LoadError, PolicyFile, PolicySet, RuleOverride};
 use crate::source::{Region, SharedSource, SourceFile, Span};
+use crate::suppress::{self, Date, IgnoreFile, RuleCatalog};
 
 /// The rule for files that cannot be read or parsed.
 pub const PARSE_RULE: &str = "SG-PARSE-001";
@@ -66,6 +67,11 @@ pub struct Options {
     pub var_files: Vec<PathBuf>,
     /// `--var NAME=VALUE`, applied after the var files.
     pub vars: Vec<String>,
+    /// "Today" for suppression expiry (`SCALEGATE_NOW`); `None` = the clock.
+    pub today: Option<Date>,
+    /// `--no-inline-suppressions`: ignore comments and annotations (the
+    /// ignore file and a baseline still apply).
+    pub no_inline_suppressions: bool,
 }
 
 /// Why a scan could not run at all (exit 2).
@@ -107,6 +113,10 @@ pub struct Prepared {
     pub config: Config,
     pub policies: PolicySet,
     pub fail_on: FailOn,
+    /// Rule names suppressions may use.
+    pub catalog: RuleCatalog,
+    /// `.scalegate-ignore.yaml` at the project root, when there is one.
+    pub ignore_file: Option<IgnoreFile>,
 }
 
 /// Finds the project root and config, and loads every policy.
@@ -191,6 +201,8 @@ pub fn prepare(options: &Options) -> Result<Prepared, ScanError> {
         Err(e) => return Err(ScanError::Policy(e)),
     };
     config_errors.extend(config::check_rule_names(&config, &policies.rules));
+    let catalog = RuleCatalog::new(&policies.rules, &builtin_rules());
+    let ignore_file = read_ignore_file(&root, &catalog, &mut config_errors)?;
     if !config_errors.is_empty() {
         return Err(config_failure(config_errors));
     }
@@ -203,7 +215,52 @@ pub fn prepare(options: &Options) -> Result<Prepared, ScanError> {
         config,
         policies,
         fail_on,
+        catalog,
+        ignore_file,
     })
+}
+
+/// Reads `.scalegate-ignore.yaml` at the project root, if there is one. Its
+/// problems, unknown rule names included, are config errors (exit 2): a
+/// broken exception list must not silently accept or reject findings.
+fn read_ignore_file(
+    root: &Path,
+    catalog: &RuleCatalog,
+    errors: &mut Vec<ConfigError>,
+) -> Result<Option<IgnoreFile>, ScanError> {
+    let path = root.join(suppress::ignore_file::FILE_NAME);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => {
+            return Err(ScanError::Usage(format!(
+                "cannot read {}: {e}",
+                path.display()
+            )))
+        }
+    };
+    match IgnoreFile::parse(suppress::ignore_file::FILE_NAME, &text) {
+        Ok(file) => {
+            for entry in &file.entries {
+                if catalog.resolve(&entry.rule).is_none() {
+                    let hint = match catalog.suggest(&entry.rule) {
+                        Some(s) => format!(" — did you mean `{s}`?"),
+                        None => "; `scalegate rules` lists them".to_owned(),
+                    };
+                    let span = entry.rule_span;
+                    errors.push(
+                        config::Mark::new(&file.source, span)
+                            .error(format!("`rule`: unknown rule `{}`{hint}", entry.rule)),
+                    );
+                }
+            }
+            Ok(Some(file))
+        }
+        Err(problems) => {
+            errors.extend(problems);
+            Ok(None)
+        }
+    }
 }
 
 /// Reads `--data` files (JSON or YAML 1.2) and merges them, in order.
@@ -601,6 +658,30 @@ pub fn builtin_rules() -> Vec<RuleInfo> {
             "A file in scope could not be read, is not UTF-8, does not parse, or exceeds a budget (size, nesting depth, alias expansion). Its resources were not checked, so the gate fails rather than pass a file it could not read.",
             "Fix the syntax error at the reported position, or exclude the file if it is not an infrastructure definition.",
         ),
+        rule(
+            crate::suppress::NO_REASON_RULE,
+            "suppression-without-reason",
+            Severity::Low,
+            "Suppression has no reason",
+            "A suppression (inline comment, annotation or ignore-file entry) gives no reason. It still suppresses, but an exception nobody can explain is one nobody can review or retire, so it is reported where it is written.",
+            "Add the reason: `reason=\"…\"` in a comment or annotation, `reason:` in an ignore-file entry. Add an expiry (`exp=YYYY-MM-DD`, `expires:`) if the exception is temporary.",
+        ),
+        rule(
+            crate::suppress::EXPIRED_RULE,
+            "suppression-expired",
+            Severity::Info,
+            "Suppression has expired",
+            "A suppression's expiry date has passed (dates are UTC and inclusive), so it no longer suppresses: the findings it covered are reported again, and this note points at the suppression.",
+            "Fix the findings and remove the suppression, or, if the exception still holds, move its expiry date after review.",
+        ),
+        rule(
+            crate::suppress::UNUSED_RULE,
+            "suppression-unused",
+            Severity::Info,
+            "Suppression suppresses nothing",
+            "A suppression matches no finding: the finding was fixed, the rule name is misspelt, the comment is not attached to a block, attribute or node, or config does not allow the rule to be suppressed inline. When files are named on the command line (pre-commit), a suppression is not called stale, because findings elsewhere are not known.",
+            "Remove the suppression, correct the rule name, or move the comment directly above the block, attribute or node (no blank line between) or to the end of its first line.",
+        ),
     ]
 }
 
@@ -782,11 +863,28 @@ pub fn evaluate_loaded(options: &Options, prepared: &Prepared, loaded: Loaded) -
         });
     }
 
+    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    let mut findings = merge_duplicates(findings);
+    let suppressed = suppress::apply(
+        &mut findings,
+        &loaded.bundles,
+        &suppress::Settings {
+            today: options.today.unwrap_or_else(Date::today_utc),
+            inline: !options.no_inline_suppressions,
+            named_files: loaded.focus.is_some(),
+            catalog: &prepared.catalog,
+            ignore_file: prepared.ignore_file.as_ref(),
+            rules: &rule_info,
+        },
+    );
+    findings.extend(suppressed.findings);
+    for source in suppressed.sources {
+        sources.insert(source.path.clone(), source);
+    }
     if let Some(focus) = &loaded.focus {
         findings.retain(|f| focus.contains(&f.location.file));
     }
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    let mut findings = merge_duplicates(findings);
     crate::fingerprint::assign(&mut findings);
     notifications.sort();
     notifications.dedup();

@@ -218,6 +218,7 @@ pub fn report() -> Report {
         source: "k8s/web.yaml:16".to_owned(),
         reason: Some("the service mesh sidecar answers readiness".to_owned()),
         expires: Some("2026-06-30".to_owned()),
+        owner: Some("@platform".to_owned()),
     });
 
     let mut findings = vec![

@@ -85,6 +85,8 @@ pub struct RenderOptions {
     pub sarif_category: String,
     /// ANSI colour in the text format (a terminal without `NO_COLOR`).
     pub color: bool,
+    /// List suppressed findings too, in the text format (`--show-suppressed`).
+    pub show_suppressed: bool,
     /// The version written into SARIF and JSON.
     pub tool_version: String,
 }
@@ -94,6 +96,7 @@ impl Default for RenderOptions {
         RenderOptions {
             sarif_category: sarif::DEFAULT_CATEGORY.to_owned(),
             color: false,
+            show_suppressed: false,
             tool_version: env!("CARGO_PKG_VERSION").to_owned(),
         }
     }

@@ -303,6 +303,9 @@ fn result(report: &Report, f: &Finding, rule_index: i64) -> sarif::Result {
         if let Some(expires) = &s.expires {
             props.insert("scalegate/expires".to_owned(), json!(expires));
         }
+        if let Some(owner) = &s.owner {
+            props.insert("scalegate/owner".to_owned(), json!(owner));
+        }
         let mut suppression = sarif::Suppression::builder()
             .kind(json!(kind))
             .status(json!("accepted"))
@@ -659,6 +662,7 @@ mod tests {
             source: ".scalegate-baseline.json".to_owned(),
             reason: None,
             expires: None,
+            owner: None,
         });
 
         let (kept, dropped) = cap(&report.findings, MAX_RESULTS);

@@ -60,6 +60,10 @@ pub fn render(report: &Report, options: &RenderOptions) -> String {
         }
     }
 
+    if options.show_suppressed {
+        suppressed(report, &mut out);
+    }
+
     if !report.notifications.is_empty() {
         for n in &report.notifications {
             let level = match n.level {
@@ -88,6 +92,40 @@ pub fn render(report: &Report, options: &RenderOptions) -> String {
     out.push_str(&summary_line(report));
     out.push('\n');
     out
+}
+
+/// One line per suppressed finding: where, what, and who accepted it why.
+fn suppressed(report: &Report, out: &mut String) {
+    let mut any = false;
+    for f in &report.findings {
+        let Some(s) = &f.suppression else {
+            continue;
+        };
+        if !any {
+            out.push_str("suppressed:\n");
+            any = true;
+        }
+        out.push_str(&format!(
+            "  {}: {} [{}] {}\n    suppressed by {} ({}): {}",
+            at(&f.location),
+            f.severity,
+            f.rule_id,
+            f.message,
+            s.kind,
+            s.source,
+            s.reason.as_deref().unwrap_or("no reason given"),
+        ));
+        if let Some(owner) = &s.owner {
+            out.push_str(&format!("; owner {owner}"));
+        }
+        if let Some(expires) = &s.expires {
+            out.push_str(&format!("; expires {expires}"));
+        }
+        out.push('\n');
+    }
+    if any {
+        out.push('\n');
+    }
 }
 
 fn heading(file: &str, color: bool) -> String {
@@ -371,6 +409,18 @@ mod tests {
         let out = render(&fixture::report(), &RenderOptions::default());
         assert!(!out.contains("SG-K8S-010"));
         assert!(out.ends_with("; 1 suppressed\n"));
+    }
+
+    #[test]
+    fn show_suppressed_lists_them_with_the_reason() {
+        let options = RenderOptions {
+            show_suppressed: true,
+            ..RenderOptions::default()
+        };
+        let out = render(&fixture::report(), &options);
+        let start = out.find("suppressed:\n").expect("a suppressed section");
+        let section: Vec<&str> = out[start..].lines().take(3).collect();
+        insta::assert_snapshot!(section.join("\n"));
     }
 
     #[test]

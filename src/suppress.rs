@@ -442,12 +442,11 @@ impl Collector<'_, '_> {
 
     /// Inline comments in every Terraform and Kubernetes file.
     fn collect_comments(&mut self, bundles: &[Bundle]) {
+        // Resources by file; whether a file has a directive at all is
+        // looked up once per file, not once per resource.
         let mut files: BTreeMap<&str, (&SharedSource, Vec<&Resource>, bool)> = BTreeMap::new();
         for bundle in bundles {
             for resource in &bundle.resources {
-                if !resource.source.text.contains(directive::MARKER) {
-                    continue;
-                }
                 let entry = files
                     .entry(resource.source.path.as_str())
                     .or_insert_with(|| (&resource.source, Vec::new(), false));
@@ -456,6 +455,9 @@ impl Collector<'_, '_> {
             }
         }
         for (source, resources, hcl) in files.into_values() {
+            if !source.text.contains(directive::MARKER) {
+                continue;
+            }
             let nodes = NodeIndex::new(source, &resources);
             if hcl {
                 self.hcl_comments(source, &nodes);

@@ -10,6 +10,9 @@ use assert_cmd::Command;
 use serde_json::Value;
 
 /// A temporary project: a directory with `.git`, so it is the project root.
+/// "Today" for every test run (`SCALEGATE_NOW`).
+pub const TODAY: &str = "2026-11-27";
+
 pub struct Project {
     pub dir: tempfile::TempDir,
 }
@@ -49,11 +52,18 @@ impl Project {
     }
 
     pub fn run_with_stdin(&self, args: &[&str], stdin: Option<&str>) -> Output {
+        self.run_on(TODAY, args, stdin)
+    }
+
+    /// `scalegate ARGS` as if today were `today` (`SCALEGATE_NOW`).
+    pub fn run_on(&self, today: &str, args: &[&str], stdin: Option<&str>) -> Output {
         let mut cmd = Command::cargo_bin("scalegate").expect("binary");
         cmd.current_dir(self.path())
             .args(args)
             .env_remove("GITHUB_STEP_SUMMARY")
-            .env("NO_COLOR", "1");
+            .env("NO_COLOR", "1")
+            // Suppression expiry must not depend on the day the tests run.
+            .env("SCALEGATE_NOW", today);
         if let Some(input) = stdin {
             cmd.write_stdin(input);
         }
@@ -62,10 +72,15 @@ impl Project {
 
     /// `scalegate scan ARGS --format json`: exit code and the parsed report.
     pub fn scan_json(&self, args: &[&str]) -> (i32, Value, String) {
+        self.scan_json_on(TODAY, args)
+    }
+
+    /// [`Project::scan_json`] as if today were `today`.
+    pub fn scan_json_on(&self, today: &str, args: &[&str]) -> (i32, Value, String) {
         let mut all = vec!["scan"];
         all.extend_from_slice(args);
         all.extend_from_slice(&["--format", "json"]);
-        let output = self.run(&all);
+        let output = self.run_on(today, &all, None);
         let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
         assert!(!stderr.contains("panicked"), "panic: {stderr}");
         let json: Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {

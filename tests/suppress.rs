@@ -503,3 +503,30 @@ fn a_fully_suppressed_scan_passes_the_gate_and_every_output_keeps_the_findings()
     let text = String::from_utf8_lossy(&output.stdout);
     assert!(!text.contains("SG-TAG-001"), "{text}");
 }
+
+#[test]
+fn stacked_directives_and_a_document_marker_between_comment_and_object() {
+    let p = Project::new();
+    p.write(
+        "k8s/web.yaml",
+        concat!(
+            "# scalegate:ignore SG-K8S-013 reason=\"pinned at deploy\"\n",
+            "# scalegate:ignore probes reason=\"mesh\"\n",
+            "---\n",
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\n",
+            "spec:\n  replicas: 3\n  selector: {matchLabels: {app: web}}\n",
+            "  template:\n    metadata: {labels: {app: web}}\n",
+            "    spec:\n      containers:\n        - name: web\n          image: web\n",
+        ),
+    );
+    let (_, report, _) = p.scan_json(&["."]);
+    assert_eq!(
+        rows(&report, &["SG-K8S-010", "SG-K8S-013"]),
+        [
+            "SG-K8S-010 k8s/web.yaml:14:11 inline k8s/web.yaml:2 mesh",
+            "SG-K8S-010 k8s/web.yaml:14:11 inline k8s/web.yaml:2 mesh",
+            "SG-K8S-013 k8s/web.yaml:15:18 inline k8s/web.yaml:1 pinned at deploy",
+        ]
+    );
+    assert!(sup_rows(&report).is_empty(), "{:#?}", sup_rows(&report));
+}

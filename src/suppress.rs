@@ -342,7 +342,6 @@ impl Collector<'_, '_> {
     /// and keeps it if it can still suppress something.
     fn add(&mut self, written: Written) {
         let settings = self.settings;
-        let label = written.rules.join(", ");
         let mut rules: Vec<(String, bool)> = Vec::new();
         for name in &written.rules {
             let Some(id) = settings.catalog.resolve(name) else {
@@ -377,6 +376,8 @@ impl Collector<'_, '_> {
         if rules.is_empty() {
             return;
         }
+        let ids: Vec<&str> = rules.iter().map(|(id, _)| id.as_str()).collect();
+        let label = ids.join(", ");
         if let Some(expires) = written.expires.filter(|e| *e < settings.today) {
             self.problem(
                 &written,

@@ -194,7 +194,7 @@ fn a_suppression_without_a_reason_suppresses_and_is_reported_at_the_comment() {
     let p = Project::new();
     p.write(
         "main.tf",
-        format!("# scalegate:ignore SG-TAG-001 exp=2027-01-31\n{QUEUE}"),
+        format!("# scalegate:ignore required-tags exp=2027-01-31\n{QUEUE}"),
     );
     let (code, report, _) = p.scan_json(&[".", "--fail-on", "low"]);
     assert_eq!(
@@ -203,7 +203,7 @@ fn a_suppression_without_a_reason_suppresses_and_is_reported_at_the_comment() {
     );
     assert_eq!(
         sup_rows(&report),
-        ["SG-SUP-001 main.tf:1:1-1:45 this suppression of SG-TAG-001 has no reason; add reason=\"…\" so reviewers know why the finding is accepted"]
+        ["SG-SUP-001 main.tf:1:1-1:48 this suppression of SG-TAG-001 has no reason; add reason=\"…\" so reviewers know why the finding is accepted"]
     );
     let sup = &common::of_rule(&report, "SG-SUP-001")[0];
     assert_eq!(sup["severity"], "low");

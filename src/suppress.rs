@@ -204,7 +204,7 @@ pub fn apply(findings: &mut [Finding], bundles: &[Bundle], settings: &Settings) 
         }
     }
     let mut matches: Vec<(usize, usize, usize)> = Vec::new();
-    for (finding_index, finding) in findings.iter_mut().enumerate() {
+    for (finding_index, finding) in findings.iter().enumerate() {
         let mut candidates: Vec<usize> = by_file
             .get(finding.location.file.as_str())
             .into_iter()

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 use regorus::Value;
 
-use crate::model::Severity;
+use crate::model::{RuleInfo, Severity};
 use crate::parse::yaml::{self, Key, Node, NodeValue};
 use crate::policy::loader::{LoadedRule, RuleOverride};
 use crate::source::{SourceFile, Span};
@@ -595,21 +595,44 @@ fn rule_override(key: &Key, value: &Node, errors: &mut Errors) -> Option<RuleOve
     }
 }
 
-/// Checks `rules:` against the loaded rules: every key names a rule (by id,
-/// slug or old id), and no rule is configured under two of its names.
-pub fn check_rule_names(config: &Config, rules: &[LoadedRule]) -> Vec<ConfigError> {
+/// Checks `rules:` against the loaded rules and the engine's own: every key
+/// names a rule (by id, slug or old id), no rule is configured under two of
+/// its names, and SG-PARSE-001 is not configured at all.
+pub fn check_rule_names(
+    config: &Config,
+    rules: &[LoadedRule],
+    engine: &[RuleInfo],
+) -> Vec<ConfigError> {
     if config.marks.policies_invalid {
         return Vec::new();
     }
-    let mut names: Vec<&str> = Vec::new();
-    for rule in rules {
-        names.push(&rule.info.id);
-        names.push(&rule.info.slug);
-        names.extend(rule.aliases.iter().map(String::as_str));
-    }
+    // Each rule's names, id first.
+    let mut rule_names: Vec<Vec<&str>> = rules
+        .iter()
+        .map(|rule| {
+            [rule.info.id.as_str(), rule.info.slug.as_str()]
+                .into_iter()
+                .chain(rule.aliases.iter().map(String::as_str))
+                .collect()
+        })
+        .collect();
+    rule_names.extend(
+        engine
+            .iter()
+            .map(|rule| vec![rule.id.as_str(), rule.slug.as_str()]),
+    );
+    let names: Vec<&str> = rule_names.iter().flatten().copied().collect();
     let mut problems = Vec::new();
     for (key, mark) in &config.marks.rules {
-        if !names.contains(&key.as_str()) {
+        if rule_names
+            .iter()
+            .any(|n| n[0] == crate::scan::PARSE_RULE && n.contains(&key.as_str()))
+        {
+            problems.push(mark.error(format!(
+                "`rules`: {} cannot be configured: a file that cannot be read or parsed always fails the gate (exclude the file, or accept it in .scalegate-ignore.yaml)",
+                crate::scan::PARSE_RULE
+            )));
+        } else if !names.contains(&key.as_str()) {
             let hint = match closest(key, &names) {
                 Some(s) => format!(" — did you mean `{s}`?"),
                 None => "; `scalegate rules` lists them".to_owned(),
@@ -617,10 +640,10 @@ pub fn check_rule_names(config: &Config, rules: &[LoadedRule]) -> Vec<ConfigErro
             problems.push(mark.error(format!("`rules`: unknown rule `{key}`{hint}")));
         }
     }
-    for rule in rules {
-        let written: Vec<&str> = std::iter::once(rule.info.id.as_str())
-            .chain(std::iter::once(rule.info.slug.as_str()))
-            .chain(rule.aliases.iter().map(String::as_str))
+    for names in &rule_names {
+        let written: Vec<&str> = names
+            .iter()
+            .copied()
             .filter(|name| config.marks.rules.contains_key(*name))
             .collect();
         if written.len() > 1 {
@@ -632,7 +655,7 @@ pub fn check_rule_names(config: &Config, rules: &[LoadedRule]) -> Vec<ConfigErro
                 .expect("two or more");
             problems.push(mark.error(format!(
                 "`rules`: {} is configured twice, as {}; keep one",
-                rule.info.id,
+                names[0],
                 written
                     .iter()
                     .map(|n| format!("`{n}`"))

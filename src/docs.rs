@@ -47,12 +47,18 @@ pub struct RuleDoc {
     pub aliases: Vec<String>,
     /// METADATA `related_resources` refs, in order.
     pub related_resources: Vec<String>,
-    /// Reported by the engine itself (SG-PARSE-001, SG-META-001): no policy,
-    /// no fixtures, not configurable under `rules:`.
+    /// Reported by the engine itself (SG-PARSE-001, SG-META-001, SG-SUP-*):
+    /// no policy, no fixtures.
     pub engine: bool,
 }
 
 impl RuleDoc {
+    /// Whether `rules:` in `.scalegate.yaml` may turn the rule off or re-rate
+    /// it: every rule but SG-PARSE-001, which always fails the gate.
+    pub fn configurable(&self) -> bool {
+        self.info.id != crate::scan::PARSE_RULE
+    }
+
     /// The names the rule answers to: id, slug, aliases.
     pub fn names(&self) -> impl Iterator<Item = &str> {
         [self.info.id.as_str(), self.info.slug.as_str()]
@@ -365,7 +371,7 @@ pub fn render_page(rule: &RuleDoc, fixtures: Option<&Fixtures>) -> String {
             render_example(&mut out, &info.slug, example);
         }
     }
-    if !rule.engine {
+    if rule.configurable() {
         let _ = writeln!(
             out,
             "## Configuration\n\nIn `.scalegate.yaml`, by id or slug:\n\n```yaml\nrules:\n  {}: off        # or a severity: critical, high, medium, low, info\n```\n",

@@ -277,7 +277,7 @@ fn run_rules(args: cli::RulesArgs) -> Result<u8, Failure> {
         .iter()
         .map(|r| r.info.clone())
         .collect();
-    rules.extend(scan::builtin_rules());
+    rules.extend(prepared.engine_rules.iter().map(|r| r.info.clone()));
     rules.sort_by(|a, b| a.id.cmp(&b.id));
     let mut out = String::new();
     let slug_width = rules.iter().map(|r| r.slug.len()).max().unwrap_or(0);

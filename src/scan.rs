@@ -117,6 +117,8 @@ pub struct Prepared {
     pub catalog: RuleCatalog,
     /// `.scalegate-ignore.yaml` at the project root, when there is one.
     pub ignore_file: Option<IgnoreFile>,
+    /// The engine's own rules, as config leaves them.
+    pub engine_rules: Vec<EngineRule>,
 }
 
 /// Finds the project root and config, and loads every policy.
@@ -200,8 +202,13 @@ pub fn prepare(options: &Options) -> Result<Prepared, ScanError> {
         Err(_) if !config_errors.is_empty() => return Err(config_failure(config_errors)),
         Err(e) => return Err(ScanError::Policy(e)),
     };
-    config_errors.extend(config::check_rule_names(&config, &policies.rules));
-    let catalog = RuleCatalog::new(&policies.rules, &builtin_rules());
+    config_errors.extend(config::check_rule_names(
+        &config,
+        &policies.rules,
+        &builtin_rules(),
+    ));
+    let engine_rules = configured_engine_rules(&config.rules);
+    let catalog = RuleCatalog::new(&policies.rules, &engine_rules);
     let ignore_file = read_ignore_file(&root, &catalog, &mut config_errors)?;
     if !config_errors.is_empty() {
         return Err(config_failure(config_errors));
@@ -217,6 +224,7 @@ pub fn prepare(options: &Options) -> Result<Prepared, ScanError> {
         fail_on,
         catalog,
         ignore_file,
+        engine_rules,
     })
 }
 
@@ -685,6 +693,43 @@ pub fn builtin_rules() -> Vec<RuleInfo> {
     ]
 }
 
+/// An engine rule as the project's config leaves it.
+#[derive(Debug, Clone)]
+pub struct EngineRule {
+    /// With the configured severity.
+    pub info: RuleInfo,
+    pub enabled: bool,
+    /// `false` when comments and annotations cannot suppress it.
+    pub ignorable: bool,
+}
+
+/// The engine's rules with `rules:` overrides (by id or slug) applied.
+/// SG-PARSE-001 is never configurable ([`config::check_rule_names`] refuses it).
+pub fn configured_engine_rules(overrides: &Overrides) -> Vec<EngineRule> {
+    builtin_rules()
+        .into_iter()
+        .map(|info| {
+            let configured = [&info.id, &info.slug]
+                .into_iter()
+                .find_map(|name| overrides.get(name.as_str()))
+                .filter(|_| info.id != PARSE_RULE);
+            let mut rule = EngineRule {
+                info,
+                enabled: true,
+                ignorable: true,
+            };
+            if let Some(o) = configured {
+                if let Some(severity) = o.severity {
+                    rule.info.severity = severity;
+                }
+                rule.enabled = o.enabled != Some(false);
+                rule.ignorable = o.ignorable != Some(false);
+            }
+            rule
+        })
+        .collect()
+}
+
 /// Runs the whole scan.
 pub fn scan(options: &Options) -> Result<(Report, FailOn), ScanError> {
     let prepared = prepare(options)?;
@@ -711,7 +756,7 @@ pub fn evaluate_loaded(options: &Options, prepared: &Prepared, loaded: Loaded) -
         });
 
     let mut rules: Vec<RuleInfo> = policies.rules.iter().map(|r| r.info.clone()).collect();
-    rules.extend(builtin_rules());
+    rules.extend(prepared.engine_rules.iter().map(|r| r.info.clone()));
     rules.sort_by(|a, b| a.id.cmp(&b.id));
     let rule_info: BTreeMap<&str, &RuleInfo> = rules.iter().map(|r| (r.id.as_str(), r)).collect();
 
@@ -881,9 +926,19 @@ pub fn evaluate_loaded(options: &Options, prepared: &Prepared, loaded: Loaded) -
     for source in suppressed.sources {
         sources.insert(source.path.clone(), source);
     }
-    if let Some(focus) = &loaded.focus {
-        findings.retain(|f| focus.contains(&f.location.file));
-    }
+    let engine_off: BTreeSet<&str> = prepared
+        .engine_rules
+        .iter()
+        .filter(|r| !r.enabled)
+        .map(|r| r.info.id.as_str())
+        .collect();
+    findings.retain(|f| {
+        !engine_off.contains(f.rule_id.as_str())
+            && loaded
+                .focus
+                .as_ref()
+                .is_none_or(|focus| focus.contains(&f.location.file))
+    });
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     crate::fingerprint::assign(&mut findings);
     notifications.sort();

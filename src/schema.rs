@@ -114,7 +114,7 @@ fn insert_first(schema: &mut Value, key: &str, value: Value) {
 fn rules_schema(rules: &[RuleDoc]) -> Value {
     let mut named = Map::new();
     let mut dependent = Map::new();
-    for rule in rules.iter().filter(|r| !r.engine) {
+    for rule in rules.iter().filter(|r| r.configurable()) {
         let names: Vec<&str> = rule.names().collect();
         for (i, name) in names.iter().enumerate() {
             let others: Vec<&str> = names.iter().filter(|n| *n != name).copied().collect();
@@ -148,6 +148,21 @@ fn rules_schema(rules: &[RuleDoc]) -> Value {
                     }),
                 );
             }
+        }
+    }
+    // SG-PARSE-001 is named so an editor flags it, not merely left out.
+    for rule in rules.iter().filter(|r| !r.configurable()) {
+        for name in rule.names() {
+            named.insert(
+                name.to_owned(),
+                json!({
+                    "description": format!(
+                        "{} cannot be configured: a file that cannot be read or parsed always fails the gate.",
+                        rule.info.id
+                    ),
+                    "not": {}
+                }),
+            );
         }
     }
     json!({

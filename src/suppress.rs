@@ -34,7 +34,7 @@ use crate::model::{
 };
 use crate::parse::yaml::{self, Limits, Typing};
 use crate::policy::loader::LoadedRule;
-use crate::scan::{META_RULE, PARSE_RULE};
+use crate::scan::{EngineRule, META_RULE, PARSE_RULE};
 use crate::source::{SharedSource, SourceFile, Span};
 
 /// The engine rule for a suppression without a reason.
@@ -61,7 +61,7 @@ pub struct RuleCatalog {
 
 impl RuleCatalog {
     /// The loaded rules plus the engine's own.
-    pub fn new(rules: &[LoadedRule], engine_rules: &[RuleInfo]) -> RuleCatalog {
+    pub fn new(rules: &[LoadedRule], engine_rules: &[EngineRule]) -> RuleCatalog {
         let mut catalog = RuleCatalog::default();
         for rule in rules {
             let id = &rule.info.id;
@@ -76,8 +76,15 @@ impl RuleCatalog {
             }
         }
         for rule in engine_rules {
-            catalog.names.insert(rule.id.clone(), rule.id.clone());
-            catalog.names.insert(rule.slug.clone(), rule.id.clone());
+            let id = &rule.info.id;
+            catalog.names.insert(id.clone(), id.clone());
+            catalog.names.insert(rule.info.slug.clone(), id.clone());
+            if !rule.ignorable {
+                catalog.not_ignorable.insert(id.clone());
+            }
+            if !rule.enabled {
+                catalog.disabled.insert(id.clone());
+            }
         }
         // A gate must not pass a file it could not read because of a
         // comment in that file.

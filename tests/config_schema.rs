@@ -136,7 +136,11 @@ fn loader_errors(text: &str) -> Vec<String> {
         &config.rules,
     )
     .expect("the pack loads");
-    errors.extend(config::check_rule_names(&config, &set.rules));
+    errors.extend(config::check_rule_names(
+        &config,
+        &set.rules,
+        &scalegate::scan::builtin_rules(),
+    ));
     errors.iter().map(|e| e.message.clone()).collect()
 }
 
@@ -231,6 +235,17 @@ fn cases() -> Vec<(&'static str, String, Expect)> {
         ("settings user-keyed value of the wrong shape", s("settings:\n  naming:\n    types: { aws_lb: { attribute: 1, pattern: x } }\n"), Invalid("`settings.naming.types.aws_lb.attribute` must be a string")),
         ("settings user-keyed record with an unknown key", s("settings:\n  naming:\n    types: { aws_lb: { attribute: name, patern: x } }\n"), Invalid("did you mean `pattern`?")),
         ("custom not a mapping", s("settings:\n  custom: [a]\n"), Invalid("`settings.custom` must be a mapping")),
+        ("engine rules re-rated", s("rules:\n  SG-SUP-002: high\n  suppression-unused: off\n  SG-META-001: { enabled: false }\n"), Valid),
+        (
+            "engine rule under two names",
+            s("rules:\n  SG-SUP-002: high\n  suppression-expired: low\n"),
+            Invalid("SG-SUP-002 is configured twice"),
+        ),
+        (
+            "parse errors are not configurable",
+            s("rules:\n  SG-PARSE-001: low\n"),
+            Invalid("SG-PARSE-001 cannot be configured"),
+        ),
         (
             "unknown rule",
             s("rules:\n  pdb-coverag: off\n"),

@@ -530,3 +530,48 @@ fn stacked_directives_and_a_document_marker_between_comment_and_object() {
     );
     assert!(sup_rows(&report).is_empty(), "{:#?}", sup_rows(&report));
 }
+
+#[test]
+fn engine_rules_can_be_re_rated_or_turned_off_but_not_parse_errors() {
+    let p = Project::new();
+    p.write(
+        "main.tf",
+        format!(
+            "# scalegate:ignore SG-TAG-001 reason=\"until the migration\" exp=2026-10-31\n{QUEUE}# scalegate:ignore SG-AWS-003 reason=\"stale\"\n{}",
+            QUEUE.replace("jobs", "mail")
+        ),
+    );
+    // Expired exceptions fail the gate; stale ones are not reported.
+    p.write(
+        ".scalegate.yaml",
+        "fail_on: high\nrules:\n  SG-SUP-002: high\n  suppression-unused: off\n  SG-TAG-001: low\n  SG-AWS-010: low\n",
+    );
+    let (code, report, _) = p.scan_json(&["."]);
+    assert_eq!(
+        sup_rows(&report),
+        ["SG-SUP-002 main.tf:1:1-1:74 this suppression of SG-TAG-001 expired on 2026-10-31; the findings it covered are reported again"]
+    );
+    assert_eq!(
+        common::of_rule(&report, "SG-SUP-002")[0]["severity"],
+        "high"
+    );
+    assert_eq!(
+        code, 1,
+        "an expired suppression rated high fails a high gate"
+    );
+    let output = p.run(&["rules"]);
+    let listing = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        listing.contains("SG-SUP-002    suppression-expired          high"),
+        "{listing}"
+    );
+
+    p.write(".scalegate.yaml", "rules:\n  parse-error: off\n");
+    let output = p.run(&["scan", "."]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(".scalegate.yaml:2:3: `rules`: SG-PARSE-001 cannot be configured: a file that cannot be read or parsed always fails the gate (exclude the file, or accept it in .scalegate-ignore.yaml)"),
+        "{stderr}"
+    );
+}

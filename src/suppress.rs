@@ -593,11 +593,17 @@ impl Collector<'_, '_> {
                         continue;
                     };
                     for (key, value) in annotations {
-                        let (Value::String(key), Value::String(value)) = (key, value) else {
+                        let Value::String(key) = key else {
                             continue;
                         };
                         let Some(rule) = key.strip_prefix(ANNOTATION_PREFIX) else {
                             continue;
+                        };
+                        // Kubernetes only accepts string annotation values;
+                        // anything else here is a mistake worth saying.
+                        let value = match value {
+                            Value::String(value) => Some(value.as_ref()),
+                            _ => None,
                         };
                         self.annotation(bundle, resource, template, key, rule, value);
                     }
@@ -613,7 +619,7 @@ impl Collector<'_, '_> {
         template: &[&str],
         key: &str,
         rule: &str,
-        value: &str,
+        value: Option<&str>,
     ) {
         let source = &resource.source;
         let path: Vec<PathSeg> = template
@@ -623,7 +629,10 @@ impl Collector<'_, '_> {
             .collect();
         let entry = resource.spans.deepest(&path).0;
         let at_span = entry.key.map_or(entry.value, |k| k.join(entry.value));
-        let (reason, expires) = match directive::parse_annotation(value) {
+        let parsed = value
+            .ok_or_else(|| "its value is not a string; quote it".to_owned())
+            .and_then(directive::parse_annotation);
+        let (reason, expires) = match parsed {
             Ok(parsed) => parsed,
             Err(why) => {
                 return self.unusable(

@@ -575,3 +575,32 @@ fn engine_rules_can_be_re_rated_or_turned_off_but_not_parse_errors() {
         "{stderr}"
     );
 }
+
+#[test]
+fn annotations_that_cannot_be_read_are_reported_at_the_annotation() {
+    let p = Project::new();
+    p.write(
+        "k8s/web.yaml",
+        concat!(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  annotations:\n",
+            "    scalegate.dev/ignore.SG-K8S-013: 2027\n",
+            "    scalegate.dev/ignore.probes: 'reason=\"mesh\" exp=soon'\n",
+            "    scalegate.dev/ignore.SG-K8S-03: 'reason=\"typo\"'\n",
+            "spec:\n  replicas: 3\n  selector: {matchLabels: {app: web}}\n",
+            "  template:\n    metadata: {labels: {app: web}}\n",
+            "    spec:\n      containers:\n        - name: web\n          image: web\n",
+        ),
+    );
+    let (_, report, _) = p.scan_json(&["."]);
+    assert_eq!(
+        sup_rows(&report),
+        [
+            "SG-SUP-003 k8s/web.yaml:6:5-6:42 annotation `scalegate.dev/ignore.SG-K8S-013` cannot be read: its value is not a string; quote it",
+            "SG-SUP-003 k8s/web.yaml:7:5-7:58 annotation `scalegate.dev/ignore.probes` cannot be read: `exp=soon` is not a date; write exp=YYYY-MM-DD",
+            "SG-SUP-003 k8s/web.yaml:8:5-8:52 this annotation names `SG-K8S-03`, which is no rule — did you mean `SG-K8S-003`?",
+        ]
+    );
+    assert!(rows(&report, &["SG-K8S-010", "SG-K8S-013"])
+        .iter()
+        .all(|r| r.ends_with(" -")));
+}

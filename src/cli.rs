@@ -226,4 +226,8 @@ pub struct SchemaArgs {
     /// With --out: write nothing; exit 1 if FILE differs.
     #[arg(long, requires = "out")]
     pub check: bool,
+    /// The schema of `.scalegate-ignore.yaml` instead of `.scalegate.yaml`
+    /// (e.g. --out schema/scalegate-ignore.schema.json).
+    #[arg(long)]
+    pub ignore_file: bool,
 }

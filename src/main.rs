@@ -385,7 +385,11 @@ fn run_schema(args: cli::SchemaArgs) -> Result<u8, Failure> {
     use scalegate::schema;
 
     let catalog = builtin_catalog()?;
-    let text = schema::render(&catalog);
+    let text = if args.ignore_file {
+        schema::render_ignore_file(&catalog)
+    } else {
+        schema::render(&catalog)
+    };
     let Some(path) = &args.out else {
         write_stdout(&text)?;
         return Ok(EXIT_CLEAN);
@@ -396,8 +400,9 @@ fn run_schema(args: cli::SchemaArgs) -> Result<u8, Failure> {
             return Ok(EXIT_CLEAN);
         }
         eprintln!(
-            "scalegate: {} is missing or stale; run `scalegate schema --out {}` and commit the result",
+            "scalegate: {} is missing or stale; run `scalegate schema{} --out {}` and commit the result",
             path.display(),
+            if args.ignore_file { " --ignore-file" } else { "" },
             path.display()
         );
         return Ok(EXIT_FINDINGS);

@@ -35,11 +35,12 @@ policies:
 # Rules to turn off or re-rate, by id or slug (not both for one rule): off, a
 # severity (critical, high, medium, low, info), or {enabled: true|false,
 # severity: SEVERITY, ignorable: true|false} (ignorable: false means inline
-# suppressions cannot silence it).
+# comments and annotations cannot suppress it; .scalegate-ignore.yaml still can).
 rules:
   # terraform-label-case: off
   # pdb-coverage: high
   # SG-STL-001: { severity: critical, ignorable: false }
+  # SG-SUP-002: high        # an expired suppression fails the gate
 
 # Settings the built-in rules read (data.scalegate.settings), merged over the
 # defaults below: mappings merge key by key, lists replace. Uncomment and
@@ -147,7 +148,7 @@ mod tests {
         let config =
             crate::config::parse(FILE_NAME, &text).unwrap_or_else(|e| panic!("{}\n{text}", e[0]));
         assert_eq!(config.exclude, ["examples/**", "**/testdata/**"]);
-        assert_eq!(config.rules.len(), 3);
+        assert_eq!(config.rules.len(), 4);
         assert_eq!(
             crate::config::effective_settings(config.settings.as_ref()),
             crate::config::effective_settings(None)

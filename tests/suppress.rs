@@ -604,3 +604,27 @@ fn annotations_that_cannot_be_read_are_reported_at_the_annotation() {
         .iter()
         .all(|r| r.ends_with(" -")));
 }
+
+#[test]
+fn crlf_line_ends_and_a_byte_order_mark_do_not_move_suppressions() {
+    let p = Project::new();
+    p.write(
+        "main.tf",
+        "\u{feff}# scalegate:ignore SG-TAG-001 reason=\"windows\"\r\nresource \"aws_sqs_queue\" \"jobs\" {\r\n  name = \"jobs\"\r\n}\r\n",
+    );
+    p.write(
+        "web.yaml",
+        "\u{feff}apiVersion: apps/v1\r\nkind: Deployment\r\nmetadata: {name: web}\r\nspec:\r\n  # scalegate:ignore SG-K8S-003 reason=\"windows\"\r\n  replicas: 1\r\n  selector: {matchLabels: {app: web}}\r\n",
+    );
+    let (_, report, _) = p.scan_json(&["."]);
+    assert_eq!(
+        rows(&report, &["SG-TAG-001", "SG-K8S-003"]),
+        [
+            "SG-TAG-001 main.tf:2:1 inline main.tf:1 windows",
+            "SG-TAG-001 main.tf:2:1 inline main.tf:1 windows",
+            "SG-TAG-001 main.tf:2:1 inline main.tf:1 windows",
+            "SG-K8S-003 web.yaml:6:13 inline web.yaml:5 windows",
+        ]
+    );
+    assert!(sup_rows(&report).is_empty(), "{:#?}", sup_rows(&report));
+}

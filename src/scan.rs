@@ -909,7 +909,9 @@ pub fn evaluate_loaded(options: &Options, prepared: &Prepared, loaded: Loaded) -
     }
 
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    let mut findings = merge_duplicates(findings);
+    // Suppressions apply before merging, to each module instance on its
+    // own: `module.b`'s copy of a finding may be accepted while
+    // `module.a`'s is not, and then the two stay apart.
     let suppressed = suppress::apply(
         &mut findings,
         &loaded.bundles,
@@ -922,6 +924,7 @@ pub fn evaluate_loaded(options: &Options, prepared: &Prepared, loaded: Loaded) -
             rules: &rule_info,
         },
     );
+    let mut findings = merge_duplicates(findings);
     findings.extend(suppressed.findings);
     for source in suppressed.sources {
         sources.insert(source.path.clone(), source);
@@ -995,7 +998,8 @@ fn missing_input<'r>(
 }
 
 /// What makes two findings the same: rule, kind, location, value path, the
-/// rule's key and the resource's address within its module.
+/// rule's key, the resource's address within its module, and how (and
+/// whether) it is suppressed.
 type MergeKey = (
     String,
     FindingKind,
@@ -1003,6 +1007,7 @@ type MergeKey = (
     String,
     Option<String>,
     String,
+    Option<(String, String)>,
 );
 
 /// Findings that say the same thing at the same place — one module's
@@ -1031,6 +1036,10 @@ fn merge_duplicates(findings: Vec<Finding>) -> Vec<Finding> {
             } else {
                 local.to_owned()
             },
+            finding
+                .suppression
+                .as_ref()
+                .map(|s| (s.kind.clone(), s.source.clone())),
         );
         match index.get(&key) {
             Some(&at) => {

@@ -29,8 +29,8 @@ use directive::{Directive, Reach};
 pub use ignore_file::IgnoreFile;
 
 use crate::model::{
-    Bundle, Finding, FindingKind, Format, Location, PathSeg, Resource, RuleInfo, SpanNode,
-    Suppression,
+    Bundle, Finding, FindingKind, Format, Location, ModuleCall, PathSeg, Resource, RuleInfo,
+    SpanNode, Suppression,
 };
 use crate::parse::yaml::{self, Limits, Typing};
 use crate::policy::loader::LoadedRule;
@@ -210,11 +210,32 @@ pub fn apply(findings: &mut [Finding], bundles: &[Bundle], settings: &Settings) 
             Scope::Entry(_) => entries.push(index),
         }
     }
+    // A finding on a resource of a called module is also covered by a
+    // comment on a `module` block it was reached through.
+    let resources: BTreeMap<(&str, &str), &Resource> = if by_file.is_empty() {
+        BTreeMap::new()
+    } else {
+        bundles
+            .iter()
+            .flat_map(|b| {
+                b.resources
+                    .iter()
+                    .filter(|r| !r.module_calls.is_empty())
+                    .map(move |r| ((b.path.as_str(), r.id.as_str()), r))
+            })
+            .collect()
+    };
     let mut matches: Vec<(usize, usize, usize)> = Vec::new();
     for (finding_index, finding) in findings.iter().enumerate() {
-        let mut candidates: Vec<usize> = by_file
-            .get(finding.location.file.as_str())
-            .into_iter()
+        let calls: &[ModuleCall] = match (&finding.bundle, &finding.resource) {
+            (Some(bundle), Some(id)) => resources
+                .get(&(bundle.as_str(), id.as_str()))
+                .map_or(&[], |r| &r.module_calls),
+            _ => &[],
+        };
+        let mut candidates: Vec<usize> = std::iter::once(finding.location.file.as_str())
+            .chain(calls.iter().map(|c| c.source.path.as_str()))
+            .filter_map(|file| by_file.get(file))
             .flatten()
             .copied()
             .collect();
@@ -234,7 +255,7 @@ pub fn apply(findings: &mut [Finding], bundles: &[Bundle], settings: &Settings) 
             let Some(rule) = s.rules.iter().position(|(id, _)| covers_rule(id, finding)) else {
                 continue;
             };
-            if covers_place(s, finding, settings.ignore_file) {
+            if covers_place(s, finding, calls, settings.ignore_file) {
                 matches.push((finding_index, index, rule));
             }
         }
@@ -285,7 +306,15 @@ fn covers_rule(id: &str, finding: &Finding) -> bool {
     finding.rule_id == id || (finding.rule_id == META_RULE && finding.key.as_deref() == Some(id))
 }
 
-fn covers_place(s: &Suppressor, finding: &Finding, ignore_file: Option<&IgnoreFile>) -> bool {
+/// Whether the finding is in the suppression's reach: inside its range, on
+/// its object, or on a resource reached through a `module` block inside
+/// its range (`calls`, the finding's module calls).
+fn covers_place(
+    s: &Suppressor,
+    finding: &Finding,
+    calls: &[ModuleCall],
+    ignore_file: Option<&IgnoreFile>,
+) -> bool {
     match &s.scope {
         Scope::Range {
             file,
@@ -293,14 +322,20 @@ fn covers_place(s: &Suppressor, finding: &Finding, ignore_file: Option<&IgnoreFi
             end,
             object,
         } => {
+            let within = |path: &str, at: (usize, usize)| path == file && *start <= at && at < *end;
             let region = finding.location.region;
-            let at = (region.start_line, region.start_column);
-            let inside = finding.location.file == *file && *start <= at && at < *end;
+            let inside = within(
+                &finding.location.file,
+                (region.start_line, region.start_column),
+            );
             let on_object = object.as_ref().is_some_and(|(bundle, resource)| {
                 finding.bundle.as_ref() == Some(bundle)
                     && finding.resource.as_ref() == Some(resource)
             });
-            inside || on_object
+            let through_call = calls
+                .iter()
+                .any(|call| within(&call.source.path, call.source.position(call.header.start)));
+            inside || on_object || through_call
         }
         Scope::Entry(index) => {
             let Some(entry) = ignore_file.and_then(|f| f.entries.get(*index)) else {

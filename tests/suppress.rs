@@ -628,3 +628,77 @@ fn crlf_line_ends_and_a_byte_order_mark_do_not_move_suppressions() {
     );
     assert!(sup_rows(&report).is_empty(), "{:#?}", sup_rows(&report));
 }
+
+#[test]
+fn a_comment_on_a_module_block_covers_what_that_call_creates_and_nothing_else() {
+    let p = Project::new();
+    p.write("modules/queue/main.tf", QUEUE);
+    p.write(
+        "main.tf",
+        concat!(
+            "module \"orders\" {\n  source = \"./modules/queue\"\n}\n\n",
+            "# scalegate:ignore SG-TAG-001 reason=\"sandbox copy, torn down nightly\"\n",
+            "module \"sandbox\" {\n  source = \"./modules/queue\"\n}\n",
+        ),
+    );
+    let (_, report, _) = p.scan_json(&["."]);
+    let tag = |suppressed: bool| -> Vec<String> {
+        common::of_rule(&report, "SG-TAG-001")
+            .iter()
+            .filter(|f| f["suppressed"] == suppressed)
+            .map(|f| {
+                format!(
+                    "{} {}:{} {}",
+                    f["resource"].as_str().unwrap(),
+                    f["file"].as_str().unwrap(),
+                    f["start_line"],
+                    f["message"].as_str().unwrap()
+                )
+            })
+            .collect()
+    };
+    // The same line of the module, once per call: accepted for one only.
+    assert_eq!(
+        tag(true),
+        [
+            "module.sandbox.aws_sqs_queue.jobs modules/queue/main.tf:1 module.sandbox.aws_sqs_queue.jobs does not set the required tag \"cost-center\"",
+            "module.sandbox.aws_sqs_queue.jobs modules/queue/main.tf:1 module.sandbox.aws_sqs_queue.jobs does not set the required tag \"environment\"",
+            "module.sandbox.aws_sqs_queue.jobs modules/queue/main.tf:1 module.sandbox.aws_sqs_queue.jobs does not set the required tag \"owner\"",
+        ]
+    );
+    assert_eq!(
+        tag(false),
+        [
+            "module.orders.aws_sqs_queue.jobs modules/queue/main.tf:1 module.orders.aws_sqs_queue.jobs does not set the required tag \"cost-center\"",
+            "module.orders.aws_sqs_queue.jobs modules/queue/main.tf:1 module.orders.aws_sqs_queue.jobs does not set the required tag \"environment\"",
+            "module.orders.aws_sqs_queue.jobs modules/queue/main.tf:1 module.orders.aws_sqs_queue.jobs does not set the required tag \"owner\"",
+        ]
+    );
+    assert!(sup_rows(&report).is_empty(), "{:#?}", sup_rows(&report));
+
+    // The ignore file does the same by resource glob.
+    p.write("main.tf", "module \"orders\" {\n  source = \"./modules/queue\"\n}\nmodule \"sandbox\" {\n  source = \"./modules/queue\"\n}\n");
+    p.write(
+        ".scalegate-ignore.yaml",
+        "ignore:\n  - rule: SG-TAG-001\n    paths: [\"modules/**\"]\n    resource: \"module.orders.*\"\n    reason: orders are tagged by the account\n",
+    );
+    let (_, report, _) = p.scan_json(&["."]);
+    let suppressed: Vec<&str> = common::of_rule(&report, "SG-TAG-001")
+        .iter()
+        .map(|f| {
+            if f["suppressed"] == true {
+                f["resource"].as_str().unwrap()
+            } else {
+                "-"
+            }
+        })
+        .collect();
+    assert_eq!(
+        suppressed
+            .iter()
+            .filter(|r| **r == "module.orders.aws_sqs_queue.jobs")
+            .count(),
+        3
+    );
+    assert_eq!(suppressed.iter().filter(|r| **r == "-").count(), 3);
+}

@@ -3,7 +3,8 @@
 //!
 //! * inline, as a comment directly above a block, attribute or YAML node, or
 //!   at the end of its first line (`# scalegate:ignore ID reason="…" exp=…`),
-//!   or for a whole file or YAML document (`# scalegate:ignore-file …`);
+//!   or for a whole file or YAML document (`# scalegate:ignore-file …`); on a
+//!   `module` block it also covers the resources that call creates;
 //! * as a Kubernetes annotation `scalegate.dev/ignore.<ID>: 'reason="…"'` on
 //!   an object (covering the object) or on its pod template;
 //! * in the central ignore file, `.scalegate-ignore.yaml`.

@@ -211,8 +211,10 @@ pub fn apply(findings: &mut [Finding], bundles: &[Bundle], settings: &Settings) 
             Scope::Entry(_) => entries.push(index),
         }
     }
-    // A finding on a resource of a called module is also covered by a
-    // comment on a `module` block it was reached through.
+    // Comments are also matched through the finding's resource: a finding
+    // reported elsewhere (a Helm template, a module's call site) is still
+    // covered where its resource is written, and one on a resource of a
+    // called module by a comment on a `module` block it was reached through.
     let resources: BTreeMap<(&str, &str), &Resource> = if by_file.is_empty() {
         BTreeMap::new()
     } else {
@@ -221,20 +223,19 @@ pub fn apply(findings: &mut [Finding], bundles: &[Bundle], settings: &Settings) 
             .flat_map(|b| {
                 b.resources
                     .iter()
-                    .filter(|r| !r.module_calls.is_empty())
                     .map(move |r| ((b.path.as_str(), r.id.as_str()), r))
             })
             .collect()
     };
     let mut matches: Vec<(usize, usize, usize)> = Vec::new();
     for (finding_index, finding) in findings.iter().enumerate() {
-        let calls: &[ModuleCall] = match (&finding.bundle, &finding.resource) {
-            (Some(bundle), Some(id)) => resources
-                .get(&(bundle.as_str(), id.as_str()))
-                .map_or(&[], |r| &r.module_calls),
-            _ => &[],
+        let resource = match (&finding.bundle, &finding.resource) {
+            (Some(bundle), Some(id)) => resources.get(&(bundle.as_str(), id.as_str())).copied(),
+            _ => None,
         };
+        let calls: &[ModuleCall] = resource.map_or(&[], |r| &r.module_calls);
         let mut candidates: Vec<usize> = std::iter::once(finding.location.file.as_str())
+            .chain(resource.map(|r| r.source.path.as_str()))
             .chain(calls.iter().map(|c| c.source.path.as_str()))
             .filter_map(|file| by_file.get(file))
             .flatten()
@@ -256,7 +257,7 @@ pub fn apply(findings: &mut [Finding], bundles: &[Bundle], settings: &Settings) 
             let Some(rule) = s.rules.iter().position(|(id, _)| covers_rule(id, finding)) else {
                 continue;
             };
-            if covers_place(s, finding, calls, settings.ignore_file) {
+            if covers_place(s, finding, resource, settings.ignore_file) {
                 matches.push((finding_index, index, rule));
             }
         }
@@ -307,13 +308,14 @@ fn covers_rule(id: &str, finding: &Finding) -> bool {
     finding.rule_id == id || (finding.rule_id == META_RULE && finding.key.as_deref() == Some(id))
 }
 
-/// Whether the finding is in the suppression's reach: inside its range, on
-/// its object, or on a resource reached through a `module` block inside
-/// its range (`calls`, the finding's module calls).
+/// Whether the finding is in the suppression's reach: inside its range
+/// where it is reported or where its resource writes the value, on its
+/// object, or on a resource reached through a `module` block inside its
+/// range.
 fn covers_place(
     s: &Suppressor,
     finding: &Finding,
-    calls: &[ModuleCall],
+    resource: Option<&Resource>,
     ignore_file: Option<&IgnoreFile>,
 ) -> bool {
     match &s.scope {
@@ -333,10 +335,18 @@ fn covers_place(
                 finding.bundle.as_ref() == Some(bundle)
                     && finding.resource.as_ref() == Some(resource)
             });
-            let through_call = calls
-                .iter()
-                .any(|call| within(&call.source.path, call.source.position(call.header.start)));
-            inside || on_object || through_call
+            let written_inside = resource.is_some_and(|r| {
+                r.source.path != finding.location.file && {
+                    let span = crate::locate::span_of(r, &finding.path);
+                    within(&r.source.path, r.source.position(span.start))
+                }
+            });
+            let through_call = resource.is_some_and(|r| {
+                r.module_calls
+                    .iter()
+                    .any(|call| within(&call.source.path, call.source.position(call.header.start)))
+            });
+            inside || written_inside || on_object || through_call
         }
         Scope::Entry(index) => {
             let Some(entry) = ignore_file.and_then(|f| f.entries.get(*index)) else {

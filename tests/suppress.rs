@@ -702,3 +702,24 @@ fn a_comment_on_a_module_block_covers_what_that_call_creates_and_nothing_else() 
     );
     assert_eq!(suppressed.iter().filter(|r| **r == "-").count(), 3);
 }
+
+#[test]
+fn comments_in_rendered_helm_output_cover_findings_reported_on_the_template() {
+    let p = Project::fixture("helm");
+    let rendered = std::fs::read_to_string(p.path().join("rendered/web.yaml"))
+        .unwrap()
+        .replace(
+            "          resources:\n",
+            "          # scalegate:ignore SG-K8S-002 reason=\"sized by the platform team\"\n          resources:\n",
+        );
+    let output = p.run_with_stdin(
+        &["scan", "-", "--helm-chart", "charts/web", "--format", "json"],
+        Some(&rendered),
+    );
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(
+        rows(&report, &["SG-K8S-002"]),
+        ["SG-K8S-002 charts/web/templates/deployment.yaml:20:11 inline <stdin>:33 sized by the platform team"]
+    );
+    assert!(sup_rows(&report).is_empty(), "{:#?}", sup_rows(&report));
+}

@@ -713,7 +713,14 @@ fn comments_in_rendered_helm_output_cover_findings_reported_on_the_template() {
             "          # scalegate:ignore SG-K8S-002 reason=\"sized by the platform team\"\n          resources:\n",
         );
     let output = p.run_with_stdin(
-        &["scan", "-", "--helm-chart", "charts/web", "--format", "json"],
+        &[
+            "scan",
+            "-",
+            "--helm-chart",
+            "charts/web",
+            "--format",
+            "json",
+        ],
         Some(&rendered),
     );
     let report: Value = serde_json::from_slice(&output.stdout).unwrap();

@@ -214,6 +214,39 @@ pub fn parse(display: &str, text: &str) -> Result<Config, Vec<ConfigError>> {
     }
 }
 
+/// The root of a one-document YAML 1.2 file (`.scalegate.yaml`, the ignore
+/// file), with a second document and duplicate keys reported. `Ok(None)` for
+/// an empty file; `Err` when it is not YAML at all (reported too). `what`
+/// names the file in messages ("the config").
+pub(crate) fn one_document(errors: &mut Errors, what: &str) -> Result<Option<Node>, ()> {
+    let documents = match yaml::parse_documents(
+        &errors.source.text,
+        yaml::Typing::Core,
+        &yaml::Limits::default(),
+    ) {
+        Ok(documents) => documents,
+        Err(e) => {
+            errors.at(
+                Span::new(e.offset, e.offset),
+                format!("not valid YAML: {}", e.message),
+            );
+            return Err(());
+        }
+    };
+    let mut roots = documents.into_iter().filter_map(|d| d.root);
+    let Some(root) = roots.next() else {
+        return Ok(None);
+    };
+    if let Some(extra) = roots.next() {
+        errors.at(
+            extra.span,
+            format!("a second YAML document; {what} is one document (remove the `---`)"),
+        );
+    }
+    duplicate_keys(&root, errors);
+    Ok(Some(root))
+}
+
 /// [`parse`], returning what could be read along with the errors, so that
 /// checks that need the policies can still run and report in the same go.
 pub fn parse_partial(display: &str, text: &str) -> (Config, Vec<ConfigError>) {
@@ -223,29 +256,14 @@ pub fn parse_partial(display: &str, text: &str) -> (Config, Vec<ConfigError>) {
         list: Vec::new(),
     };
     let mut config = Config::default();
-    let documents =
-        match yaml::parse_documents(&source.text, yaml::Typing::Core, &yaml::Limits::default()) {
-            Ok(d) => d,
-            Err(e) => {
-                errors.at(
-                    Span::new(e.offset, e.offset),
-                    format!("not valid YAML: {}", e.message),
-                );
-                config.marks.policies_invalid = true;
-                return (config, errors.list);
-            }
-        };
-    let mut roots = documents.into_iter().filter_map(|d| d.root);
-    let Some(root) = roots.next() else {
-        return (config, errors.list);
+    let root = match one_document(&mut errors, "the config") {
+        Ok(Some(root)) => root,
+        Ok(None) => return (config, errors.list),
+        Err(()) => {
+            config.marks.policies_invalid = true;
+            return (config, errors.list);
+        }
     };
-    if let Some(extra) = roots.next() {
-        errors.at(
-            extra.span,
-            "a second YAML document; the config is one document (remove the `---`)",
-        );
-    }
-    duplicate_keys(&root, &mut errors);
     let entries = match &root.value {
         NodeValue::Map(entries) => entries,
         NodeValue::Null => return (config, errors.list),
@@ -362,6 +380,15 @@ pub fn closest<'a>(word: &str, valid: &[&'a str]) -> Option<&'a str> {
         .map(|(_, v)| v)
 }
 
+/// What follows "unknown rule `x`": the closest of `names`, or where to
+/// find them all.
+pub fn unknown_rule_hint(name: &str, names: &[&str]) -> String {
+    match closest(name, names) {
+        Some(s) => format!(" — did you mean `{s}`?"),
+        None => "; `scalegate rules` lists them".to_owned(),
+    }
+}
+
 fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut row: Vec<usize> = (0..=b.len()).collect();
@@ -381,7 +408,7 @@ fn edit_distance(a: &str, b: &str) -> usize {
 
 /// A key written twice in one mapping. YAML forbids it, and the reader
 /// would silently keep the last one.
-pub(crate) fn duplicate_keys(node: &Node, errors: &mut Errors) {
+fn duplicate_keys(node: &Node, errors: &mut Errors) {
     match &node.value {
         NodeValue::Map(entries) => {
             let mut seen: BTreeMap<&str, Span> = BTreeMap::new();
@@ -633,10 +660,7 @@ pub fn check_rule_names(
                 crate::scan::PARSE_RULE
             )));
         } else if !names.contains(&key.as_str()) {
-            let hint = match closest(key, &names) {
-                Some(s) => format!(" — did you mean `{s}`?"),
-                None => "; `scalegate rules` lists them".to_owned(),
-            };
+            let hint = unknown_rule_hint(key, &names);
             problems.push(mark.error(format!("`rules`: unknown rule `{key}`{hint}")));
         }
     }

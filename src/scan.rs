@@ -251,10 +251,7 @@ fn read_ignore_file(
         Ok(file) => {
             for entry in &file.entries {
                 if catalog.resolve(&entry.rule).is_none() {
-                    let hint = match catalog.suggest(&entry.rule) {
-                        Some(s) => format!(" — did you mean `{s}`?"),
-                        None => "; `scalegate rules` lists them".to_owned(),
-                    };
+                    let hint = catalog.unknown_hint(&entry.rule);
                     let span = entry.rule_span;
                     errors.push(
                         config::Mark::new(&file.source, span)

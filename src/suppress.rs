@@ -98,10 +98,11 @@ impl RuleCatalog {
         self.names.get(name).map(String::as_str)
     }
 
-    /// A known name close to a misspelt one.
-    pub fn suggest(&self, name: &str) -> Option<&str> {
+    /// What follows "unknown rule `name`": a did-you-mean, or where to
+    /// find the rules.
+    pub fn unknown_hint(&self, name: &str) -> String {
         let names: Vec<&str> = self.names.keys().map(String::as_str).collect();
-        crate::config::closest(name, &names)
+        crate::config::unknown_rule_hint(name, &names)
     }
 }
 
@@ -162,10 +163,11 @@ enum Scope {
     Entry(usize),
 }
 
-/// One suppression, ready to match findings.
+/// One suppression. As read, `rules` holds the names as written; once
+/// [`Collector::add`] has checked them, the rule ids, each with whether it
+/// suppressed anything.
 struct Suppressor {
     origin: Origin,
-    /// Rule ids, each with whether it suppressed anything.
     rules: Vec<(String, bool)>,
     reason: Option<String>,
     owner: Option<String>,
@@ -377,31 +379,16 @@ struct Collector<'s, 'a> {
     outcome: Outcome,
 }
 
-/// A suppression read from a comment, annotation or entry, before its
-/// rules are checked.
-struct Written {
-    origin: Origin,
-    rules: Vec<String>,
-    reason: Option<String>,
-    owner: Option<String>,
-    expires: Option<Date>,
-    at: Location,
-    source: SharedSource,
-    scope: Scope,
-}
-
 impl Collector<'_, '_> {
     /// Checks a written suppression (rule names, governance, reason, expiry)
     /// and keeps it if it can still suppress something.
-    fn add(&mut self, written: Written) {
+    fn add(&mut self, mut written: Suppressor) {
         let settings = self.settings;
         let mut rules: Vec<(String, bool)> = Vec::new();
-        for name in &written.rules {
+        for (name, _) in std::mem::take(&mut written.rules) {
+            let name = name.as_str();
             let Some(id) = settings.catalog.resolve(name) else {
-                let hint = match settings.catalog.suggest(name) {
-                    Some(s) => format!(" — did you mean `{s}`?"),
-                    None => "; `scalegate rules` lists them".to_owned(),
-                };
+                let hint = settings.catalog.unknown_hint(name);
                 self.problem(
                     &written,
                     UNUSED_RULE,
@@ -459,23 +446,13 @@ impl Collector<'_, '_> {
                 ),
             );
         }
-        self.suppressors.push(Suppressor {
-            origin: written.origin,
-            rules,
-            reason: written.reason,
-            owner: written.owner,
-            expires: written.expires,
-            at: written.at,
-            source: written.source,
-            scope: written.scope,
-        });
+        written.rules = rules;
+        self.suppressors.push(written);
     }
 
-    fn problem(&mut self, written: &Written, rule: &str, key: String, message: String) {
-        self.outcome
-            .findings
-            .push(sup_finding(self.settings, rule, &written.at, key, message));
-        self.outcome.sources.push(written.source.clone());
+    /// An SG-SUP finding about `written`, at the place it is written.
+    fn problem(&mut self, written: &Suppressor, rule: &str, key: String, message: String) {
+        self.report(&written.source, &written.at, rule, key, message);
     }
 
     /// A directive that cannot be used (misplaced or malformed), at `span`.
@@ -484,13 +461,20 @@ impl Collector<'_, '_> {
             file: source.path.clone(),
             region: source.region(span),
         };
-        self.outcome.findings.push(sup_finding(
-            self.settings,
-            UNUSED_RULE,
-            &at,
-            "unusable".to_owned(),
-            message,
-        ));
+        self.report(source, &at, UNUSED_RULE, "unusable".to_owned(), message);
+    }
+
+    fn report(
+        &mut self,
+        source: &SharedSource,
+        at: &Location,
+        rule: &str,
+        key: String,
+        message: String,
+    ) {
+        self.outcome
+            .findings
+            .push(sup_finding(self.settings, rule, at, key, message));
         self.outcome.sources.push(source.clone());
     }
 
@@ -608,9 +592,9 @@ impl Collector<'_, '_> {
             file: source.path.clone(),
             region: source.region(span),
         };
-        self.add(Written {
+        self.add(Suppressor {
             origin: Origin::Inline,
-            rules: directive.rules,
+            rules: as_written(directive.rules),
             reason: directive.reason,
             owner: None,
             expires: directive.expires,
@@ -698,9 +682,9 @@ impl Collector<'_, '_> {
         let object = template
             .is_empty()
             .then(|| (bundle.path.clone(), resource.id.clone()));
-        self.add(Written {
+        self.add(Suppressor {
             origin: Origin::Annotation,
-            rules: vec![rule.to_owned()],
+            rules: as_written(vec![rule.to_owned()]),
             reason,
             owner: None,
             expires,
@@ -715,9 +699,9 @@ impl Collector<'_, '_> {
 
     fn collect_ignore_file(&mut self, file: &IgnoreFile) {
         for (index, entry) in file.entries.iter().enumerate() {
-            self.add(Written {
+            self.add(Suppressor {
                 origin: Origin::IgnoreFile,
-                rules: vec![entry.rule.clone()],
+                rules: as_written(vec![entry.rule.clone()]),
                 reason: entry.reason.clone(),
                 owner: entry.owner.clone(),
                 expires: entry.expires,
@@ -730,6 +714,11 @@ impl Collector<'_, '_> {
             });
         }
     }
+}
+
+/// Rule names as written, none yet used.
+fn as_written(names: Vec<String>) -> Vec<(String, bool)> {
+    names.into_iter().map(|name| (name, false)).collect()
 }
 
 fn range_scope(source: &SourceFile, range: Span, object: Option<(String, String)>) -> Scope {

@@ -17,8 +17,8 @@ use std::sync::Arc;
 use globset::{Glob, GlobBuilder, GlobMatcher, GlobSet, GlobSetBuilder};
 
 use super::date::Date;
-use crate::config::{duplicate_keys, found, string_list, unknown_key, ConfigError, Errors};
-use crate::parse::yaml::{self, Node, NodeValue};
+use crate::config::{found, one_document, string_list, unknown_key, ConfigError, Errors};
+use crate::parse::yaml::{Node, NodeValue};
 use crate::source::{SharedSource, SourceFile, Span};
 
 /// The file's name at the project root.
@@ -57,7 +57,7 @@ impl IgnoreFile {
             source: &source,
             list: Vec::new(),
         };
-        let entries = read(&source, &mut errors);
+        let entries = read(&mut errors);
         if errors.list.is_empty() {
             Ok(IgnoreFile {
                 source: source.clone(),
@@ -69,29 +69,10 @@ impl IgnoreFile {
     }
 }
 
-fn read(source: &SourceFile, errors: &mut Errors) -> Vec<IgnoreEntry> {
-    let documents =
-        match yaml::parse_documents(&source.text, yaml::Typing::Core, &yaml::Limits::default()) {
-            Ok(documents) => documents,
-            Err(e) => {
-                errors.at(
-                    Span::new(e.offset, e.offset),
-                    format!("not valid YAML: {}", e.message),
-                );
-                return Vec::new();
-            }
-        };
-    let mut roots = documents.into_iter().filter_map(|d| d.root);
-    let Some(root) = roots.next() else {
+fn read(errors: &mut Errors) -> Vec<IgnoreEntry> {
+    let Ok(Some(root)) = one_document(errors, "the ignore file") else {
         return Vec::new();
     };
-    if let Some(extra) = roots.next() {
-        errors.at(
-            extra.span,
-            "a second YAML document; the ignore file is one document (remove the `---`)",
-        );
-    }
-    duplicate_keys(&root, errors);
     let top = match &root.value {
         NodeValue::Map(top) => top,
         NodeValue::Null => return Vec::new(),

@@ -49,7 +49,11 @@ cp "$repo/LICENSE" "$repo/README.md" "$stage/$name/"
 
 rm -f "$outdir/$archive"
 case "$archive" in
-  *.zip) (cd "$stage" && python3 -m zipfile -c "$outdir/$archive" "$name") ;;
+  *.zip)
+    # Windows runners name the interpreter `python`, others `python3`.
+    python="$(command -v python3 || command -v python)"
+    (cd "$stage" && "$python" -m zipfile -c "$outdir/$archive" "$name")
+    ;;
   *) tar -C "$stage" -czf "$outdir/$archive" "$name" ;;
 esac
 

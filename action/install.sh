@@ -11,7 +11,8 @@
 #
 # Inputs: INPUT_VERSION (a version such as 0.2.0; empty means the version in
 # the action checkout's Cargo.toml; `source` builds the checkout with cargo),
-# GITHUB_ACTION_PATH, ACTION_REPOSITORY (owner/name the release lives in),
+# GITHUB_ACTION_PATH, ACTION_REPOSITORY (owner/name the release lives in;
+# when empty, read from the action's path, else scalegate/scalegate),
 # and the runner's RUNNER_OS, RUNNER_ARCH, RUNNER_TOOL_CACHE, GITHUB_PATH.
 set -euo pipefail
 
@@ -84,7 +85,21 @@ if [ -f "$marker" ] && [ -x "$dest/$exe" ]; then
   exit 0
 fi
 
-repository="${ACTION_REPOSITORY:-scalegate/scalegate}"
+repository="${ACTION_REPOSITORY:-}"
+if [ -z "$repository" ]; then
+  # github.action_repository can be empty inside composite actions; the
+  # runner checks actions out to <work>/_actions/<owner>/<repo>/<ref>.
+  forward="${action_path//\\//}"
+  case "$forward" in
+    */_actions/*/*/*)
+      rest="${forward#*/_actions/}"
+      owner="${rest%%/*}"
+      rest="${rest#*/}"
+      repository="$owner/${rest%%/*}"
+      ;;
+    *) repository=scalegate/scalegate ;;
+  esac
+fi
 base="${SCALEGATE_RELEASE_BASE_URL:-https://github.com/$repository/releases/download/v$version}"
 base="${base%/}"
 asset_url="$base/$asset"

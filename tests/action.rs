@@ -295,3 +295,42 @@ fn the_install_step_refuses_runners_without_a_prebuilt_binary_and_odd_versions()
     );
     assert_eq!(run.github_path, "");
 }
+
+#[test]
+fn the_install_step_downloads_from_the_release_of_the_repository_the_action_came_from() {
+    // github.action_repository can be empty in a composite action; the
+    // runner's checkout path names the repository, here a fork's.
+    let p = Project::new();
+    let checkout = p.path().join("_actions/acme/scalegate-fork/v0.3.0");
+    std::fs::create_dir_all(&checkout).unwrap();
+    std::fs::write(
+        checkout.join("Cargo.toml"),
+        "[package]\nname = \"scalegate\"\nversion = \"0.3.0\"\n",
+    )
+    .unwrap();
+    let github_path = p.path().join("github_path");
+    let out = Command::new("bash")
+        .arg(repo().join("action/install.sh"))
+        .env("RUNNER_OS", "Linux")
+        .env("RUNNER_ARCH", "X64")
+        .env("RUNNER_TOOL_CACHE", p.path().join("toolcache"))
+        .env("GITHUB_PATH", &github_path)
+        .env("GITHUB_ACTION_PATH", &checkout)
+        .env("INPUT_VERSION", "")
+        .env("ACTION_REPOSITORY", "")
+        .env_remove("SCALEGATE_RELEASE_BASE_URL")
+        // Every request goes to a proxy that refuses it: no network is used.
+        .env("https_proxy", NO_SERVER)
+        .env("HTTPS_PROXY", NO_SERVER)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.starts_with(
+            "::error::scalegate install: could not download https://github.com/acme/scalegate-fork/releases/download/v0.3.0/scalegate-0.3.0-x86_64-unknown-linux-gnu.tar.gz "
+        ),
+        "{stdout}"
+    );
+    assert!(!github_path.exists() || std::fs::read_to_string(&github_path).unwrap().is_empty());
+}

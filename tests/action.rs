@@ -1,7 +1,9 @@
 //! The GitHub Action as far as it can run here: `action.yml` has the
-//! structure GitHub expects, and its scan step runs under bash with the
-//! environment a runner sets (GITHUB_WORKSPACE, GITHUB_OUTPUT,
-//! GITHUB_STEP_SUMMARY).
+//! structure GitHub expects with every third-party action pinned by commit,
+//! its install step picks the right release asset and refuses what it
+//! cannot download, and its scan step runs under bash with the environment
+//! a runner sets (GITHUB_WORKSPACE, GITHUB_OUTPUT, GITHUB_STEP_SUMMARY).
+//! A full install from a served release is `.ci/install-check`.
 
 mod common;
 
@@ -65,10 +67,9 @@ fn action_yml_is_a_composite_action_with_the_documented_inputs() {
     let at = |name: &str| names.iter().position(|n| *n == name).unwrap();
     // The upload happens before the gate fails the job, and cannot fail it.
     let upload = &steps[at("Upload SARIF to code scanning")];
-    assert!(upload["uses"]
-        .as_str()
-        .unwrap()
-        .starts_with("github/codeql-action/upload-sarif@"));
+    let (action_name, pin) = upload["uses"].as_str().unwrap().split_once('@').unwrap();
+    assert_eq!(action_name, "github/codeql-action/upload-sarif");
+    assert!(is_commit_sha(pin), "{pin}");
     assert_eq!(upload["continue-on-error"], true);
     assert!(at("Upload SARIF to code scanning") < at("Gate"));
     assert_eq!(names.last(), Some(&"Gate"));
@@ -76,12 +77,65 @@ fn action_yml_is_a_composite_action_with_the_documented_inputs() {
         .as_str()
         .unwrap()
         .contains("action/scan.sh"));
-    assert!(
-        steps[at("Build scalegate from the action's checkout")]["run"]
-            .as_str()
-            .unwrap()
-            .contains("cargo install --locked --path")
-    );
+    // A prebuilt, verified binary: no toolchain and no cache on the runner.
+    assert_eq!(at("Install scalegate"), 0);
+    assert!(steps[0]["run"]
+        .as_str()
+        .unwrap()
+        .contains("action/install.sh"));
+    assert_eq!(steps[0]["env"]["INPUT_VERSION"], "${{ inputs.version }}");
+}
+
+fn is_commit_sha(pin: &str) -> bool {
+    pin.len() == 40
+        && pin
+            .bytes()
+            .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+}
+
+/// Every `uses:` of a third-party action in the Action and the workflows,
+/// with what follows it on the line.
+fn third_party_uses() -> Vec<(String, String)> {
+    let mut files = vec![repo().join("action.yml")];
+    for entry in std::fs::read_dir(repo().join(".github/workflows")).unwrap() {
+        files.push(entry.unwrap().path());
+    }
+    files.sort();
+    let mut uses = Vec::new();
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap();
+        for line in text.lines() {
+            let step = line.trim_start().trim_start_matches("- ");
+            let Some(rest) = step.strip_prefix("uses: ") else {
+                continue;
+            };
+            if rest.starts_with("./") {
+                continue;
+            }
+            uses.push((file.display().to_string(), rest.to_string()));
+        }
+    }
+    uses
+}
+
+#[test]
+fn every_third_party_action_is_pinned_by_commit_with_its_version_in_a_comment() {
+    let uses = third_party_uses();
+    assert!(uses.len() >= 5, "{uses:?}");
+    for (file, rest) in uses {
+        let (reference, comment) = rest
+            .split_once(" # v")
+            .unwrap_or_else(|| panic!("{file}: `{rest}` has no `# vX.Y.Z` comment"));
+        let (_, pin) = reference.split_once('@').unwrap();
+        assert!(
+            is_commit_sha(pin),
+            "{file}: `{rest}` is not pinned by commit"
+        );
+        assert!(
+            comment.chars().next().is_some_and(|c| c.is_ascii_digit()),
+            "{file}: `{rest}`"
+        );
+    }
 }
 
 #[test]
@@ -139,4 +193,144 @@ fn the_scan_step_annotates_writes_sarif_and_summary_and_records_the_exit_code() 
     assert!(std::fs::read_to_string(&output_file)
         .unwrap()
         .contains("exit-code=2\n"));
+}
+
+/// Nothing listens on port 1 of the loopback interface: every download is
+/// refused at once, without a network.
+const NO_SERVER: &str = "http://127.0.0.1:1";
+
+struct Install {
+    code: Option<i32>,
+    stdout: String,
+    github_path: String,
+}
+
+fn install(p: &Project, os: &str, arch: &str, version: &str) -> Install {
+    let github_path = p.path().join("github_path");
+    std::fs::write(&github_path, "").unwrap();
+    let out = Command::new("bash")
+        .arg(repo().join("action/install.sh"))
+        .env("RUNNER_OS", os)
+        .env("RUNNER_ARCH", arch)
+        .env("RUNNER_TOOL_CACHE", p.path().join("toolcache"))
+        .env("GITHUB_PATH", &github_path)
+        .env("GITHUB_ACTION_PATH", repo())
+        .env("INPUT_VERSION", version)
+        .env("SCALEGATE_RELEASE_BASE_URL", NO_SERVER)
+        .output()
+        .unwrap();
+    Install {
+        code: out.status.code(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        github_path: std::fs::read_to_string(&github_path).unwrap(),
+    }
+}
+
+#[test]
+fn the_install_step_asks_for_the_asset_of_the_runner_and_the_checkout_version() {
+    let version = env!("CARGO_PKG_VERSION");
+    for (os, arch, asset) in [
+        ("Linux", "X64", "x86_64-unknown-linux-gnu.tar.gz"),
+        ("Linux", "ARM64", "aarch64-unknown-linux-gnu.tar.gz"),
+        ("macOS", "X64", "x86_64-apple-darwin.tar.gz"),
+        ("macOS", "ARM64", "aarch64-apple-darwin.tar.gz"),
+        ("Windows", "X64", "x86_64-pc-windows-msvc.zip"),
+    ] {
+        let p = Project::new();
+        // No version input: the one in the action checkout's Cargo.toml.
+        let run = install(&p, os, arch, "");
+        assert_eq!(run.code, Some(1), "{os} {arch}: {}", run.stdout);
+        let url = format!("{NO_SERVER}/scalegate-{version}-{asset}");
+        assert!(
+            run.stdout.starts_with(&format!(
+                "::error::scalegate install: could not download {url} "
+            )),
+            "{os} {arch}: {}",
+            run.stdout
+        );
+        assert!(run.stdout.contains("version: source"), "{}", run.stdout);
+        assert_eq!(run.github_path, "", "nothing unverified goes on PATH");
+        assert!(!p.path().join("toolcache/scalegate").exists());
+    }
+}
+
+#[test]
+fn the_install_step_takes_the_version_input_with_or_without_a_v() {
+    for input in ["0.9.1", "v0.9.1"] {
+        let p = Project::new();
+        let run = install(&p, "Linux", "X64", input);
+        assert_eq!(run.code, Some(1));
+        assert!(
+            run.stdout.contains(&format!(
+                "could not download {NO_SERVER}/scalegate-0.9.1-x86_64-unknown-linux-gnu.tar.gz "
+            )),
+            "{}",
+            run.stdout
+        );
+        assert!(
+            run.stdout.contains("release v0.9.1 exists"),
+            "{}",
+            run.stdout
+        );
+    }
+}
+
+#[test]
+fn the_install_step_refuses_runners_without_a_prebuilt_binary_and_odd_versions() {
+    let p = Project::new();
+    let run = install(&p, "Windows", "ARM64", "");
+    assert_eq!(run.code, Some(1));
+    assert_eq!(
+        run.stdout,
+        "::error::scalegate install: no prebuilt scalegate for RUNNER_OS=Windows \
+         RUNNER_ARCH=ARM64; set 'version: source' to build it with cargo.\n"
+    );
+    assert_eq!(run.github_path, "");
+
+    let run = install(&p, "Linux", "X64", "1.0; rm -rf /");
+    assert_eq!(run.code, Some(1));
+    assert_eq!(
+        run.stdout,
+        "::error::scalegate install: '1.0; rm -rf /' is not a version; use e.g. 0.1.0, or 'source'.\n"
+    );
+    assert_eq!(run.github_path, "");
+}
+
+#[test]
+fn the_install_step_downloads_from_the_release_of_the_repository_the_action_came_from() {
+    // github.action_repository can be empty in a composite action; the
+    // runner's checkout path names the repository, here a fork's.
+    let p = Project::new();
+    let checkout = p.path().join("_actions/acme/scalegate-fork/v0.3.0");
+    std::fs::create_dir_all(&checkout).unwrap();
+    std::fs::write(
+        checkout.join("Cargo.toml"),
+        "[package]\nname = \"scalegate\"\nversion = \"0.3.0\"\n",
+    )
+    .unwrap();
+    let github_path = p.path().join("github_path");
+    let out = Command::new("bash")
+        .arg(repo().join("action/install.sh"))
+        .env("RUNNER_OS", "Linux")
+        .env("RUNNER_ARCH", "X64")
+        .env("RUNNER_TOOL_CACHE", p.path().join("toolcache"))
+        .env("GITHUB_PATH", &github_path)
+        .env("GITHUB_ACTION_PATH", &checkout)
+        .env("INPUT_VERSION", "")
+        .env("ACTION_REPOSITORY", "")
+        .env_remove("SCALEGATE_RELEASE_BASE_URL")
+        // Every request goes to a proxy that refuses it: no network is used.
+        .env("https_proxy", NO_SERVER)
+        .env("HTTPS_PROXY", NO_SERVER)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.starts_with(
+            "::error::scalegate install: could not download https://github.com/acme/scalegate-fork/releases/download/v0.3.0/scalegate-0.3.0-x86_64-unknown-linux-gnu.tar.gz "
+        ),
+        "{stdout}"
+    );
+    assert!(!github_path.exists() || std::fs::read_to_string(&github_path).unwrap().is_empty());
 }

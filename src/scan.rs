@@ -613,7 +613,6 @@ fn command_line_values(
     Ok(values)
 }
 
-/// JSON inputs are checked for syntax (and the 128-level depth budget).
 /// The rules scalegate itself reports under.
 pub fn builtin_rules() -> Vec<RuleInfo> {
     let rule =

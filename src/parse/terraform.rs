@@ -1,4 +1,6 @@
-//! Terraform (`.tf`, `.tfvars`, `.tfvars.json`) with `hcl-edit`.
+//! Terraform (`.tf`, `.tf.json`, `.tfvars`, `.tfvars.json`) with `hcl-edit`;
+//! a `.tf.json` file is translated into the HCL it stands for first
+//! (`json_syntax`), its spans mapped back into the JSON.
 //!
 //! Files are parsed one by one ([`parse`], in parallel); then each root
 //! module is evaluated with the modules it calls ([`evaluate`]): variables,

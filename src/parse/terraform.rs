@@ -22,6 +22,7 @@ mod tags;
 #[cfg(test)]
 mod tests;
 mod types;
+mod unclosed;
 pub mod value;
 mod walk;
 
@@ -123,10 +124,12 @@ pub fn parse(source: &SharedSource) -> Result<TerraformFile, ParseError> {
     }
     let parsed = recover::parse_body(&source.text).map_err(|err| {
         let location = err.location();
-        ParseError::new(
-            source.offset_of(location.line(), location.column()),
-            err.message(),
-        )
+        let offset = source.offset_of(location.line(), location.column());
+        // Reported where the parser had to give up, as Terraform does.
+        match unclosed::refine(&source.text, offset) {
+            Some((at, message)) => ParseError::new(at, message),
+            None => ParseError::new(offset, err.message()),
+        }
     })?;
     let content = if source.path.ends_with(".tfvars") {
         // Values files hold constants only; anything else is an error

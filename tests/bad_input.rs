@@ -33,10 +33,11 @@ fn malformed_yaml_is_reported_at_the_parser_position_and_the_scan_goes_on() {
     let (code, report, _) = p.scan_json(&["--fail-on", "critical"]);
     // SG-PARSE-001 fails every gate but `never`.
     assert_eq!(code, 1);
-    // At the unclosed `[`.
+    // Where the parser gave up: the end of the input, the `[` never closed.
     let (file, line, column, message) = parse_error(&report);
-    assert_eq!((file.as_str(), line, column), ("k8s/bad.yaml", 4, 9));
+    assert_eq!((file.as_str(), line, column), ("k8s/bad.yaml", 5, 1));
     assert!(message.contains("unclosed bracket"), "{message}");
+    assert!(message.contains("opened at line 4, column 9"), "{message}");
     assert_eq!(report["summary"]["files_scanned"], 2);
     assert!(
         report["summary"]["resources"].as_u64().unwrap() >= 1,

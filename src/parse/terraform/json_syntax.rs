@@ -451,14 +451,15 @@ fn check_json(text: &str, node: &Node) -> Result<(), ParseError> {
     let first = text.as_bytes().get(node.span.start).copied();
     let expected = match &node.value {
         NodeValue::Map(entries) => {
-            for (i, (key, value)) in entries.iter().enumerate() {
+            let mut seen = std::collections::HashSet::with_capacity(entries.len());
+            for (key, value) in entries {
                 if text.as_bytes().get(key.span.start) != Some(&b'"') {
                     return Err(ParseError::new(
                         key.span.start,
                         "an object key must be a JSON string",
                     ));
                 }
-                if entries[..i].iter().any(|(k, _)| k.text == key.text) {
+                if !seen.insert(key.text.as_str()) {
                     return Err(ParseError::new(
                         key.span.start,
                         format!(

@@ -465,3 +465,79 @@ fn a_scan_of_a_json_module_has_no_syntax_only_notification() {
         "{report:#}"
     );
 }
+
+#[test]
+fn module_providers_for_each_validation_provisioners_and_for_expressions_read_as_in_hcl() {
+    // Expression-valued arguments (`providers`, `iterator`), a block inside
+    // a variable, a labelled provisioner, a string with an escaped line
+    // break, a `for` expression and a map key that is not a name.
+    let hcl_root = r#"provider "aws" {
+  alias  = "west"
+  region = "us-west-2"
+}
+variable "names" {
+  type    = list(string)
+  default = ["a", "b"]
+  validation {
+    condition     = length(var.names) > 0
+    error_message = "need names"
+  }
+}
+module "m" {
+  source   = "./m"
+  for_each = toset(var.names)
+  name     = "q-${each.value}"
+  providers = {
+    aws = aws.west
+  }
+}
+resource "aws_security_group" "sg" {
+  name = "sg\nline2"
+  dynamic "ingress" {
+    for_each = [22, 80]
+    iterator = port
+    content {
+      from_port = port.value
+      to_port   = port.value
+      protocol  = "tcp"
+    }
+  }
+  provisioner "local-exec" {
+    command = "echo hi"
+  }
+}
+output "ids" {
+  value     = [for k, v in module.m : v.arn]
+  sensitive = true
+}
+"#;
+    let hcl_child = r#"variable "name" {}
+resource "aws_sqs_queue" "q" {
+  name = var.name
+  tags = { "kubernetes.io/cluster" = "x", Team = "t" }
+}
+output "arn" { value = aws_sqs_queue.q.arn }
+"#;
+    let json_root = r#"{
+  "provider": {"aws": {"alias": "west", "region": "us-west-2"}},
+  "variable": {"names": {"type": "list(string)", "default": ["a", "b"],
+    "validation": {"condition": "${length(var.names) > 0}", "error_message": "need names"}}},
+  "module": {"m": {"source": "./m", "for_each": "${toset(var.names)}", "name": "q-${each.value}",
+    "providers": {"aws": "aws.west"}}},
+  "resource": {"aws_security_group": {"sg": {
+    "name": "sg\nline2",
+    "dynamic": {"ingress": {"for_each": "${[22, 80]}", "iterator": "port",
+      "content": {"from_port": "${port.value}", "to_port": "${port.value}", "protocol": "tcp"}}},
+    "provisioner": {"local-exec": {"command": "echo hi"}}
+  }}},
+  "output": {"ids": {"value": "${[for k, v in module.m : v.arn]}", "sensitive": true}}
+}"#;
+    let json_child = r#"{"variable": {"name": {}},
+ "resource": {"aws_sqs_queue": {"q": {"name": "${var.name}",
+   "tags": {"kubernetes.io/cluster": "x", "Team": "t"}}}},
+ "output": {"arn": {"value": "${aws_sqs_queue.q.arn}"}}}"#;
+    assert_same(
+        &[("main.tf", hcl_root), ("m/main.tf", hcl_child)],
+        &[("main.tf.json", json_root), ("m/main.tf.json", json_child)],
+    );
+}

@@ -109,12 +109,13 @@ impl TerraformFile {
     }
 }
 
-/// Parses one Terraform file: a `.tf` module file or a `.tfvars` /
-/// `.tfvars.json` values file.
+/// Parses one Terraform file: a `.tf` or `.tf.json` module file, or a
+/// `.tfvars` / `.tfvars.json` values file.
 ///
 /// # Errors
 ///
-/// A syntax error (or a nesting limit) is reported at its position.
+/// A syntax error (or a nesting limit) is reported where the parser gave
+/// up; in a `.tf.json` file, also what Terraform rejects in its JSON syntax.
 pub fn parse(source: &SharedSource) -> Result<TerraformFile, ParseError> {
     if source.path.ends_with(".tf.json") {
         return parse_config_json(source);

@@ -56,7 +56,8 @@ pub fn complete(
     failures
 }
 
-/// The `.tf` files directly in `root/dir`, sorted, as candidates.
+/// The `.tf` and `.tf.json` files directly in `root/dir`, sorted, as
+/// candidates.
 fn tf_files(root: &Path, dir: &str) -> Vec<Candidate> {
     let Ok(entries) = std::fs::read_dir(root.join(dir)) else {
         return Vec::new();
@@ -65,7 +66,7 @@ fn tf_files(root: &Path, dir: &str) -> Vec<Candidate> {
         .filter_map(Result::ok)
         .filter(|e| e.path().is_file())
         .filter_map(|e| e.file_name().into_string().ok())
-        .filter(|name| name.ends_with(".tf"))
+        .filter(|name| name.ends_with(".tf") || name.ends_with(".tf.json"))
         .collect();
     names.sort();
     names
@@ -77,7 +78,11 @@ fn tf_files(root: &Path, dir: &str) -> Vec<Candidate> {
                 format!("{dir}/{name}")
             },
             path: root.join(dir).join(&name),
-            kind: FileKind::Terraform,
+            kind: if name.ends_with(".json") {
+                FileKind::TerraformJson
+            } else {
+                FileKind::Terraform
+            },
             dir: dir.to_owned(),
         })
         .collect()

@@ -389,13 +389,6 @@ pub fn load_inputs(options: &Options, prepared: &Prepared) -> Result<Loaded, Sca
             continue;
         }
         files_scanned += 1;
-        if file.scope == Scope::TerraformJson && file.failure.is_none() {
-            notifications.push(Notification::file(
-                NotificationLevel::Note,
-                file.candidate.display.clone(),
-                "Terraform JSON syntax: checked for syntax only; its blocks are not evaluated yet",
-            ));
-        }
         if let Some(failure) = file.failure {
             failures.push(failure);
             continue;
@@ -564,13 +557,14 @@ fn read_and_parse(candidate: &Candidate) -> ParsedFile {
 fn parse_source(candidate: Candidate, scope: Scope, source: SharedSource) -> ParsedFile {
     let mut terraform = None;
     let result = match scope {
-        Scope::Terraform | Scope::TerraformVars => parse::terraform::parse(&source).map(|file| {
-            terraform = Some(file);
-            Vec::new()
-        }),
+        Scope::Terraform | Scope::TerraformJson | Scope::TerraformVars => {
+            parse::terraform::parse(&source).map(|file| {
+                terraform = Some(file);
+                Vec::new()
+            })
+        }
         Scope::Kubernetes => parse::kubernetes::parse(&source),
         Scope::Plan => parse::plan::parse(&source),
-        Scope::TerraformJson => check_json(&source),
         Scope::OutOfScope => Ok(Vec::new()),
     };
     let (resources, failure) = match result {
@@ -617,16 +611,6 @@ fn command_line_values(
         values.vars.push((name.trim().to_owned(), value.to_owned()));
     }
     Ok(values)
-}
-
-/// JSON inputs are checked for syntax (and the 128-level depth budget).
-fn check_json(source: &SharedSource) -> Result<Vec<Resource>, ParseError> {
-    parse::yaml::parse_documents(
-        &source.text,
-        parse::yaml::Typing::Core,
-        &parse::yaml::Limits::JSON,
-    )?;
-    Ok(Vec::new())
 }
 
 /// The rules scalegate itself reports under.

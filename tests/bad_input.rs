@@ -33,10 +33,11 @@ fn malformed_yaml_is_reported_at_the_parser_position_and_the_scan_goes_on() {
     let (code, report, _) = p.scan_json(&["--fail-on", "critical"]);
     // SG-PARSE-001 fails every gate but `never`.
     assert_eq!(code, 1);
-    // At the unclosed `[`.
+    // Where the parser gave up: the end of the input, the `[` never closed.
     let (file, line, column, message) = parse_error(&report);
-    assert_eq!((file.as_str(), line, column), ("k8s/bad.yaml", 4, 9));
+    assert_eq!((file.as_str(), line, column), ("k8s/bad.yaml", 5, 1));
     assert!(message.contains("unclosed bracket"), "{message}");
+    assert!(message.contains("opened at line 4, column 9"), "{message}");
     assert_eq!(report["summary"]["files_scanned"], 2);
     assert!(
         report["summary"]["resources"].as_u64().unwrap() >= 1,
@@ -58,8 +59,13 @@ fn malformed_hcl_is_reported_at_the_parser_position() {
     let (code, report, _) = p.scan_json(&[]);
     assert_eq!(code, 1);
     let (file, line, column, message) = parse_error(&report);
-    assert_eq!((file.as_str(), line, column), ("tf/main.tf", 4, 2));
-    assert!(message.contains("expected `}`"), "{message}");
+    // The `}` on line 4 closes `tags`; the resource block is still open
+    // at the end of the input, where the parser gave up.
+    assert_eq!((file.as_str(), line, column), ("tf/main.tf", 5, 1));
+    assert!(
+        message.contains("unclosed block or object `{` (opened at line 1, column 30)"),
+        "{message}"
+    );
 }
 
 #[test]
@@ -379,5 +385,6 @@ fn a_broken_child_module_file_fails_the_gate_and_the_caller_is_still_checked() {
     let (code, report, _) = p.scan_json(&["live"]);
     assert_eq!(code, 1);
     let (file, line, _, _) = parse_error(&report);
-    assert_eq!((file.as_str(), line), ("modules/m/main.tf", 1));
+    // The end of the input, where the unclosed block stops the parser.
+    assert_eq!((file.as_str(), line), ("modules/m/main.tf", 2));
 }

@@ -448,7 +448,7 @@ fn parse_errors_cannot_be_suppressed_inline_but_can_be_accepted_in_the_ignore_fi
     );
     assert_eq!(
         rows(&report, &["SG-PARSE-001"]),
-        ["SG-PARSE-001 broken/bad.yaml:3:18 -"]
+        ["SG-PARSE-001 broken/bad.yaml:4:1 -"]
     );
 
     p.write(
@@ -458,7 +458,7 @@ fn parse_errors_cannot_be_suppressed_inline_but_can_be_accepted_in_the_ignore_fi
     let (_, report, _) = p.scan_json(&["."]);
     assert_eq!(
         rows(&report, &["SG-PARSE-001"]),
-        ["SG-PARSE-001 broken/bad.yaml:3:18 file .scalegate-ignore.yaml:2 a fixture for a YAML parser test"]
+        ["SG-PARSE-001 broken/bad.yaml:4:1 file .scalegate-ignore.yaml:2 a fixture for a YAML parser test"]
     );
 }
 

@@ -361,7 +361,8 @@ metadata: {name: a}
             "apiVersion: v1\nkind: [\n".to_owned(),
         ));
         let err = parse(&source).unwrap_err();
-        assert_eq!(source.position(err.offset), (2, 7));
+        // Where the parser gave up: the end of the input, `[` never closed.
+        assert_eq!(source.position(err.offset), (3, 1));
         assert!(!err.message.is_empty());
     }
 

@@ -1132,7 +1132,7 @@ mod tests {
         assert!(!message.is_empty());
         assert_eq!(
             error("{\"format_version\": \"1.2\",\n \"planned_values\": {").0,
-            (2, 20)
+            (2, 21)
         );
         assert_eq!(
             error("format_version: '1.2'\nplanned_values: {}\n"),

@@ -1,4 +1,6 @@
-//! Terraform (`.tf`, `.tfvars`, `.tfvars.json`) with `hcl-edit`.
+//! Terraform (`.tf`, `.tf.json`, `.tfvars`, `.tfvars.json`) with `hcl-edit`;
+//! a `.tf.json` file is translated into the HCL it stands for first
+//! (`json_syntax`), its spans mapped back into the JSON.
 //!
 //! Files are parsed one by one ([`parse`], in parallel); then each root
 //! module is evaluated with the modules it calls ([`evaluate`]): variables,
@@ -11,13 +13,16 @@
 mod eval;
 mod functions;
 mod instance;
+mod json_syntax;
 mod module;
 mod recover;
 mod refs;
+mod span_map;
 mod tags;
 #[cfg(test)]
 mod tests;
 mod types;
+mod unclosed;
 pub mod value;
 mod walk;
 
@@ -43,6 +48,9 @@ pub struct TerraformFile {
     /// The original names of object keys the parser only took renamed (see
     /// `recover`), by the byte offset where each key starts.
     renamed_keys: BTreeMap<usize, String>,
+    /// For a `.tf.json` file, the HCL text it was translated to and the
+    /// map from that text back into the JSON; `None` for HCL files.
+    translated: Option<json_syntax::Translated>,
 }
 
 #[derive(Debug)]
@@ -67,6 +75,31 @@ impl TerraformFile {
         }
     }
 
+    /// The HCL text the body's spans point into: the file's own text, or
+    /// what a `.tf.json` file was translated to.
+    fn hcl_text(&self) -> &str {
+        match &self.translated {
+            Some(translated) => &translated.hcl,
+            None => &self.source.text,
+        }
+    }
+
+    /// A span of the body as a span of the file.
+    fn span(&self, span: crate::source::Span) -> crate::source::Span {
+        match &self.translated {
+            Some(translated) => translated.map.span(span),
+            None => span,
+        }
+    }
+
+    /// A span tree of the body as spans of the file.
+    fn spans(&self, node: crate::model::SpanNode) -> crate::model::SpanNode {
+        match &self.translated {
+            Some(translated) => translated.map.node(node),
+            None => node,
+        }
+    }
+
     /// The values a `.tfvars` file sets (empty for a `.tf` file).
     fn values(&self) -> Option<&BTreeMap<String, Partial>> {
         match &self.content {
@@ -76,22 +109,28 @@ impl TerraformFile {
     }
 }
 
-/// Parses one Terraform file: a `.tf` module file or a `.tfvars` /
-/// `.tfvars.json` values file.
+/// Parses one Terraform file: a `.tf` or `.tf.json` module file, or a
+/// `.tfvars` / `.tfvars.json` values file.
 ///
 /// # Errors
 ///
-/// A syntax error (or a nesting limit) is reported at its position.
+/// A syntax error (or a nesting limit) is reported where the parser gave
+/// up; in a `.tf.json` file, also what Terraform rejects in its JSON syntax.
 pub fn parse(source: &SharedSource) -> Result<TerraformFile, ParseError> {
+    if source.path.ends_with(".tf.json") {
+        return parse_config_json(source);
+    }
     if source.path.ends_with(".json") {
         return parse_values_json(source);
     }
     let parsed = recover::parse_body(&source.text).map_err(|err| {
         let location = err.location();
-        ParseError::new(
-            source.offset_of(location.line(), location.column()),
-            err.message(),
-        )
+        let offset = source.offset_of(location.line(), location.column());
+        // Reported where the parser had to give up, as Terraform does.
+        match unclosed::refine(&source.text, offset) {
+            Some((at, message)) => ParseError::new(at, message),
+            None => ParseError::new(offset, err.message()),
+        }
     })?;
     let content = if source.path.ends_with(".tfvars") {
         // Values files hold constants only; anything else is an error
@@ -114,6 +153,24 @@ pub fn parse(source: &SharedSource) -> Result<TerraformFile, ParseError> {
         source: source.clone(),
         content,
         renamed_keys: parsed.renamed_keys,
+        translated: None,
+    })
+}
+
+/// A `.tf.json` module file: translated into HCL text, parsed as a `.tf`
+/// file is, with every span mapped back into the JSON.
+fn parse_config_json(source: &SharedSource) -> Result<TerraformFile, ParseError> {
+    let translated = json_syntax::translate(&source.text)?;
+    let parsed = recover::parse_body(&translated.hcl).map_err(|err| {
+        // The translation only writes what HCL reads; what still fails is
+        // an expression the JSON held, reported where it is written.
+        ParseError::new(translated.map.start(err.location().offset()), err.message())
+    })?;
+    Ok(TerraformFile {
+        source: source.clone(),
+        content: Content::Config(parsed.body),
+        renamed_keys: parsed.renamed_keys,
+        translated: Some(translated),
     })
 }
 
@@ -141,6 +198,7 @@ fn parse_values_json(source: &SharedSource) -> Result<TerraformFile, ParseError>
         source: source.clone(),
         content: Content::Values(values),
         renamed_keys: BTreeMap::new(),
+        translated: None,
     })
 }
 

@@ -303,18 +303,59 @@ pub fn parse_documents(
     };
     let mut builder = Builder::new(text, typing, *limits);
     for item in Parser::new_from_str_with_options(text, options) {
-        let (event, span) = item.map_err(|e| scan_error(&e, limits))?;
+        let (event, span) = item.map_err(|e| scan_error(text, &e, limits))?;
         builder.event(event, span)?;
     }
     Ok(builder.finish())
 }
 
-fn scan_error(error: &ScanError, limits: &Limits) -> ParseError {
+/// A scanner error where the parser gave up. granit marks where the
+/// construct that failed began (an unclosed `[` or quote, a scalar a tab
+/// interrupts); the position reported is where it could not go on: the end
+/// of the input for what is never closed (the opener is named in the
+/// message), the tab itself for a tab.
+fn scan_error(text: &str, error: &ScanError, limits: &Limits) -> ParseError {
     let offset = error.marker().byte_offset().unwrap_or(0);
-    if matches!(error.kind(), ErrorKind::RecursionLimitExceeded) {
-        return depth_error(offset, limits);
+    match error.kind() {
+        ErrorKind::RecursionLimitExceeded => depth_error(offset, limits),
+        ErrorKind::UnclosedFlowCollection { .. }
+        | ErrorKind::UnclosedQuotedScalar
+        | ErrorKind::UnexpectedEofFlowSequence
+        | ErrorKind::UnexpectedEofFlowMapping
+        | ErrorKind::UnexpectedEofImplicitFlowMapping
+        | ErrorKind::UnexpectedEof
+            if offset < text.len() =>
+        {
+            let (line, column) = line_column(text, offset);
+            ParseError::new(
+                text.len(),
+                format!(
+                    "{} (opened at line {line}, column {column}): the input ends before it is closed",
+                    error.info()
+                ),
+            )
+        }
+        ErrorKind::TabInBlockIndentation
+        | ErrorKind::TabInIndentation
+        | ErrorKind::TabNotAllowed => {
+            let before = offset
+                .checked_sub(1)
+                .filter(|&i| text.as_bytes()[i] == b'\t');
+            let tab = before.or_else(|| text.get(offset..)?.find('\t').map(|i| offset + i));
+            ParseError::new(tab.unwrap_or(offset), error.info())
+        }
+        _ => ParseError::new(offset, error.info()),
     }
-    ParseError::new(offset, error.info())
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset];
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (
+        before.matches('\n').count() + 1,
+        before[line_start..].chars().count() + 1,
+    )
 }
 
 fn depth_error(offset: usize, limits: &Limits) -> ParseError {

@@ -292,7 +292,7 @@ mod tests {
         );
         assert_eq!(
             errors("ignore: [\n"),
-            ["1:9: not valid YAML: unclosed bracket '['"]
+            ["2:1: not valid YAML: unclosed bracket '[' (opened at line 1, column 9): the input ends before it is closed"]
         );
     }
 }

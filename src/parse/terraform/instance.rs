@@ -152,7 +152,7 @@ impl Evaluation<'_, '_> {
         if !self.reported.borrow_mut().insert(key) {
             return;
         }
-        let (line, column) = file.source.position(span.start);
+        let (line, column) = file.source.position(file.span(span).start);
         self.out.borrow_mut().notifications.push(Notification {
             level: NotificationLevel::Note,
             file: Some(file.source.path.clone()),
@@ -480,8 +480,7 @@ impl<'e, 'p, 'f> Instance<'e, 'p, 'f> {
                 if let Some((file, attr)) = item.attribute("type") {
                     let span = span_of(&attr.value);
                     let text = file
-                        .source
-                        .text
+                        .hcl_text()
                         .get(span.start..span.end)
                         .unwrap_or_default();
                     walked
@@ -542,12 +541,12 @@ impl<'e, 'p, 'f> Instance<'e, 'p, 'f> {
                 tags_unknown,
                 tags_cause,
                 module_calls: self.calls.clone(),
-                spans: SpanNode {
+                spans: item.file.spans(SpanNode {
                     key: Some(header),
                     value: body_span(item.file, item.block, header),
                     children: SpanChildren::Map(walked.spans),
-                },
-                header,
+                }),
+                header: item.file.span(header),
                 helm_source: None,
             });
         }
@@ -624,15 +623,15 @@ impl<'e, 'p, 'f> Instance<'e, 'p, 'f> {
             tags_unknown: Vec::new(),
             tags_cause: None,
             module_calls: self.calls.clone(),
-            spans: SpanNode {
+            spans: file.spans(SpanNode {
                 key: Some(key),
                 value: span_of(*attr),
                 children: SpanChildren::Map(vec![(
                     "value".to_owned(),
                     eval::spans(&attr.value, Some(key), &file.renamed_keys),
                 )]),
-            },
-            header: key,
+            }),
+            header: file.span(key),
             helm_source: None,
         };
         self.emit_all(vec![resource]);
@@ -895,7 +894,7 @@ impl<'e, 'p, 'f> Instance<'e, 'p, 'f> {
             let mut call = ModuleCall {
                 address: address.clone(),
                 source: item.file.source.clone(),
-                header: header_span(item.block),
+                header: item.file.span(header_span(item.block)),
                 downloaded,
             };
             call.address = address.clone();
@@ -1076,8 +1075,7 @@ pub(super) fn header_span(block: &Block) -> Span {
 fn body_span(file: &TerraformFile, block: &Block, header: Span) -> Span {
     let whole = span_of(block);
     let open = file
-        .source
-        .text
+        .hcl_text()
         .get(header.end..whole.end)
         .and_then(|rest| rest.find('{'))
         .map_or(whole.start, |i| header.end + i);

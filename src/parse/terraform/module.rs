@@ -53,6 +53,7 @@ pub(super) struct Module<'f> {
 /// Whether Terraform treats the file as an override file.
 pub(super) fn is_override(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path);
+    let name = name.strip_suffix(".json").unwrap_or(name);
     name == "override.tf" || name.ends_with("_override.tf")
 }
 
@@ -253,5 +254,6 @@ mod tests {
         assert!(is_override("infra/override.tf"));
         assert!(is_override("infra/main_override.tf"));
         assert!(!is_override("infra/overrides.tf"));
+        assert!(is_override("infra/main_override.tf.json"));
     }
 }

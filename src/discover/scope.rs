@@ -11,10 +11,8 @@
 //! "no" to a file that could be a manifest:
 //!
 //! * a YAML file with top-level `apiVersion:` and `kind:` lines, or a
-//!   `# Source:` line (Helm output), is Kubernetes without more ado; a JSON
-//!   file with `"format_version"` in its first 4 KB and `"planned_values"`
-//!   somewhere is a plan;
-//! * a file that holds both words (or a backslash, which could spell them
+//!   `# Source:` line (Helm output), is Kubernetes without more ado;
+//! * a file that holds both words of a pair (or a backslash, which could spell them
 //!   with escapes), or that was named on the command line, is parsed to
 //!   decide;
 //! * anything else cannot hold those keys, so it is out of scope.
@@ -69,10 +67,6 @@ pub fn classify(kind: FileKind, text: &str, named: bool) -> Scope {
             }
         }
         FileKind::Json => {
-            let head = &text[..floor_char_boundary(text, 4096)];
-            if head.contains("\"format_version\"") && text.contains("\"planned_values\"") {
-                return Scope::Plan;
-            }
             if !named
                 && !could_hold(text, "format_version", "planned_values")
                 && !could_hold(text, "apiVersion", "kind")
@@ -125,14 +119,6 @@ fn is_manifest(root: &yaml::Node) -> bool {
             .any(|(k, v)| k.text == name && matches!(v.value, NodeValue::String(_)))
     };
     string_at("apiVersion") && string_at("kind")
-}
-
-fn floor_char_boundary(text: &str, at: usize) -> usize {
-    let mut at = at.min(text.len());
-    while !text.is_char_boundary(at) {
-        at -= 1;
-    }
-    at
 }
 
 /// Which of the keys that decide scope a JSON object has at its top level.

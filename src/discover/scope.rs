@@ -225,7 +225,7 @@ pub fn decode(bytes: &[u8]) -> Option<Result<String, String>> {
     };
     let body = &bytes[width..];
     let name = format!("UTF-{}{}", width * 8, if big_endian { "BE" } else { "LE" });
-    if body.len() % width != 0 {
+    if !body.len().is_multiple_of(width) {
         return Some(Err(format!(
             "file starts with a {name} byte order mark but its length is not a multiple of {width} bytes"
         )));

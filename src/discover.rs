@@ -624,12 +624,12 @@ fn walk_error(root: &Path, fallback: &str, error: &ignore::Error) -> Notificatio
         }
     }
     let file = path
-        .map(|p| display_path(root, &p, &p.display().to_string()))
+        .map(|p| display_path(root, &p, &escaped(&p)))
         .unwrap_or_else(|| fallback.to_owned());
     let message = match loop_target {
         Some(ancestor) => format!(
             "symlink loop: points back to {}; not followed",
-            display_path(root, &ancestor, &ancestor.display().to_string())
+            display_path(root, &ancestor, &escaped(&ancestor))
         ),
         None => format!("cannot read: {}", strip_path_prefix(&error.to_string())),
     };

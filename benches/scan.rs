@@ -86,6 +86,7 @@ fn discovery(bencher: divan::Bencher) {
             &corpus,
             &[(corpus.clone(), corpus.display().to_string())],
             &exclude,
+            false,
         )
         .expect("corpus exists")
         .files

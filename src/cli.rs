@@ -97,6 +97,10 @@ pub struct InputArgs {
     /// view); `.scalegate-ignore.yaml` and `--baseline` still apply.
     #[arg(long)]
     pub no_inline_suppressions: bool,
+    /// Scan every file, whatever `.gitignore` and `.git/info/exclude` say
+    /// (by default a git work tree is scanned as git sees it).
+    #[arg(long)]
+    pub no_ignore: bool,
 }
 
 #[derive(Debug, Args)]

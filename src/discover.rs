@@ -1,18 +1,30 @@
-//! Which files to read, and as what (DESIGN.md §7 "Scope").
+//! Which files to read, and as what.
 //!
-//! Walking uses `ignore` (`.gitignore` honoured even outside a git
-//! repository, `.git`/`.terraform`/`node_modules` never entered, symlinks
-//! followed only while they stay inside the project root). The decision for
-//! YAML and JSON needs the file's text, so it is made by [`classify`] after the
-//! file is read, in parallel with parsing.
+//! Walking uses `ignore` with its own ignore-file handling off: what ignore
+//! rules hide is git's view of the repository ([`git_view`]); `.git`,
+//! `.terraform` and `node_modules` are never entered; symlinks, to files and
+//! to directories alike, are followed only while they stay inside the
+//! project root. The decision for YAML and JSON needs the file's text, so it
+//! is made by [`classify`] after the file is read, in parallel with parsing.
+//!
+//! Paths are kept as the operating system gives them (`PathBuf`); the
+//! reported form escapes bytes that are not UTF-8 (`m\xff.tf`), so two names
+//! that differ only there stay two files.
+
+mod git_view;
+mod scope;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 use globset::GlobSet;
 
 use crate::model::{Notification, NotificationLevel};
 use crate::parse::yaml::{self, NodeValue};
+pub use git_view::GitView;
+pub use scope::{classify, decode, Scope};
 
 /// How a candidate file is read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -25,20 +37,38 @@ pub enum FileKind {
     TerraformVars,
     /// `.yaml`/`.yml`: in scope only if [`classify`] says Kubernetes.
     Yaml,
-    /// `.json`: in scope only if it is a Terraform plan.
+    /// `.json`: in scope only if it is a Terraform plan or a Kubernetes
+    /// manifest.
     Json,
 }
 
 /// A file the walk found; whether it is in scope may still depend on its text.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Candidate {
-    /// The path as reported (relative to the project root, `/` separators).
+    /// The path as reported (relative to the project root, `/` separators,
+    /// bytes that are not UTF-8 escaped).
     pub display: String,
     /// The path to open.
     pub path: PathBuf,
     pub kind: FileKind,
     /// The bundle directory, as reported (`.` for the root).
     pub dir: String,
+    /// Named on the command line: a YAML or JSON file that does not parse
+    /// is then reported, since the user asked for it.
+    pub named: bool,
+}
+
+impl Candidate {
+    /// A discovered (not named) file.
+    pub fn new(display: String, path: PathBuf, kind: FileKind) -> Candidate {
+        Candidate {
+            dir: parent_display(&display),
+            display,
+            path,
+            kind,
+            named: false,
+        }
+    }
 }
 
 /// What the walk found.
@@ -49,6 +79,9 @@ pub struct Discovery {
     pub notifications: Vec<Notification>,
     /// When file arguments were given: only findings in these files are reported.
     pub focus: Option<BTreeSet<String>>,
+    /// Files and directories that ignore rules kept out of the walk (a
+    /// directory counts once; what it holds is not walked).
+    pub ignored_paths: usize,
 }
 
 /// A path argument that does not exist (exit 2).
@@ -76,6 +109,29 @@ pub fn kind_of(name: &str) -> Option<FileKind> {
     }
 }
 
+/// A path as reported: UTF-8 as is, every other byte as `\xNN`.
+pub fn escaped(path: &Path) -> String {
+    escape_bytes(path.as_os_str())
+}
+
+#[cfg(unix)]
+fn escape_bytes(os: &std::ffi::OsStr) -> String {
+    use std::os::unix::ffi::OsStrExt;
+    let mut out = String::new();
+    for chunk in os.as_bytes().utf8_chunks() {
+        out.push_str(chunk.valid());
+        for byte in chunk.invalid() {
+            out.push_str(&format!("\\x{byte:02x}"));
+        }
+    }
+    out
+}
+
+#[cfg(not(unix))]
+fn escape_bytes(os: &std::ffi::OsStr) -> String {
+    os.to_string_lossy().into_owned()
+}
+
 /// The path of `path` as reported: relative to `root` with `/` separators, or
 /// as given when outside the root.
 pub fn display_path(root: &Path, path: &Path, as_given: &str) -> String {
@@ -84,7 +140,7 @@ pub fn display_path(root: &Path, path: &Path, as_given: &str) -> String {
         Ok(rel) if rel.as_os_str().is_empty() => ".".to_owned(),
         Ok(rel) => rel
             .components()
-            .map(|c| c.as_os_str().to_string_lossy())
+            .map(|c| escape_bytes(c.as_os_str()))
             .collect::<Vec<_>>()
             .join("/"),
         Err(_) => as_given.replace('\\', "/"),
@@ -112,6 +168,36 @@ pub fn normalize(path: &Path) -> PathBuf {
     out
 }
 
+/// `relative` (a path written in a scanned file) joined onto `base`, or
+/// `None` when it would leave `within`: absolute paths, `..` above `within`,
+/// and symlinks resolving outside it all count as leaving. Nothing is read.
+pub fn contained(within: &Path, base: &Path, relative: &str) -> Option<PathBuf> {
+    let written = Path::new(relative);
+    if written.is_absolute()
+        || written
+            .components()
+            .any(|c| matches!(c, Component::RootDir | Component::Prefix(_)))
+    {
+        return None;
+    }
+    let within = normalize(within);
+    let joined = normalize(&base.join(written));
+    if !joined.starts_with(&within) {
+        return None;
+    }
+    // Symlinks: what exists must resolve inside; what does not exist
+    // cannot be read anyway.
+    if let (Ok(real_within), Ok(real)) = (
+        std::fs::canonicalize(&within),
+        std::fs::canonicalize(&joined),
+    ) {
+        if !real.starts_with(real_within) {
+            return None;
+        }
+    }
+    Some(joined)
+}
+
 fn parent_display(display: &str) -> String {
     match display.rfind('/') {
         Some(i) => display[..i].to_owned(),
@@ -122,11 +208,13 @@ fn parent_display(display: &str) -> String {
 /// Walks the path arguments. `root` must be absolute and normalised.
 ///
 /// `args` pairs each absolute path with the path as the user gave it, which
-/// is how files outside the project root are reported.
+/// is how files outside the project root are reported. `no_ignore` turns
+/// every ignore rule off.
 pub fn discover(
     root: &Path,
     args: &[(PathBuf, String)],
     exclude: &GlobSet,
+    no_ignore: bool,
 ) -> Result<Discovery, Vec<MissingPath>> {
     let missing: Vec<MissingPath> = args
         .iter()
@@ -141,10 +229,17 @@ pub fn discover(
     let mut found: BTreeMap<String, Candidate> = BTreeMap::new();
     let mut focus = BTreeSet::new();
     let mut walked_dirs = BTreeSet::new();
+    let mut views = Views {
+        no_ignore,
+        by_top: BTreeMap::new(),
+        notifications: Vec::new(),
+        root: root.to_path_buf(),
+    };
     for (arg, as_given) in args {
         let as_given = as_given.clone();
         let absolute = normalize(arg);
-        if absolute.is_file() {
+        let metadata = std::fs::metadata(&absolute);
+        if metadata.as_ref().is_ok_and(|m| m.is_file()) {
             // A file argument evaluates its whole directory (its bundle) but
             // reports findings only in the file itself.
             let display = display_path(root, &absolute, &as_given);
@@ -152,41 +247,49 @@ pub fn discover(
             let dir = absolute.parent().map(Path::to_path_buf).unwrap_or_default();
             let dir_given = Path::new(&as_given)
                 .parent()
-                .map(|p| p.display().to_string())
+                .map(escaped)
                 .unwrap_or_default();
-            walk(
+            let view = views.for_dir(&dir);
+            Walk {
                 root,
-                &canonical_root,
-                &dir,
-                &dir_given,
-                Some(1),
+                canonical_root: &canonical_root,
                 exclude,
-                &mut found,
-                &mut discovery.notifications,
-            );
-            if let Some(kind) = kind_of(&display) {
-                found.entry(display.clone()).or_insert_with(|| Candidate {
-                    dir: parent_display(&display),
-                    display,
-                    path: absolute,
-                    kind,
-                });
+                found: &mut found,
+                discovery: &mut discovery,
             }
-        } else {
+            .run(view, &dir, &dir_given, Some(1));
+            if let Some(kind) = kind_of(&display) {
+                let candidate = found
+                    .entry(display.clone())
+                    .or_insert_with(|| Candidate::new(display, absolute, kind));
+                candidate.named = true;
+            }
+        } else if metadata.as_ref().is_ok_and(|m| m.is_dir()) {
             let before: BTreeSet<String> = found.keys().cloned().collect();
-            walk(
+            let view = views.for_dir(&absolute);
+            Walk {
                 root,
-                &canonical_root,
-                &absolute,
-                &as_given,
-                None,
+                canonical_root: &canonical_root,
                 exclude,
-                &mut found,
-                &mut discovery.notifications,
-            );
+                found: &mut found,
+                discovery: &mut discovery,
+            }
+            .run(view, &absolute, &as_given, None);
             // Everything under a directory argument is reported, even when
             // file arguments beside it narrow the report to themselves.
             walked_dirs.extend(found.keys().filter(|k| !before.contains(*k)).cloned());
+        } else if metadata.is_ok() {
+            let display = display_path(root, &absolute, &as_given);
+            discovery.notifications.push(not_regular(display));
+        } else {
+            // A dangling symlink named on the command line: reading it
+            // fails loudly.
+            let display = display_path(root, &absolute, &as_given);
+            focus.insert(display.clone());
+            let kind = kind_of(&display).unwrap_or(FileKind::Yaml);
+            let mut candidate = Candidate::new(display.clone(), absolute, kind);
+            candidate.named = true;
+            found.insert(display, candidate);
         }
     }
     if !focus.is_empty() {
@@ -199,20 +302,21 @@ pub fn discover(
             .filter(|c| focus.contains(&c.display) && c.kind == FileKind::Terraform)
             .filter_map(|c| c.path.parent().map(normalize))
             .collect();
-        for caller in callers(root, &named_tf_dirs) {
-            let given = display_path(root, &caller, &caller.display().to_string());
-            walk(
+        let view = views.for_dir(root);
+        for caller in callers(root, &canonical_root, view, &named_tf_dirs) {
+            let given = display_path(root, &caller, &escaped(&caller));
+            let view = views.for_dir(&caller);
+            Walk {
                 root,
-                &canonical_root,
-                &caller,
-                &given,
-                Some(1),
+                canonical_root: &canonical_root,
                 exclude,
-                &mut found,
-                &mut discovery.notifications,
-            );
+                found: &mut found,
+                discovery: &mut discovery,
+            }
+            .run(view, &caller, &given, Some(1));
         }
     }
+    discovery.notifications.append(&mut views.notifications);
     skip_chart_templates(&mut found, &mut discovery.notifications);
     skip_kustomize_patches(&mut found, &mut discovery.notifications);
     discovery.files = found.into_values().collect();
@@ -224,31 +328,153 @@ pub fn discover(
     Ok(discovery)
 }
 
-/// A walk of `dir` as discovery does it: hidden files included, `.gitignore`
-/// honoured with or without git, and the `NEVER_ENTER` directories skipped.
-fn project_walker(dir: &Path) -> ignore::WalkBuilder {
+/// What a walk lets through, shared with the walker's entry filter: ignore
+/// rules (git's view), the directories never entered, and symlinks that
+/// leave the project root.
+struct WalkFilter {
+    root: PathBuf,
+    canonical_root: PathBuf,
+    view: Arc<GitView>,
+    /// Files and directories ignore rules kept out of the walk.
+    ignored: AtomicUsize,
+    notifications: Mutex<Vec<Notification>>,
+}
+
+impl WalkFilter {
+    fn new(root: &Path, canonical_root: &Path, view: Arc<GitView>) -> WalkFilter {
+        WalkFilter {
+            root: root.to_path_buf(),
+            canonical_root: canonical_root.to_path_buf(),
+            view,
+            ignored: AtomicUsize::new(0),
+            notifications: Mutex::new(Vec::new()),
+        }
+    }
+
+    fn note(&self, level: NotificationLevel, path: &Path, message: String) {
+        let display = display_path(&self.root, path, &escaped(path));
+        self.notifications
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(Notification::file(level, display, message));
+    }
+
+    /// Whether the walk may go to `entry` (and, for a directory, into it).
+    fn admits(&self, entry: &ignore::DirEntry) -> bool {
+        if entry.depth() == 0 {
+            return true;
+        }
+        let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+        let name = entry.file_name();
+        if is_dir && NEVER_ENTER.iter().any(|n| name == *n) {
+            return false;
+        }
+        if entry.path_is_symlink() {
+            // Directories are checked like files: `ext -> /outside` must not
+            // be entered, nor a link to a `node_modules`.
+            let scanned_kind = kind_of(&name.to_string_lossy()).is_some();
+            let Ok(target) = std::fs::canonicalize(entry.path()) else {
+                // Dangling: a file in scope by name still fails loudly later.
+                return true;
+            };
+            let Ok(inside) = target.strip_prefix(&self.canonical_root) else {
+                if is_dir || scanned_kind {
+                    self.note(
+                        NotificationLevel::Warning,
+                        entry.path(),
+                        "symlink points outside the project root; not followed".to_owned(),
+                    );
+                }
+                return false;
+            };
+            if inside
+                .components()
+                .any(|c| NEVER_ENTER.iter().any(|n| c.as_os_str() == *n))
+            {
+                if is_dir || scanned_kind {
+                    self.note(
+                        NotificationLevel::Note,
+                        entry.path(),
+                        "symlink into .git, .terraform or node_modules; not followed".to_owned(),
+                    );
+                }
+                return false;
+            }
+        }
+        if self.view.hides(entry.path(), is_dir) {
+            self.ignored.fetch_add(1, Ordering::Relaxed);
+            return false;
+        }
+        true
+    }
+}
+
+/// A walk of `dir` as discovery does it: hidden files included, symlinks
+/// followed while they stay inside the project root, and `filter` deciding
+/// what ignore rules hide. The `ignore` crate's own ignore-file handling is
+/// off: it would read files above the work tree and ripgrep's `.ignore`.
+fn project_walker(dir: &Path, filter: &Arc<WalkFilter>) -> ignore::WalkBuilder {
     let mut builder = ignore::WalkBuilder::new(dir);
+    let filter = Arc::clone(filter);
     builder
-        .hidden(false)
-        .require_git(false)
-        .filter_entry(|entry| {
-            let name = entry.file_name().to_string_lossy();
-            !(entry.depth() > 0
-                && entry.file_type().is_some_and(|t| t.is_dir())
-                && NEVER_ENTER.contains(&name.as_ref()))
-        });
+        .standard_filters(false)
+        .follow_links(true)
+        .sort_by_file_path(|a, b| a.as_os_str().cmp(b.as_os_str()))
+        .filter_entry(move |entry| filter.admits(entry));
     builder
+}
+
+/// The ignore rules for walks under `dir`, one per git work tree.
+struct Views {
+    no_ignore: bool,
+    by_top: BTreeMap<Option<PathBuf>, Arc<GitView>>,
+    notifications: Vec<Notification>,
+    root: PathBuf,
+}
+
+impl Views {
+    fn for_dir(&mut self, dir: &Path) -> Arc<GitView> {
+        let top = if self.no_ignore {
+            None
+        } else {
+            git_view::work_tree_top(dir)
+        };
+        if let Some(view) = self.by_top.get(&top) {
+            return Arc::clone(view);
+        }
+        let resolved = git_view::resolve(dir, self.no_ignore);
+        if let (Some(reason), Some(top)) = (&resolved.git_failure, &top) {
+            self.notifications.push(Notification::file(
+                NotificationLevel::Warning,
+                display_path(&self.root, top, &escaped(top)),
+                format!(
+                    "{reason}; the repository's .gitignore files were applied without knowing which files git tracks, so a tracked file they list was not scanned (use --no-ignore to scan everything)"
+                ),
+            ));
+        }
+        let view = Arc::new(resolved.view);
+        self.by_top.insert(top, Arc::clone(&view));
+        view
+    }
 }
 
 /// The directories under `root` whose `.tf` files call a module in one of
 /// `targets` (or in a caller of one, and so on) through a local `source =
 /// "./…"` / `"../…"`, found by reading `source` lines.
-fn callers(root: &Path, targets: &BTreeSet<PathBuf>) -> BTreeSet<PathBuf> {
+fn callers(
+    root: &Path,
+    canonical_root: &Path,
+    view: Arc<GitView>,
+    targets: &BTreeSet<PathBuf>,
+) -> BTreeSet<PathBuf> {
     let mut calls: Vec<(PathBuf, PathBuf)> = Vec::new();
-    let walker = project_walker(root).build();
+    let filter = Arc::new(WalkFilter::new(root, canonical_root, view));
+    let walker = project_walker(root, &filter).build();
     for entry in walker.flatten() {
         let path = entry.path();
-        if path.extension().is_none_or(|e| e != "tf") {
+        if path.extension().is_none_or(|e| e != "tf")
+            || !entry.file_type().is_some_and(|t| t.is_file())
+        {
             continue;
         }
         let (Ok(text), Some(dir)) = (std::fs::read_to_string(path), path.parent()) else {
@@ -285,79 +511,85 @@ fn callers(root: &Path, targets: &BTreeSet<PathBuf>) -> BTreeSet<PathBuf> {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn walk(
-    root: &Path,
-    canonical_root: &Path,
-    dir: &Path,
-    dir_given: &str,
-    max_depth: Option<usize>,
-    exclude: &GlobSet,
-    found: &mut BTreeMap<String, Candidate>,
-    notifications: &mut Vec<Notification>,
-) {
-    let walker = project_walker(dir)
-        .follow_links(true)
-        .max_depth(max_depth)
-        .build();
-    for entry in walker {
-        let entry = match entry {
-            Ok(entry) => entry,
-            Err(error) => {
-                // A file in scope by name that cannot even be stat'ed (a
-                // dangling symlink) is still read, so that reading fails
-                // loudly as SG-PARSE-001 instead of being skipped.
-                if let Some(path) = error_path(&error).filter(|p| !p.is_dir()) {
-                    let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
-                    if let Some(kind) = name.as_deref().and_then(kind_of) {
-                        let display = display_path(root, &path, &path.display().to_string());
-                        found.entry(display.clone()).or_insert_with(|| Candidate {
-                            dir: parent_display(&display),
-                            display,
-                            path,
-                            kind,
-                        });
-                        continue;
+/// One walk of `dir`: candidates into `found`, notices into `discovery`.
+struct Walk<'a> {
+    root: &'a Path,
+    canonical_root: &'a Path,
+    exclude: &'a GlobSet,
+    found: &'a mut BTreeMap<String, Candidate>,
+    discovery: &'a mut Discovery,
+}
+
+impl Walk<'_> {
+    fn run(&mut self, view: Arc<GitView>, dir: &Path, dir_given: &str, max_depth: Option<usize>) {
+        let filter = Arc::new(WalkFilter::new(self.root, self.canonical_root, view));
+        let walker = project_walker(dir, &filter).max_depth(max_depth).build();
+        let root = self.root;
+        for entry in walker {
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(error) => {
+                    // A file in scope by name that cannot even be stat'ed (a
+                    // dangling symlink) is still read, so that reading fails
+                    // loudly as SG-PARSE-001 instead of being skipped.
+                    if let Some(path) = error_path(&error).filter(|p| !p.is_dir()) {
+                        let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+                        if let Some(kind) = name.as_deref().and_then(kind_of) {
+                            let display = display_path(root, &path, &escaped(&path));
+                            self.found
+                                .entry(display.clone())
+                                .or_insert_with(|| Candidate::new(display, path, kind));
+                            continue;
+                        }
                     }
+                    self.discovery
+                        .notifications
+                        .push(walk_error(root, dir_given, &error));
+                    continue;
                 }
-                notifications.push(walk_error(root, dir_given, &error));
+            };
+            let Some(file_type) = entry.file_type() else {
+                continue;
+            };
+            if file_type.is_dir() {
                 continue;
             }
-        };
-        if !entry.file_type().is_some_and(|t| t.is_file()) {
-            continue;
-        }
-        let path = entry.path();
-        let name = entry.file_name().to_string_lossy();
-        let Some(kind) = kind_of(&name) else {
-            continue;
-        };
-        let given = Path::new(dir_given).join(path.strip_prefix(dir).unwrap_or(path));
-        let display = display_path(root, path, &given.display().to_string());
-        if entry.path_is_symlink() {
-            let target = std::fs::canonicalize(path).unwrap_or_default();
-            if !target.starts_with(canonical_root) {
-                notifications.push(Notification::file(
-                    NotificationLevel::Warning,
-                    display,
-                    format!(
-                        "symlink points outside the project root ({}); not followed",
-                        target.display()
-                    ),
-                ));
+            let path = entry.path();
+            let Some(kind) = kind_of(&entry.file_name().to_string_lossy()) else {
+                continue;
+            };
+            let given = Path::new(dir_given).join(path.strip_prefix(dir).unwrap_or(path));
+            let display = display_path(root, path, &escaped(&given));
+            if !file_type.is_file() {
+                // Reading a FIFO blocks and a device never ends: say so
+                // rather than skip in silence.
+                self.discovery.notifications.push(not_regular(display));
                 continue;
             }
+            if entry.depth() > 0 && self.exclude.is_match(&display) {
+                continue;
+            }
+            self.found
+                .entry(display.clone())
+                .or_insert_with(|| Candidate::new(display, path.to_path_buf(), kind));
         }
-        if entry.depth() > 0 && exclude.is_match(&display) {
-            continue;
-        }
-        found.entry(display.clone()).or_insert_with(|| Candidate {
-            dir: parent_display(&display),
-            display,
-            path: path.to_path_buf(),
-            kind,
-        });
+        self.discovery.ignored_paths += filter.ignored.load(Ordering::Relaxed);
+        let notes = std::mem::take(
+            &mut *filter
+                .notifications
+                .lock()
+                .unwrap_or_else(|e| e.into_inner()),
+        );
+        self.discovery.notifications.extend(notes);
     }
+}
+
+fn not_regular(display: String) -> Notification {
+    Notification::file(
+        NotificationLevel::Warning,
+        display,
+        "not a regular file (a FIFO, socket or device); not read",
+    )
 }
 
 fn error_path(error: &ignore::Error) -> Option<PathBuf> {
@@ -392,12 +624,12 @@ fn walk_error(root: &Path, fallback: &str, error: &ignore::Error) -> Notificatio
         }
     }
     let file = path
-        .map(|p| display_path(root, &p, &p.display().to_string()))
+        .map(|p| display_path(root, &p, &escaped(&p)))
         .unwrap_or_else(|| fallback.to_owned());
     let message = match loop_target {
         Some(ancestor) => format!(
             "symlink loop: points back to {}; not followed",
-            display_path(root, &ancestor, &ancestor.display().to_string())
+            display_path(root, &ancestor, &escaped(&ancestor))
         ),
         None => format!("cannot read: {}", strip_path_prefix(&error.to_string())),
     };
@@ -521,78 +753,9 @@ pub fn kustomize_patch_paths(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// What a file's text says about its scope.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Scope {
-    Terraform,
-    TerraformJson,
-    TerraformVars,
-    Kubernetes,
-    Plan,
-    /// Not a file scalegate reads (CI config, values files, …).
-    OutOfScope,
-}
-
-/// Decides scope from the kind and, for YAML and JSON, a cheap line-based
-/// pre-scan: a YAML file is Kubernetes when a line starts with `apiVersion:`
-/// and one with `kind:` (top level), or has a `# Source:` line.
-pub fn classify(kind: FileKind, text: &str) -> Scope {
-    match kind {
-        FileKind::Terraform => Scope::Terraform,
-        FileKind::TerraformJson => Scope::TerraformJson,
-        FileKind::TerraformVars => Scope::TerraformVars,
-        FileKind::Yaml => {
-            let mut api_version = false;
-            let mut kind = false;
-            for line in text.lines() {
-                let line = line.strip_prefix('\u{feff}').unwrap_or(line);
-                if line.starts_with("# Source:") {
-                    return Scope::Kubernetes;
-                }
-                api_version |=
-                    line.starts_with("apiVersion:") || line.starts_with("\"apiVersion\":");
-                kind |= line.starts_with("kind:") || line.starts_with("\"kind\":");
-                if api_version && kind {
-                    return Scope::Kubernetes;
-                }
-            }
-            Scope::OutOfScope
-        }
-        FileKind::Json => {
-            let head = &text[..text.len().min(4096)];
-            if text.contains("\"planned_values\"") && head.contains("\"format_version\"") {
-                Scope::Plan
-            } else {
-                Scope::OutOfScope
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn yaml_scope_needs_top_level_api_version_and_kind() {
-        assert_eq!(
-            classify(FileKind::Yaml, "apiVersion: v1\nkind: Pod\n"),
-            Scope::Kubernetes
-        );
-        assert_eq!(
-            classify(FileKind::Yaml, "on: push\njobs: {}\n"),
-            Scope::OutOfScope
-        );
-        // Nested keys (a values file describing a manifest) do not count.
-        assert_eq!(
-            classify(FileKind::Yaml, "x:\n  apiVersion: v1\n  kind: Pod\n"),
-            Scope::OutOfScope
-        );
-        assert_eq!(
-            classify(FileKind::Yaml, "---\n# Source: web/templates/a.yaml\n"),
-            Scope::Kubernetes
-        );
-    }
 
     #[test]
     fn kinds_follow_the_file_name() {
@@ -616,5 +779,34 @@ mod tests {
         );
         assert_eq!(parent_display("k8s/a.yaml"), "k8s");
         assert_eq!(parent_display("a.yaml"), ".");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn names_that_are_not_utf8_are_escaped_byte_for_byte() {
+        use std::os::unix::ffi::OsStrExt;
+        let root = Path::new("/repo");
+        let ff = Path::new(std::ffi::OsStr::from_bytes(b"/repo/m\xff.tf"));
+        let fe = Path::new(std::ffi::OsStr::from_bytes(b"/repo/m\xfe.tf"));
+        assert_eq!(display_path(root, ff, "x"), "m\\xff.tf");
+        assert_eq!(display_path(root, fe, "x"), "m\\xfe.tf");
+    }
+
+    #[test]
+    fn contained_paths_stay_under_their_root() {
+        let root = Path::new("/repo");
+        assert_eq!(
+            contained(root, Path::new("/repo/charts/web"), "templates/a.yaml"),
+            Some(PathBuf::from("/repo/charts/web/templates/a.yaml"))
+        );
+        assert_eq!(contained(root, Path::new("/repo/web"), "/etc/passwd"), None);
+        assert_eq!(
+            contained(root, Path::new("/repo/web"), "../../etc/passwd"),
+            None
+        );
+        assert_eq!(
+            contained(root, Path::new("/repo/web"), "a/../../../etc/passwd"),
+            None
+        );
     }
 }

@@ -8,13 +8,21 @@
 //! * No path → the resource header.
 //! * Rendered Helm output read from stdin → the template file under the
 //!   project root, at the one line whose text matches the rendered line, else
-//!   line 1.
+//!   line 1. The `# Source:` path comes from the scanned text, so it must
+//!   stay inside its chart directory, and that directory inside the project
+//!   root (or be the chart named by `--helm-chart`): a path that leaves them
+//!   (`web//etc/passwd`, `../x`, a symlink out) is never read, and a warning
+//!   says so.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use crate::model::{Location, ModuleCall, PathSeg, RelatedLocation, Resource, SpanChildren};
+use crate::discover::contained;
+use crate::model::{
+    Location, ModuleCall, Notification, NotificationLevel, PathSeg, RelatedLocation, Resource,
+    SpanChildren,
+};
 use crate::source::{Region, SharedSource, SourceFile, Span};
 
 /// The byte span a path resolves to inside the resource's own file.
@@ -51,6 +59,8 @@ pub struct HelmTemplates {
     root: PathBuf,
     chart_dir: Option<PathBuf>,
     cache: Mutex<HashMap<String, Option<SharedSource>>>,
+    /// `# Source:` paths that would have left their chart or the root.
+    escaped: Mutex<BTreeSet<String>>,
 }
 
 impl HelmTemplates {
@@ -60,7 +70,27 @@ impl HelmTemplates {
             root: root.to_path_buf(),
             chart_dir,
             cache: Mutex::new(HashMap::new()),
+            escaped: Mutex::new(BTreeSet::new()),
         }
+    }
+
+    /// One warning per `# Source:` path that was refused for leaving its
+    /// chart or the project root.
+    pub fn escapes(&self) -> Vec<Notification> {
+        let escaped = self.escaped.lock().unwrap_or_else(|e| e.into_inner());
+        escaped
+            .iter()
+            .map(|source| Notification {
+                level: NotificationLevel::Warning,
+                file: None,
+                line: None,
+                column: None,
+                message: format!(
+                    "`# Source: {}` points outside its chart or the project root; the template was not read",
+                    source.escape_debug()
+                ),
+            })
+            .collect()
     }
 
     /// The template file for a `# Source:` path like `web/templates/a.yaml`.
@@ -74,18 +104,39 @@ impl HelmTemplates {
 
     fn load(&self, source_path: &str) -> Option<SharedSource> {
         let (chart, rest) = source_path.split_once('/')?;
-        let chart_dirs: Vec<PathBuf> = match &self.chart_dir {
-            Some(dir) => vec![dir.clone()],
-            None => vec![
-                self.root.join(chart),
-                self.root.join("charts").join(chart),
-                self.root.join("helm").join(chart),
-            ],
+        // Each chart directory is checked, and the template inside it:
+        // `None` from `contained` means the written path leaves them.
+        let chart_dirs: Vec<Option<PathBuf>> = match &self.chart_dir {
+            Some(dir) => vec![Some(dir.clone())],
+            None => ["", "charts", "helm"]
+                .iter()
+                .map(|parent| contained(&self.root, &self.root.join(parent), chart))
+                .collect(),
         };
-        let dir = chart_dirs.into_iter().find(|d| d.join(rest).is_file())?;
-        let file = dir.join(rest);
+        let mut escapes = chart_dirs.iter().any(Option::is_none);
+        let mut file = None;
+        for dir in chart_dirs.into_iter().flatten() {
+            match contained(&dir, &dir, rest) {
+                Some(path) if path.is_file() => {
+                    file = Some(path);
+                    break;
+                }
+                Some(_) => {}
+                None => escapes = true,
+            }
+        }
+        let Some(file) = file else {
+            if escapes {
+                self.escaped
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .insert(source_path.to_owned());
+            }
+            return None;
+        };
         let text = std::fs::read_to_string(&file).ok()?;
-        let display = crate::discover::display_path(&self.root, &file, &file.display().to_string());
+        let display =
+            crate::discover::display_path(&self.root, &file, &crate::discover::escaped(&file));
         Some(Arc::new(SourceFile::new(display, text)))
     }
 }

@@ -121,6 +121,7 @@ fn options(input: cli::InputArgs, fail_on: Option<FailOnArg>) -> Result<Options,
         vars: input.vars,
         today: Some(today()?),
         no_inline_suppressions: input.no_inline_suppressions,
+        no_ignore: input.no_ignore,
         fail_on: fail_on.map(|f| match f {
             FailOnArg::Critical => Some(Severity::Critical),
             FailOnArg::High => Some(Severity::High),

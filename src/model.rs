@@ -419,6 +419,9 @@ pub struct RuleInfo {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Summary {
     pub files_scanned: usize,
+    /// Files and directories ignore rules kept out of the scan (a directory
+    /// counts once).
+    pub ignored_paths: usize,
     pub bundles: usize,
     pub resources: usize,
 }

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use rayon::prelude::*;
 
-use crate::discover::{Candidate, FileKind};
+use crate::discover::{self, Candidate, FileKind};
 use crate::model::{Notification, NotificationLevel};
 use crate::parse::terraform::{Modules, TerraformFile};
 use crate::parse::ParseError;
@@ -40,7 +40,7 @@ pub fn complete(
             break;
         }
         for dir in missing {
-            let candidates = tf_files(root, &dir);
+            let candidates = tf_files(root, &dir, notifications);
             let read_files: Vec<_> = candidates.par_iter().map(read).collect();
             let mut files = Vec::new();
             for file in read_files {
@@ -56,36 +56,81 @@ pub fn complete(
     failures
 }
 
-/// The `.tf` and `.tf.json` files directly in `root/dir`, sorted, as
-/// candidates.
-fn tf_files(root: &Path, dir: &str) -> Vec<Candidate> {
-    let Ok(entries) = std::fs::read_dir(root.join(dir)) else {
+/// The `.tf` and `.tf.json` files directly in `root/dir`, sorted, as candidates. A
+/// directory or file that resolves outside the project root (through a
+/// symlink) is not read: a module path comes from scanned content.
+fn tf_files(root: &Path, dir: &str, notifications: &mut Vec<Notification>) -> Vec<Candidate> {
+    // Directories outside the root were named on the command line (their
+    // module paths are absolute); the rest must stay inside.
+    let (within, dir_path) = if Path::new(dir).is_absolute() {
+        let path = discover::normalize(Path::new(dir));
+        (path.clone(), Some(path))
+    } else {
+        (root.to_path_buf(), discover::contained(root, root, dir))
+    };
+    let Some(dir_path) = dir_path else {
+        notifications.push(outside_root(dir));
         return Vec::new();
     };
-    let mut names: Vec<String> = entries
+    let Ok(entries) = std::fs::read_dir(&dir_path) else {
+        return Vec::new();
+    };
+    let mut names: Vec<std::ffi::OsString> = entries
         .filter_map(Result::ok)
-        .filter(|e| e.path().is_file())
-        .filter_map(|e| e.file_name().into_string().ok())
-        .filter(|name| name.ends_with(".tf") || name.ends_with(".tf.json"))
+        .map(|e| e.file_name())
+        .filter(|name| {
+            let name = name.to_string_lossy();
+            name.ends_with(".tf") || name.ends_with(".tf.json")
+        })
         .collect();
     names.sort();
-    names
-        .into_iter()
-        .map(|name| Candidate {
-            display: if dir == "." {
-                name.clone()
-            } else {
-                format!("{dir}/{name}")
-            },
-            path: root.join(dir).join(&name),
-            kind: if name.ends_with(".json") {
-                FileKind::TerraformJson
-            } else {
-                FileKind::Terraform
-            },
+    let mut candidates = Vec::new();
+    for name in names {
+        let display_name = discover::escaped(Path::new(&name));
+        let display = if dir == "." {
+            display_name.clone()
+        } else {
+            format!("{dir}/{display_name}")
+        };
+        let path = dir_path.join(&name);
+        if !resolves_inside(&within, &path) {
+            notifications.push(outside_root(&display));
+            continue;
+        }
+        if !path.is_file() {
+            continue;
+        }
+        let kind = if display.ends_with(".json") {
+            FileKind::TerraformJson
+        } else {
+            FileKind::Terraform
+        };
+        candidates.push(Candidate {
+            display,
+            path,
+            kind,
             dir: dir.to_owned(),
-        })
-        .collect()
+            named: false,
+        });
+    }
+    candidates
+}
+
+/// Whether `path`, symlinks resolved, is under `within` (a path that does
+/// not resolve is left to the reader, which fails loudly).
+fn resolves_inside(within: &Path, path: &Path) -> bool {
+    match (std::fs::canonicalize(within), std::fs::canonicalize(path)) {
+        (Ok(within), Ok(path)) => path.starts_with(within),
+        _ => true,
+    }
+}
+
+fn outside_root(display: &str) -> Notification {
+    Notification::file(
+        NotificationLevel::Warning,
+        display.to_owned(),
+        "module path resolves outside the project root (a symlink); not read",
+    )
 }
 
 /// `modules.json` key → module directory (relative to the project root) for
@@ -96,7 +141,11 @@ fn downloaded_modules(
     notifications: &mut Vec<Notification>,
 ) -> Option<BTreeMap<String, String>> {
     let manifest = Path::new(dir).join(".terraform/modules/modules.json");
-    let text = std::fs::read_to_string(root.join(&manifest)).ok()?;
+    let module_dir = discover::normalize(&root.join(dir));
+    // `.terraform` may be a symlink: the manifest must be the module's own.
+    let manifest_path =
+        discover::contained(&module_dir, &module_dir, ".terraform/modules/modules.json")?;
+    let text = std::fs::read_to_string(manifest_path).ok()?;
     let display = manifest
         .to_string_lossy()
         .trim_start_matches("./")

@@ -72,6 +72,8 @@ pub struct Options {
     /// `--no-inline-suppressions`: ignore comments and annotations (the
     /// ignore file and a baseline still apply).
     pub no_inline_suppressions: bool,
+    /// `--no-ignore`: no ignore rule hides a file (git's or any other).
+    pub no_ignore: bool,
 }
 
 /// Why a scan could not run at all (exit 2).
@@ -300,6 +302,8 @@ pub struct Loaded {
     pub notifications: Vec<Notification>,
     pub focus: Option<BTreeSet<String>>,
     pub files_scanned: usize,
+    /// Files and directories ignore rules kept out of discovery.
+    pub ignored_paths: usize,
     /// The path of the bundle read from stdin, if any.
     pub stdin_bundle: Option<String>,
 }
@@ -346,7 +350,8 @@ pub fn load_inputs(options: &Options, prepared: &Prepared) -> Result<Loaded, Sca
     let discovery = if file_args.is_empty() {
         discover::Discovery::default()
     } else {
-        discover::discover(root, &file_args, &exclude).map_err(ScanError::MissingPaths)?
+        discover::discover(root, &file_args, &exclude, options.no_ignore)
+            .map_err(ScanError::MissingPaths)?
     };
     let pool = thread_pool(options.threads);
     let mut parsed: Vec<ParsedFile> =
@@ -365,11 +370,12 @@ pub fn load_inputs(options: &Options, prepared: &Prepared) -> Result<Loaded, Sca
             path: PathBuf::from(&name),
             kind,
             dir: name.clone(),
+            named: true,
         };
         stdin_bundle = Some(name.clone());
         let source = Arc::new(SourceFile::new(name, text));
         // stdin is always in scope: the user sent it to us on purpose.
-        let scope = match discover::classify(kind, &source.text) {
+        let scope = match discover::classify(kind, &source.text, true) {
             Scope::OutOfScope => Scope::Kubernetes,
             other => other,
         };
@@ -460,6 +466,7 @@ pub fn load_inputs(options: &Options, prepared: &Prepared) -> Result<Loaded, Sca
         notifications,
         focus: discovery.focus,
         files_scanned,
+        ignored_paths: discovery.ignored_paths,
         stdin_bundle,
     })
 }
@@ -513,13 +520,25 @@ fn read_and_parse(candidate: &Candidate) -> ParsedFile {
             )
         }
     };
+    // UTF-16 and UTF-32 with a byte order mark are decoded for YAML and
+    // JSON (editors on Windows write them); Terraform itself reads only
+    // UTF-8, so a `.tf` in UTF-16 stays a parse error.
+    let decoded = match candidate.kind {
+        FileKind::Yaml | FileKind::Json => discover::decode(&bytes),
+        _ => None,
+    };
+    let bytes = match decoded {
+        None => bytes,
+        Some(Ok(text)) => text.into_bytes(),
+        Some(Err(message)) => return fail(candidate, String::new(), 0, message),
+    };
     let text = match String::from_utf8(bytes) {
         Ok(text) => text,
         Err(e) => {
             let valid = e.utf8_error().valid_up_to();
             let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
             // Out-of-scope YAML/JSON (a binary file named .yaml) is not ours to judge.
-            if discover::classify(candidate.kind, &lossy) == Scope::OutOfScope {
+            if discover::classify(candidate.kind, &lossy, candidate.named) == Scope::OutOfScope {
                 return ParsedFile {
                     candidate: candidate.clone(),
                     scope: Scope::OutOfScope,
@@ -539,7 +558,7 @@ fn read_and_parse(candidate: &Candidate) -> ParsedFile {
             );
         }
     };
-    let scope = discover::classify(candidate.kind, &text);
+    let scope = discover::classify(candidate.kind, &text, candidate.named);
     if scope == Scope::OutOfScope {
         return ParsedFile {
             candidate: candidate.clone(),
@@ -925,6 +944,7 @@ pub fn evaluate_loaded(options: &Options, prepared: &Prepared, loaded: Loaded) -
     });
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     crate::fingerprint::assign(&mut findings);
+    notifications.extend(helm.escapes());
     notifications.sort();
     notifications.dedup();
     // Keep only the files a reported finding points into (the focus filter
@@ -940,6 +960,7 @@ pub fn evaluate_loaded(options: &Options, prepared: &Prepared, loaded: Loaded) -
 
     report.summary = Summary {
         files_scanned: loaded.files_scanned,
+        ignored_paths: loaded.ignored_paths,
         bundles: loaded.bundles.len(),
         resources: loaded.bundles.iter().map(|b| b.resources.len()).sum(),
     };

@@ -194,11 +194,14 @@ impl SourceFile {
     }
 }
 
+/// Offsets of the last byte of each line break: LF, CRLF, and a lone CR
+/// (old Mac line ends, which YAML reads as line breaks too, so that the
+/// lines reported are the lines the parser saw).
 fn memchr_newlines(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
-    bytes
-        .iter()
-        .enumerate()
-        .filter_map(|(i, &b)| (b == b'\n').then_some(i))
+    bytes.iter().enumerate().filter_map(|(i, &b)| {
+        let lone_cr = b == b'\r' && bytes.get(i + 1) != Some(&b'\n');
+        (b == b'\n' || lone_cr).then_some(i)
+    })
 }
 
 #[cfg(test)]
@@ -226,6 +229,15 @@ mod tests {
             }
         );
         assert_eq!(file.line_text(2), "b: 2");
+    }
+
+    #[test]
+    fn a_lone_cr_ends_a_line() {
+        let f = SourceFile::new("a.yaml", "a: 1\rb: 2\r\nc: 3\n".to_owned());
+        assert_eq!(f.line_count(), 3);
+        assert_eq!(f.position(5), (2, 1));
+        assert_eq!(f.line_text(2), "b: 2");
+        assert_eq!(f.position(11), (3, 1));
     }
 
     #[test]

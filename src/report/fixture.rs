@@ -324,6 +324,7 @@ pub fn report() -> Report {
         rules: vec![acme, labels, pdb, probes, meta, naming, parse, tags],
         summary: Summary {
             files_scanned: 3,
+            ignored_paths: 0,
             bundles: 2,
             resources: 4,
         },

@@ -34,6 +34,8 @@ struct Tool<'a> {
 #[derive(Serialize)]
 struct JsonSummary {
     files_scanned: usize,
+    /// Files and directories ignore rules kept out of the scan.
+    ignored_paths: usize,
     bundles: usize,
     resources: usize,
     /// Unsuppressed findings.
@@ -109,6 +111,7 @@ pub fn render(report: &Report, options: &RenderOptions) -> String {
         },
         summary: JsonSummary {
             files_scanned: report.summary.files_scanned,
+            ignored_paths: report.summary.ignored_paths,
             bundles: report.summary.bundles,
             resources: report.summary.resources,
             findings: counts.total(),

@@ -181,6 +181,12 @@ pub(crate) fn summary_line(report: &Report) -> String {
     if counts.suppressed > 0 {
         line.push_str(&format!("; {} suppressed", counts.suppressed));
     }
+    if report.summary.ignored_paths > 0 {
+        line.push_str(&format!(
+            "; {} skipped by ignore rules",
+            plural(report.summary.ignored_paths, "path")
+        ));
+    }
     line
 }
 

@@ -20,9 +20,10 @@ package scalegate.rules.container_resources
 import data.scalegate.lib.known
 import data.scalegate.lib.kubernetes as k8s
 import data.scalegate.lib.result
+import data.scalegate.lib.scale
 
 deny contains finding if {
-	some w in k8s.workloads
+	some w in scale.running_workloads
 	some entry in k8s.containers(w)
 	some [kind, name] in _required
 	path := array.concat(entry.path, ["resources", kind, name])
@@ -36,7 +37,7 @@ deny contains finding if {
 }
 
 unverified contains finding if {
-	some w in k8s.workloads
+	some w in scale.running_workloads
 	some entry in k8s.containers(w)
 	some [kind, name] in _required
 	path := array.concat(entry.path, ["resources", kind, name])

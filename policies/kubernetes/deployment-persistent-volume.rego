@@ -28,6 +28,7 @@ package scalegate.rules.deployment_persistent_volume
 import data.scalegate.lib.known
 import data.scalegate.lib.kubernetes as k8s
 import data.scalegate.lib.result
+import data.scalegate.lib.scale
 import data.scalegate.lib.volumes
 
 deny contains finding if {
@@ -69,7 +70,7 @@ unverified contains finding if {
 # `volumes` is shared by every replica. DaemonSets (node agents) and Jobs are not.
 _kinds := {"Deployment", "ReplicaSet", "StatefulSet"}
 
-_checked := [w | some w in k8s.workloads; w.type in _kinds]
+_checked := [w | some w in scale.running_workloads; w.type in _kinds]
 
 # _scaled(w) holds when `w` runs, or may be scaled to, more than one pod.
 _scaled(w) if k8s.hpa_targeted(w)

@@ -25,10 +25,11 @@ package scalegate.rules.emptydir_size_limit
 import data.scalegate.lib.known
 import data.scalegate.lib.kubernetes as k8s
 import data.scalegate.lib.result
+import data.scalegate.lib.scale
 import data.scalegate.lib.volumes
 
 deny contains finding if {
-	some w in k8s.workloads
+	some w in scale.running_workloads
 	some entry in _empty_dirs(w)
 	path := _size_limit_path(entry)
 	_no_size_limit(w, entry, path)
@@ -46,7 +47,7 @@ deny contains finding if {
 
 # One note per workload, naming everything that could not be checked.
 unverified contains finding if {
-	some w in k8s.workloads
+	some w in scale.running_workloads
 	reasons := sort([r | some r in _unverified_reasons(w)])
 	count(reasons) > 0
 	finding := result.finding(w, reasons[0][0], sprintf("%s %q: %s", [

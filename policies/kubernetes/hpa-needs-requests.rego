@@ -24,11 +24,13 @@ package scalegate.rules.hpa_needs_requests
 import data.scalegate.lib.known
 import data.scalegate.lib.kubernetes as k8s
 import data.scalegate.lib.result
+import data.scalegate.lib.scale
 
 deny contains finding if {
 	some [i, resource, only, by_default] in _needs
 	h := k8s.hpas[i]
 	w := k8s.scale_target(h)
+	not scale.held_at_zero(w)
 	some entry in _counted_containers(w, only)
 	not _requested(w, entry, resource)
 	known.missing(w, _path(entry, "requests", resource))
@@ -43,6 +45,7 @@ unverified contains finding if {
 	some [i, resource, only, _] in _needs
 	h := k8s.hpas[i]
 	w := k8s.scale_target(h)
+	not scale.held_at_zero(w)
 	some entry in _counted_containers(w, only)
 	not _requested(w, entry, resource)
 	some kind in ["requests", "limits"]

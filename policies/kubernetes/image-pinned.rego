@@ -25,9 +25,10 @@ import data.scalegate.lib.images
 import data.scalegate.lib.known
 import data.scalegate.lib.kubernetes as k8s
 import data.scalegate.lib.result
+import data.scalegate.lib.scale
 
 deny contains finding if {
-	some w in k8s.workloads
+	some w in scale.running_workloads
 	some entry in k8s.containers(w)
 	image := entry.container.image
 	is_string(image)
@@ -41,7 +42,7 @@ deny contains finding if {
 }
 
 unverified contains finding if {
-	some w in k8s.workloads
+	some w in scale.running_workloads
 	some entry in k8s.containers(w)
 	path := array.concat(entry.path, ["image"])
 	not known.present(w.config, path)

@@ -21,6 +21,7 @@ package scalegate.rules.no_hostpath
 import data.scalegate.lib.known
 import data.scalegate.lib.kubernetes as k8s
 import data.scalegate.lib.result
+import data.scalegate.lib.scale
 
 deny contains finding if {
 	some w in _checked
@@ -42,7 +43,7 @@ unverified contains finding if {
 }
 
 _checked := [w |
-	some w in k8s.workloads
+	some w in scale.running_workloads
 	not w.type in data.scalegate.settings.stateless.hostpath_exempt_kinds
 ]
 

@@ -26,6 +26,7 @@ package scalegate.rules.probes
 import data.scalegate.lib.known
 import data.scalegate.lib.kubernetes as k8s
 import data.scalegate.lib.result
+import data.scalegate.lib.scale
 
 deny contains finding if {
 	some w in _long_running
@@ -64,7 +65,7 @@ _required contains sprintf("%sProbe", [probe]) if some probe in data.scalegate.s
 # Workloads whose pods are meant to keep running. The pod's `restartPolicy` says so
 # (Always is the default, and the only value a Deployment or DaemonSet accepts); Jobs and CronJobs run to completion whatever it says.
 _long_running := [w |
-	some w in k8s.workloads
+	some w in scale.running_workloads
 	not w.type in {"Job", "CronJob"}
 	not known.at(w.config, array.concat(k8s.pod_spec_path(w), ["restartPolicy"])) in {"Never", "OnFailure"}
 ]

@@ -32,7 +32,7 @@ deny contains finding if {
 		w,
 		path,
 		sprintf("%s does not set resources.%s.%s", [k8s.container_description(entry, w), kind, name]),
-		sprintf("%s/resources.%s.%s", [entry.container.name, kind, name]),
+		sprintf("%s/resources.%s.%s", [k8s.container_key(entry), kind, name]),
 	)
 }
 
@@ -47,7 +47,7 @@ unverified contains finding if {
 		w,
 		path,
 		sprintf("%s: resources.%s.%s is not known before deployment", [k8s.container_description(entry, w), kind, name]),
-		sprintf("%s/resources.%s.%s", [entry.container.name, kind, name]),
+		sprintf("%s/resources.%s.%s", [k8s.container_key(entry), kind, name]),
 	)
 }
 

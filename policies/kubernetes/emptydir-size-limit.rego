@@ -38,10 +38,10 @@ deny contains finding if {
 	finding := result.finding_with_key(
 		w,
 		path,
-		sprintf("%s %q: emptyDir volume %q has no sizeLimit, and not every container sets resources.limits.%s, so it can fill the node's %s", [
-			w.type, w.name, entry.volume.name, limit, _resource_word[limit],
+		sprintf("%s %q: emptyDir volume %s has no sizeLimit, and not every container sets resources.limits.%s, so it can fill the node's %s", [
+			w.type, w.name, volumes.volume_label(entry), limit, _resource_word[limit],
 		]),
-		entry.volume.name,
+		volumes.volume_key(entry),
 	)
 }
 
@@ -117,14 +117,14 @@ _volumes_unknown(w) := {[path, "its volumes are not known before deployment"] |
 	known.unknown(w, path)
 }
 
-_size_limits_unknown(w) := {[path, sprintf("the sizeLimit of emptyDir volume %q is not known before deployment", [entry.volume.name])] |
+_size_limits_unknown(w) := {[path, sprintf("the sizeLimit of emptyDir volume %s is not known before deployment", [volumes.volume_label(entry)])] |
 	some entry in _empty_dirs(w)
 	path := _size_limit_path(entry)
 	not known.present(w.config, path)
 	known.unknown(w, path)
 }
 
-_media_unknown(w) := {[path, sprintf("emptyDir volume %q has no sizeLimit, and its medium is not known before deployment", [entry.volume.name])] |
+_media_unknown(w) := {[path, sprintf("emptyDir volume %s has no sizeLimit, and its medium is not known before deployment", [volumes.volume_label(entry)])] |
 	some entry in _empty_dirs(w)
 	_no_size_limit(w, entry, _size_limit_path(entry))
 	not _bounding_limit(w, entry)
@@ -138,7 +138,7 @@ _container_limits_unknown(w) := {[path, text] |
 	limit := _bounding_limit(w, entry)
 	_limits_unknown(w, limit)
 	text := sprintf(
-		"emptyDir volume %q has no sizeLimit, and the resources.limits.%s of its containers are not all known before deployment",
-		[entry.volume.name, limit],
+		"emptyDir volume %s has no sizeLimit, and the resources.limits.%s of its containers are not all known before deployment",
+		[volumes.volume_label(entry), limit],
 	)
 }

@@ -37,7 +37,7 @@ deny contains finding if {
 		w,
 		array.concat(entry.path, ["image"]),
 		sprintf("%s uses the image %q, %s", [k8s.container_description(entry, w), image, _problem(image)]),
-		entry.container.name,
+		k8s.container_key(entry),
 	)
 }
 
@@ -51,7 +51,7 @@ unverified contains finding if {
 		w,
 		path,
 		sprintf("%s: its image is not known before deployment", [k8s.container_description(entry, w)]),
-		entry.container.name,
+		k8s.container_key(entry),
 	)
 }
 

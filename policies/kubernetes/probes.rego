@@ -39,7 +39,7 @@ deny contains finding if {
 		w,
 		path,
 		sprintf("%s has no %s", [_describe(entry, w), field]),
-		sprintf("%s/%s", [entry.container.name, field]),
+		sprintf("%s/%s", [k8s.container_key(entry), field]),
 	)
 }
 
@@ -55,7 +55,7 @@ unverified contains finding if {
 		w,
 		path,
 		sprintf("%s: its %s is not known before deployment", [_describe(entry, w), field]),
-		sprintf("%s/%s", [entry.container.name, field]),
+		sprintf("%s/%s", [k8s.container_key(entry), field]),
 	)
 }
 
@@ -76,6 +76,6 @@ _runs_until_stopped(entry) if not entry.init
 
 _runs_until_stopped(entry) if entry.container.restartPolicy == "Always"
 
-_describe(entry, w) := sprintf("Sidecar container %q of %s %q", [entry.container.name, w.type, w.name]) if entry.init
+_describe(entry, w) := sprintf("Sidecar container %s of %s %q", [k8s.container_label(entry), w.type, w.name]) if entry.init
 
 _describe(entry, w) := k8s.container_description(entry, w) if not entry.init

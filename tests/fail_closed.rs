@@ -786,6 +786,9 @@ fn hcl_units(text: &str) -> Vec<(usize, usize)> {
 
 // -- Scanning.
 
+/// The first and last line (1-based, inclusive) of one object of a file.
+type Lines = (usize, usize);
+
 /// One fail fixture and its variants, as written into the project.
 struct Case {
     slug: String,
@@ -803,7 +806,7 @@ fn reported_units(project: &Project, cases: &[Case]) -> BTreeMap<String, BTreeSe
     let (code, report, stderr) = project.scan_json(&["."]);
     assert!(code == 0 || code == 1, "exit {code}: {stderr}");
     // Project path → (rule, unit line ranges).
-    let mut files: BTreeMap<String, (&str, Vec<(usize, usize)>)> = BTreeMap::new();
+    let mut files: BTreeMap<String, (&str, Vec<Lines>)> = BTreeMap::new();
     for case in cases {
         let units = |text: &str| {
             if case.yaml {

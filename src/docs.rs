@@ -341,8 +341,11 @@ pub fn render_page(rule: &RuleDoc, fixtures: Option<&Fixtures>) -> String {
     let _ = writeln!(out, "## How to fix\n\n{}\n", info.remediation.trim());
     if let Some(f) = fixtures {
         let expected = f.expected.as_deref().unwrap_or_default();
-        for example in &f.fail {
+        // One heading per section, however many example files it shows.
+        if !f.fail.is_empty() {
             let _ = writeln!(out, "## Non-compliant\n");
+        }
+        for example in &f.fail {
             render_example(&mut out, &info.slug, example);
             let of_file: Vec<&Expected> =
                 expected.iter().filter(|e| e.file == example.name).collect();
@@ -366,8 +369,10 @@ pub fn render_page(rule: &RuleDoc, fixtures: Option<&Fixtures>) -> String {
                 out.push('\n');
             }
         }
-        for example in &f.pass {
+        if !f.pass.is_empty() {
             let _ = writeln!(out, "## Compliant\n");
+        }
+        for example in &f.pass {
             render_example(&mut out, &info.slug, example);
         }
     }

@@ -216,6 +216,11 @@ pub struct Resource {
     pub header: Span,
     /// For rendered Helm output, the template the document came from.
     pub helm_source: Option<HelmSource>,
+    /// True for a Terraform block whose `count` or `for_each` is known to be
+    /// empty: it creates nothing, but is kept once (address without an
+    /// instance key) so that rules about how a block is written still see
+    /// it. Policies see it as `"instances": 0`; rules about values skip it.
+    pub declaration_only: bool,
 }
 
 /// One path of a resource's `config` whose value is unknown, and why.

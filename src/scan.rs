@@ -962,7 +962,13 @@ pub fn evaluate_loaded(options: &Options, prepared: &Prepared, loaded: Loaded) -
         files_scanned: loaded.files_scanned,
         ignored_paths: loaded.ignored_paths,
         bundles: loaded.bundles.len(),
-        resources: loaded.bundles.iter().map(|b| b.resources.len()).sum(),
+        // A block with no instance creates nothing: it is not counted.
+        resources: loaded
+            .bundles
+            .iter()
+            .flat_map(|b| &b.resources)
+            .filter(|r| !r.declaration_only)
+            .count(),
     };
     report.findings = findings;
     report.notifications = notifications;

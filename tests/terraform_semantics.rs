@@ -485,3 +485,51 @@ fn a_named_file_in_a_called_module_is_evaluated_through_its_callers() {
         .iter()
         .all(|f| f.1 == "modules/queue/main.tf"));
 }
+
+/// A `count` known to be empty — literally, or through three-valued logic
+/// (`unknown && false`) — creates nothing: `inspect` shows the block once with
+/// `"instances": 0`; the label rule reports it, value rules do not, and the
+/// summary does not count it.
+#[test]
+fn a_block_with_no_instance_is_a_declaration_only() {
+    let project = Project::new();
+    project.write(
+        "main.tf",
+        r#"variable "enabled" {
+  type = bool
+}
+
+variable "serverless_enabled" {
+  type    = bool
+  default = true
+}
+
+locals {
+  create = var.enabled && !var.serverless_enabled
+}
+
+resource "aws_elasticache_replication_group" "Redis" {
+  count                      = local.create ? 1 : 0
+  replication_group_id       = "redis"
+  automatic_failover_enabled = false
+}
+"#,
+    );
+    let (code, stdout, stderr) = inspect(&project, &["."]);
+    assert_eq!(code, 0, "{stderr}");
+    let bundles: Value = serde_json::from_str(&stdout).unwrap();
+    let group = resource(&bundles, "aws_elasticache_replication_group.Redis");
+    assert_eq!(group["instances"], 0);
+    assert_eq!(resource(&bundles, "local.create")["config"]["value"], false);
+    assert!(resource(&bundles, "var.enabled").get("instances").is_none());
+
+    let (_, report, stderr) = project.scan_json(&["."]);
+    let rules: Vec<String> = findings(&report).into_iter().map(|f| f.0).collect();
+    assert_eq!(
+        findings(&report),
+        [tuple("SG-NAM-002", "main.tf", 14, 1)],
+        "{stderr}"
+    );
+    assert!(!rules.contains(&"SG-AWS-011".to_owned()));
+    assert_eq!(report["summary"]["resources"], 3);
+}

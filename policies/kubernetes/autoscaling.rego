@@ -25,12 +25,12 @@ package scalegate.rules.autoscaling
 import data.scalegate.lib.known
 import data.scalegate.lib.kubernetes as k8s
 import data.scalegate.lib.result
+import data.scalegate.lib.scale
 
 deny contains finding if {
 	some w in _checked
 	not k8s.autoscaled(w)
 	n := k8s.replicas(w)
-	n > 0
 	n < data.scalegate.settings.kubernetes.min_replicas
 	finding := result.finding(w, ["spec", "replicas"], sprintf(
 		"%s %q runs %s and no HorizontalPodAutoscaler or KEDA ScaledObject in %s targets it; at least %d replicas or an autoscaler are required",
@@ -48,7 +48,7 @@ unverified contains finding if {
 	))
 }
 
-_checked := [w | some w in k8s.workloads; w.type in {"Deployment", "StatefulSet"}]
+_checked := [w | some w in scale.running_workloads; w.type in {"Deployment", "StatefulSet"}]
 
 _replicas_text(w, n) := sprintf("%d replica (spec.replicas)", [n]) if {
 	n == 1

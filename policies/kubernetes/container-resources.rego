@@ -20,9 +20,10 @@ package scalegate.rules.container_resources
 import data.scalegate.lib.known
 import data.scalegate.lib.kubernetes as k8s
 import data.scalegate.lib.result
+import data.scalegate.lib.scale
 
 deny contains finding if {
-	some w in k8s.workloads
+	some w in scale.running_workloads
 	some entry in k8s.containers(w)
 	some [kind, name] in _required
 	path := array.concat(entry.path, ["resources", kind, name])
@@ -31,12 +32,12 @@ deny contains finding if {
 		w,
 		path,
 		sprintf("%s does not set resources.%s.%s", [k8s.container_description(entry, w), kind, name]),
-		sprintf("%s/resources.%s.%s", [entry.container.name, kind, name]),
+		sprintf("%s/resources.%s.%s", [k8s.container_key(entry), kind, name]),
 	)
 }
 
 unverified contains finding if {
-	some w in k8s.workloads
+	some w in scale.running_workloads
 	some entry in k8s.containers(w)
 	some [kind, name] in _required
 	path := array.concat(entry.path, ["resources", kind, name])
@@ -46,7 +47,7 @@ unverified contains finding if {
 		w,
 		path,
 		sprintf("%s: resources.%s.%s is not known before deployment", [k8s.container_description(entry, w), kind, name]),
-		sprintf("%s/resources.%s.%s", [entry.container.name, kind, name]),
+		sprintf("%s/resources.%s.%s", [k8s.container_key(entry), kind, name]),
 	)
 }
 

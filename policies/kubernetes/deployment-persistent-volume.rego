@@ -28,6 +28,7 @@ package scalegate.rules.deployment_persistent_volume
 import data.scalegate.lib.known
 import data.scalegate.lib.kubernetes as k8s
 import data.scalegate.lib.result
+import data.scalegate.lib.scale
 import data.scalegate.lib.volumes
 
 deny contains finding if {
@@ -46,11 +47,11 @@ deny contains finding if {
 	finding := result.finding_with_key(
 		w,
 		array.concat(entry.path, ["persistentVolumeClaim", "claimName"]),
-		sprintf("%s %q %s but its volume %q mounts the PersistentVolumeClaim %q, which is %s: %s", [
-			w.type, w.name, _scale(w), entry.volume.name, name,
+		sprintf("%s %q %s but its volume %s mounts the PersistentVolumeClaim %q, which is %s: %s", [
+			w.type, w.name, _scale(w), volumes.volume_label(entry), name,
 			volumes.single_node_mode(claims[0]), _consequence[volumes.single_node_mode(claims[0])],
 		]),
-		entry.volume.name,
+		volumes.volume_key(entry),
 	)
 }
 
@@ -69,7 +70,7 @@ unverified contains finding if {
 # `volumes` is shared by every replica. DaemonSets (node agents) and Jobs are not.
 _kinds := {"Deployment", "ReplicaSet", "StatefulSet"}
 
-_checked := [w | some w in k8s.workloads; w.type in _kinds]
+_checked := [w | some w in scale.running_workloads; w.type in _kinds]
 
 # _scaled(w) holds when `w` runs, or may be scaled to, more than one pod.
 _scaled(w) if k8s.hpa_targeted(w)
@@ -111,7 +112,7 @@ _volumes_unknown(w) := {[path, "its volumes are not known before deployment"] |
 	known.unknown(w, path)
 }
 
-_claim_names_unknown(w) := {[path, sprintf("the claim of volume %q is not known before deployment", [entry.volume.name])] |
+_claim_names_unknown(w) := {[path, sprintf("the claim of volume %s is not known before deployment", [volumes.volume_label(entry)])] |
 	some entry in volumes.volumes(w)
 	path := array.concat(entry.path, ["persistentVolumeClaim", "claimName"])
 	not volumes.claim_name(entry.volume)
@@ -124,8 +125,8 @@ _claims_outside(w) := {[path, text] |
 	count(volumes.claims_for(k8s.namespace(w), name)) == 0
 	path := array.concat(entry.path, ["persistentVolumeClaim", "claimName"])
 	text := sprintf(
-		"volume %q mounts the PersistentVolumeClaim %q, which is not in the bundle %q, so its access modes cannot be checked",
-		[entry.volume.name, name, input.bundle.path],
+		"volume %s mounts the PersistentVolumeClaim %q, which is not in the bundle %q, so its access modes cannot be checked",
+		[volumes.volume_label(entry), name, input.bundle.path],
 	)
 }
 
@@ -139,7 +140,7 @@ _modes_with_unknown_replicas(w) := {[["spec", "replicas"], text] |
 		volumes.single_node(c)
 	}
 	text := sprintf(
-		"its replica count is not known, and volume %q mounts the %s PersistentVolumeClaim %q",
-		[entry.volume.name, volumes.single_node_mode(claims[0]), name],
+		"its replica count is not known, and volume %s mounts the %s PersistentVolumeClaim %q",
+		[volumes.volume_label(entry), volumes.single_node_mode(claims[0]), name],
 	)
 }

@@ -25,10 +25,11 @@ package scalegate.rules.emptydir_size_limit
 import data.scalegate.lib.known
 import data.scalegate.lib.kubernetes as k8s
 import data.scalegate.lib.result
+import data.scalegate.lib.scale
 import data.scalegate.lib.volumes
 
 deny contains finding if {
-	some w in k8s.workloads
+	some w in scale.running_workloads
 	some entry in _empty_dirs(w)
 	path := _size_limit_path(entry)
 	_no_size_limit(w, entry, path)
@@ -37,16 +38,16 @@ deny contains finding if {
 	finding := result.finding_with_key(
 		w,
 		path,
-		sprintf("%s %q: emptyDir volume %q has no sizeLimit, and not every container sets resources.limits.%s, so it can fill the node's %s", [
-			w.type, w.name, entry.volume.name, limit, _resource_word[limit],
+		sprintf("%s %q: emptyDir volume %s has no sizeLimit, and not every container sets resources.limits.%s, so it can fill the node's %s", [
+			w.type, w.name, volumes.volume_label(entry), limit, _resource_word[limit],
 		]),
-		entry.volume.name,
+		volumes.volume_key(entry),
 	)
 }
 
 # One note per workload, naming everything that could not be checked.
 unverified contains finding if {
-	some w in k8s.workloads
+	some w in scale.running_workloads
 	reasons := sort([r | some r in _unverified_reasons(w)])
 	count(reasons) > 0
 	finding := result.finding(w, reasons[0][0], sprintf("%s %q: %s", [
@@ -116,14 +117,14 @@ _volumes_unknown(w) := {[path, "its volumes are not known before deployment"] |
 	known.unknown(w, path)
 }
 
-_size_limits_unknown(w) := {[path, sprintf("the sizeLimit of emptyDir volume %q is not known before deployment", [entry.volume.name])] |
+_size_limits_unknown(w) := {[path, sprintf("the sizeLimit of emptyDir volume %s is not known before deployment", [volumes.volume_label(entry)])] |
 	some entry in _empty_dirs(w)
 	path := _size_limit_path(entry)
 	not known.present(w.config, path)
 	known.unknown(w, path)
 }
 
-_media_unknown(w) := {[path, sprintf("emptyDir volume %q has no sizeLimit, and its medium is not known before deployment", [entry.volume.name])] |
+_media_unknown(w) := {[path, sprintf("emptyDir volume %s has no sizeLimit, and its medium is not known before deployment", [volumes.volume_label(entry)])] |
 	some entry in _empty_dirs(w)
 	_no_size_limit(w, entry, _size_limit_path(entry))
 	not _bounding_limit(w, entry)
@@ -137,7 +138,7 @@ _container_limits_unknown(w) := {[path, text] |
 	limit := _bounding_limit(w, entry)
 	_limits_unknown(w, limit)
 	text := sprintf(
-		"emptyDir volume %q has no sizeLimit, and the resources.limits.%s of its containers are not all known before deployment",
-		[entry.volume.name, limit],
+		"emptyDir volume %s has no sizeLimit, and the resources.limits.%s of its containers are not all known before deployment",
+		[volumes.volume_label(entry), limit],
 	)
 }

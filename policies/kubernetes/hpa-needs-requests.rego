@@ -24,11 +24,13 @@ package scalegate.rules.hpa_needs_requests
 import data.scalegate.lib.known
 import data.scalegate.lib.kubernetes as k8s
 import data.scalegate.lib.result
+import data.scalegate.lib.scale
 
 deny contains finding if {
 	some [i, resource, only, by_default] in _needs
 	h := k8s.hpas[i]
 	w := k8s.scale_target(h)
+	not scale.held_at_zero(w)
 	some entry in _counted_containers(w, only)
 	not _requested(w, entry, resource)
 	known.missing(w, _path(entry, "requests", resource))
@@ -36,13 +38,14 @@ deny contains finding if {
 	finding := result.finding_with_key(w, _path(entry, "requests", resource), sprintf(
 		"%s does not set resources.requests.%s, which HorizontalPodAutoscaler %q needs to compute %s utilisation%s",
 		[k8s.container_description(entry, w), resource, h.name, _label[resource], _default_text(by_default)],
-	), sprintf("%s/resources.requests.%s", [entry.container.name, resource]))
+	), sprintf("%s/resources.requests.%s", [k8s.container_key(entry), resource]))
 }
 
 unverified contains finding if {
 	some [i, resource, only, _] in _needs
 	h := k8s.hpas[i]
 	w := k8s.scale_target(h)
+	not scale.held_at_zero(w)
 	some entry in _counted_containers(w, only)
 	not _requested(w, entry, resource)
 	some kind in ["requests", "limits"]
@@ -50,7 +53,7 @@ unverified contains finding if {
 	finding := result.finding_with_key(w, _path(entry, "requests", resource), sprintf(
 		"%s: resources.%s.%s is not known before deployment, and HorizontalPodAutoscaler %q scales on %s utilisation",
 		[k8s.container_description(entry, w), kind, resource, h.name, _label[resource]],
-	), sprintf("%s/resources.requests.%s", [entry.container.name, resource]))
+	), sprintf("%s/resources.requests.%s", [k8s.container_key(entry), resource]))
 }
 
 unverified contains finding if {
@@ -127,8 +130,13 @@ _utilization(source) if known.present(source, ["targetAverageUtilization"])
 _counted_containers(w, only) := [entry |
 	some entry in k8s.containers(w)
 	_counted(entry)
-	only in {"", entry.container.name}
+	_named(only, entry)
 ]
+
+# A metric without a container counts every one, named or not.
+_named(only, _) if only == ""
+
+_named(only, entry) if only == entry.container.name
 
 _counted(entry) if not entry.init
 

@@ -34,6 +34,19 @@ deny contains finding if {
 	))
 }
 
+# An HPA whose scaleTargetRef names no kind or no name targets nothing at all: the API
+# server rejects it, and a template that renders it so scales nothing.
+deny contains finding if {
+	some h in k8s.hpas
+	some field in ["kind", "name"]
+	path := ["spec", "scaleTargetRef", field]
+	known.missing(h, path)
+	finding := result.finding(h, path, sprintf(
+		"HorizontalPodAutoscaler %q sets no spec.scaleTargetRef.%s, so it targets no workload",
+		[h.name, field],
+	))
+}
+
 unverified contains finding if {
 	some h in _unresolved
 	not _verifiable(h)

@@ -119,3 +119,24 @@ test_unverified_when_target_name_unknown if {
 	notes := rule.unverified with input as inp
 	notes == {_finding("checkout", `HorizontalPodAutoscaler "checkout": spec.scaleTargetRef.name is not known before deployment`)}
 }
+
+test_deny_without_target_name if {
+	inp := _input([_workload("Deployment", "web", "shop"), _hpa_with("web", "shop", {"kind": "Deployment"}, [])])
+	findings := rule.deny with input as inp
+	findings == {{
+		"resource": "autoscaling/HorizontalPodAutoscaler/shop/web",
+		"path": ["spec", "scaleTargetRef", "name"],
+		"msg": `HorizontalPodAutoscaler "web" sets no spec.scaleTargetRef.name, so it targets no workload`,
+	}}
+}
+
+test_deny_without_target_ref if {
+	inp := _input([_hpa_with("web", "shop", null, [])])
+	findings := rule.deny with input as inp
+	count(findings) == 2
+}
+
+test_allow_unknown_target_name if {
+	inp := _input([_hpa_with("web", "shop", {"kind": "Deployment"}, [["spec", "scaleTargetRef", "name"]])])
+	count(rule.deny) == 0 with input as inp
+}

@@ -25,9 +25,10 @@ import data.scalegate.lib.images
 import data.scalegate.lib.known
 import data.scalegate.lib.kubernetes as k8s
 import data.scalegate.lib.result
+import data.scalegate.lib.scale
 
 deny contains finding if {
-	some w in k8s.workloads
+	some w in scale.running_workloads
 	some entry in k8s.containers(w)
 	image := entry.container.image
 	is_string(image)
@@ -36,12 +37,12 @@ deny contains finding if {
 		w,
 		array.concat(entry.path, ["image"]),
 		sprintf("%s uses the image %q, %s", [k8s.container_description(entry, w), image, _problem(image)]),
-		entry.container.name,
+		k8s.container_key(entry),
 	)
 }
 
 unverified contains finding if {
-	some w in k8s.workloads
+	some w in scale.running_workloads
 	some entry in k8s.containers(w)
 	path := array.concat(entry.path, ["image"])
 	not known.present(w.config, path)
@@ -50,7 +51,7 @@ unverified contains finding if {
 		w,
 		path,
 		sprintf("%s: its image is not known before deployment", [k8s.container_description(entry, w)]),
-		entry.container.name,
+		k8s.container_key(entry),
 	)
 }
 

@@ -21,16 +21,18 @@ package scalegate.rules.no_hostpath
 import data.scalegate.lib.known
 import data.scalegate.lib.kubernetes as k8s
 import data.scalegate.lib.result
+import data.scalegate.lib.scale
+import data.scalegate.lib.volumes
 
 deny contains finding if {
 	some w in _checked
-	some i, volume in k8s.pod_spec(w).volumes
-	volume.hostPath
+	some entry in volumes.volumes(w)
+	entry.volume.hostPath
 	finding := result.finding_with_key(
 		w,
-		array.concat(k8s.pod_spec_path(w), ["volumes", i, "hostPath"]),
-		sprintf("%s %q mounts the hostPath volume %q (%s)", [w.type, w.name, volume.name, _host_path(volume)]),
-		volume.name,
+		array.concat(entry.path, ["hostPath"]),
+		sprintf("%s %q mounts the hostPath volume %s (%s)", [w.type, w.name, volumes.volume_label(entry), _host_path(entry.volume)]),
+		volumes.volume_key(entry),
 	)
 }
 
@@ -42,7 +44,7 @@ unverified contains finding if {
 }
 
 _checked := [w |
-	some w in k8s.workloads
+	some w in scale.running_workloads
 	not w.type in data.scalegate.settings.stateless.hostpath_exempt_kinds
 ]
 

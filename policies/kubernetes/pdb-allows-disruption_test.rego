@@ -183,3 +183,15 @@ test_unverified_when_pod_count_not_in_bundle if {
 		_finding("web", "minAvailable", `PodDisruptionBudget "web" selects Deployment "web", whose pod count is not stated in the manifests, so whether minAvailable 1 leaves a pod to evict is not known`),
 	}
 }
+
+# A workload held at zero runs no pod, whatever floor its HPA states (an HPA does not
+# act on a workload at zero): it adds nothing to the pods a budget protects.
+test_allow_when_selected_workloads_are_held_at_zero if {
+	inp := _input([
+		_deployment("web", {"replicas": 0}, {"app": "web"}),
+		_hpa("web", 2),
+		_pdb("web", {"minAvailable": 1}, {"matchLabels": {"app": "web"}}),
+	])
+	count(rule.deny) == 0 with input as inp
+	count(rule.unverified) == 0 with input as inp
+}

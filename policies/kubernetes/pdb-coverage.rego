@@ -20,9 +20,10 @@ package scalegate.rules.pdb_coverage
 import data.scalegate.lib.known
 import data.scalegate.lib.kubernetes as k8s
 import data.scalegate.lib.result
+import data.scalegate.lib.scale
 
 deny contains finding if {
-	some w in k8s.workloads
+	some w in scale.running_workloads
 	k8s.replicas(w) > 1
 	not k8s.pdb_covers(w)
 	finding := result.finding(w, ["spec", "selector"], sprintf(
@@ -32,7 +33,7 @@ deny contains finding if {
 }
 
 unverified contains finding if {
-	some w in k8s.workloads
+	some w in scale.running_workloads
 	not k8s.hpa_targeted(w)
 	known.unknown(w, ["spec", "replicas"])
 	not k8s.pdb_covers(w)

@@ -26,6 +26,7 @@ package scalegate.rules.probes
 import data.scalegate.lib.known
 import data.scalegate.lib.kubernetes as k8s
 import data.scalegate.lib.result
+import data.scalegate.lib.scale
 
 deny contains finding if {
 	some w in _long_running
@@ -38,7 +39,7 @@ deny contains finding if {
 		w,
 		path,
 		sprintf("%s has no %s", [_describe(entry, w), field]),
-		sprintf("%s/%s", [entry.container.name, field]),
+		sprintf("%s/%s", [k8s.container_key(entry), field]),
 	)
 }
 
@@ -54,7 +55,7 @@ unverified contains finding if {
 		w,
 		path,
 		sprintf("%s: its %s is not known before deployment", [_describe(entry, w), field]),
-		sprintf("%s/%s", [entry.container.name, field]),
+		sprintf("%s/%s", [k8s.container_key(entry), field]),
 	)
 }
 
@@ -64,7 +65,7 @@ _required contains sprintf("%sProbe", [probe]) if some probe in data.scalegate.s
 # Workloads whose pods are meant to keep running. The pod's `restartPolicy` says so
 # (Always is the default, and the only value a Deployment or DaemonSet accepts); Jobs and CronJobs run to completion whatever it says.
 _long_running := [w |
-	some w in k8s.workloads
+	some w in scale.running_workloads
 	not w.type in {"Job", "CronJob"}
 	not known.at(w.config, array.concat(k8s.pod_spec_path(w), ["restartPolicy"])) in {"Never", "OnFailure"}
 ]
@@ -75,6 +76,6 @@ _runs_until_stopped(entry) if not entry.init
 
 _runs_until_stopped(entry) if entry.container.restartPolicy == "Always"
 
-_describe(entry, w) := sprintf("Sidecar container %q of %s %q", [entry.container.name, w.type, w.name]) if entry.init
+_describe(entry, w) := sprintf("Sidecar container %s of %s %q", [k8s.container_label(entry), w.type, w.name]) if entry.init
 
 _describe(entry, w) := k8s.container_description(entry, w) if not entry.init

@@ -24,9 +24,10 @@ package scalegate.rules.replica_spread
 import data.scalegate.lib.known
 import data.scalegate.lib.kubernetes as k8s
 import data.scalegate.lib.result
+import data.scalegate.lib.scale
 
 deny contains finding if {
-	some w in k8s.workloads
+	some w in scale.running_workloads
 	k8s.replicas(w) > 1
 	not _spread_unknown(w)
 	count(_terms(w)) == 0
@@ -37,7 +38,7 @@ deny contains finding if {
 }
 
 deny contains finding if {
-	some w in k8s.workloads
+	some w in scale.running_workloads
 	k8s.replicas(w) > 1
 	not _spread_unknown(w)
 	count(_terms(w)) > 0
@@ -49,7 +50,7 @@ deny contains finding if {
 }
 
 unverified contains finding if {
-	some w in k8s.workloads
+	some w in scale.running_workloads
 	k8s.replicas(w) > 1
 	_spread_unknown(w)
 	not _spreads(w)
@@ -60,7 +61,7 @@ unverified contains finding if {
 }
 
 unverified contains finding if {
-	some w in k8s.workloads
+	some w in scale.running_workloads
 	not k8s.hpa_targeted(w)
 	known.unknown(w, ["spec", "replicas"])
 	not _spreads(w)

@@ -177,3 +177,12 @@ test_unverified_when_labels_are_unknown if {
 		`Deployment "web": the label "owner" in spec.template.metadata.labels is not known before deployment`,
 	}
 }
+
+# Labels describe the object whether it runs or not: a workload held at zero
+# (`replicas: 0`) is still checked.
+test_deny_on_a_workload_held_at_zero if {
+	d := _deployment({}, {}, [])
+	held := object.union(d, {"config": {"spec": {"replicas": 0}}})
+	findings := rule.deny with input as _input([held])
+	count(findings) == 4
+}

@@ -24,6 +24,7 @@ import data.scalegate.lib.disruption
 import data.scalegate.lib.known
 import data.scalegate.lib.kubernetes as k8s
 import data.scalegate.lib.result
+import data.scalegate.lib.scale
 
 deny contains finding if {
 	some w in _deployments
@@ -59,6 +60,6 @@ unverified contains finding if {
 	))
 }
 
-_deployments := [w | some w in k8s.workloads; w.type == "Deployment"]
+_deployments := [w | some w in scale.running_workloads; w.type == "Deployment"]
 
 _recreate(w) if w.config.spec.strategy.type == "Recreate"

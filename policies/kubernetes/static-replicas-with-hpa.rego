@@ -22,9 +22,10 @@ package scalegate.rules.static_replicas_with_hpa
 import data.scalegate.lib.known
 import data.scalegate.lib.kubernetes as k8s
 import data.scalegate.lib.result
+import data.scalegate.lib.scale
 
 deny contains finding if {
-	some w in k8s.workloads
+	some w in scale.running_workloads
 	autoscaler := k8s.autoscalers_of(w)[0]
 	_sets_replicas(w)
 	finding := result.finding(w, ["spec", "replicas"], sprintf(
@@ -34,7 +35,7 @@ deny contains finding if {
 }
 
 unverified contains finding if {
-	some w in k8s.workloads
+	some w in scale.running_workloads
 	autoscaler := k8s.autoscalers_of(w)[0]
 	not _sets_replicas(w)
 	known.unknown(w, ["spec", "replicas"])

@@ -8,6 +8,7 @@ package scalegate.lib.disruption
 
 import data.scalegate.lib.known
 import data.scalegate.lib.kubernetes as k8s
+import data.scalegate.lib.scale
 
 # percent(v) is the number in a percentage such as "25%"; undefined for anything
 # else, including numbers (Kubernetes' int-or-string accepts only `N%` strings).
@@ -50,10 +51,15 @@ pod_count_known(w) if {
 }
 
 # expected_pods(workloads) is how many pods the workloads run together (the sum of
-# k8s.replicas: an HPA's floor when one targets the workload); undefined when the
+# k8s.replicas: an HPA's floor when one targets the workload, 0 for a workload held
+# at zero, which no HPA scales up); undefined when the
 # count of any of them is not in the bundle (see pod_count_known).
-expected_pods(workloads) := sum([k8s.replicas(w) | some w in workloads]) if {
+expected_pods(workloads) := sum([_pods(w) | some w in workloads]) if {
 	every w in workloads {
 		pod_count_known(w)
 	}
 }
+
+_pods(w) := 0 if scale.held_at_zero(w)
+
+_pods(w) := k8s.replicas(w) if not scale.held_at_zero(w)

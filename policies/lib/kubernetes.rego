@@ -58,8 +58,25 @@ containers(w) := [{"container": c, "path": array.concat(spec_path, [field, i]), 
 ]
 
 # container_description(entry, w) names a container for messages:
-# `Container "api" of Deployment "web"`, `Init container "migrate" of Job "seed"`.
-container_description(entry, w) := sprintf("%s %q of %s %q", [_container_word(entry), entry.container.name, w.type, w.name])
+# `Container "api" of Deployment "web"`, `Init container "migrate" of Job "seed"`,
+# and `Container #0 of Pod "web"` for one without a name (see `container_label`).
+container_description(entry, w) := sprintf("%s %s of %s %q", [_container_word(entry), container_label(entry), w.type, w.name])
+
+# container_label(entry) is the container's name quoted (`"api"`), or its position
+# (`#0`) when it has no name: a template with an unknown name, or a fragment, is
+# what a linter sees, and a rule that printed the name would otherwise say nothing.
+container_label(entry) := sprintf("%q", [entry.container.name]) if is_string(entry.container.name)
+
+container_label(entry) := sprintf("#%d", [_last(entry.path)]) if not is_string(entry.container.name)
+
+# container_key(entry) tells a container apart from the others of its pod, for the
+# `key` of a finding: its name, or `containers[0]` / `initContainers[0]` when it has
+# none (an unnamed container and an unnamed init container never share a key).
+container_key(entry) := entry.container.name if is_string(entry.container.name)
+
+container_key(entry) := sprintf("%s[%d]", [entry.path[count(entry.path) - 2], _last(entry.path)]) if not is_string(entry.container.name)
+
+_last(path) := path[count(path) - 1]
 
 _container_word(entry) := "Init container" if entry.init
 

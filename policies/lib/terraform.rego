@@ -11,9 +11,20 @@ import data.scalegate.lib.taggable_google
 # rules can report on them (DESIGN.md §4, "Ids").
 block_types := {"provider", "module", "variable", "output", "locals"}
 
-# resources is every Terraform and plan entry of the bundle, blocks included, in
-# input order.
-resources := [r | some r in input.resources; r.format in {"terraform", "plan"}]
+# declarations is every Terraform and plan entry of the bundle, blocks included, in
+# input order, with the blocks whose `count` or `for_each` is known to be empty
+# (`"instances": 0`): they create nothing but are written all the same. Rules about
+# how a block is written (its labels) read this list.
+declarations := [r | some r in input.resources; r.format in {"terraform", "plan"}]
+
+# resources is every entry of `declarations` that exists when Terraform applies:
+# blocks with no instance are left out, so a rule about values never reports
+# something that is not created. Rules about values read this list.
+resources := [r | some r in declarations; not creates_nothing(r)]
+
+# creates_nothing(r) holds for a block whose `count` or `for_each` is known to be
+# empty (`count = 0`, `count = var.enabled ? 1 : 0` with `enabled = false`).
+creates_nothing(r) if r.instances == 0
 
 # by_id maps an address (`aws_s3_bucket.logs`, `module.web.aws_lb.this`) to its
 # resource: the join of rules that follow `references`.

@@ -301,3 +301,17 @@ test_referrers_index if {
 	refs[["aws_s3_bucket_policy", "bucket", "aws_s3_bucket.logs"]] == [5]
 	not refs[["ConfigMap", "bucket", "aws_s3_bucket.logs"]]
 }
+
+# A block whose count or for_each is known to be empty is a declaration only: rules
+# about values never see it through `resources`, `by_type`, `by_id` or `managed`.
+test_blocks_with_no_instance_are_declarations_only if {
+	none := {"id": "aws_sqs_queue.off", "format": "terraform", "type": "aws_sqs_queue", "name": "off", "config": {}, "instances": 0}
+	one := {"id": "aws_sqs_queue.on[0]", "format": "terraform", "type": "aws_sqs_queue", "name": "on", "config": {}}
+	inp := {"resources": [none, one]}
+	[r.id | some r in tf.declarations] == ["aws_sqs_queue.off", "aws_sqs_queue.on[0]"] with input as inp
+	[r.id | some r in tf.resources] == ["aws_sqs_queue.on[0]"] with input as inp
+	[r.id | some r in tf.managed] == ["aws_sqs_queue.on[0]"] with input as inp
+	not tf.by_id["aws_sqs_queue.off"] with input as inp
+	tf.creates_nothing(none)
+	not tf.creates_nothing(one)
+}

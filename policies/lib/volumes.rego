@@ -22,6 +22,19 @@ volumes(w) := [{"volume": v, "path": array.concat(base, [i])} |
 	is_object(v)
 ]
 
+# volume_label(entry) names a volume of `volumes(w)` for messages: its name quoted
+# (`"data"`), or its position (`#0`) when it has no name, so that a rule reports a
+# volume it cannot name rather than saying nothing.
+volume_label(entry) := sprintf("%q", [entry.volume.name]) if is_string(entry.volume.name)
+
+volume_label(entry) := sprintf("#%d", [entry.path[count(entry.path) - 1]]) if not is_string(entry.volume.name)
+
+# volume_key(entry) tells a volume apart from the others of its pod, for the `key`
+# of a finding: its name, or `volumes[0]` when it has none.
+volume_key(entry) := entry.volume.name if is_string(entry.volume.name)
+
+volume_key(entry) := sprintf("volumes[%d]", [entry.path[count(entry.path) - 1]]) if not is_string(entry.volume.name)
+
 # -- PersistentVolumeClaims -----------------------------------------------------
 
 # claims is every PersistentVolumeClaim of the bundle, in input order.

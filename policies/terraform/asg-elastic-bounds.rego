@@ -26,13 +26,13 @@ import data.scalegate.lib.aws
 import data.scalegate.lib.index
 import data.scalegate.lib.known
 import data.scalegate.lib.result
+import data.scalegate.lib.scale
 import data.scalegate.lib.terraform as tf
 
 deny contains finding if {
 	some g in _groups
 	max := aws.number(g, ["max_size"])
 	min := aws.number(g, ["min_size"])
-	max > 0
 	max <= min
 	finding := result.finding_with_key(g, ["max_size"], sprintf(
 		"%s: max_size (%v) is not greater than min_size (%v), so the group cannot add instances under load",
@@ -60,7 +60,13 @@ unverified contains finding if {
 	finding := result.finding(tf.by_id[id], first[0], concat("; ", [n[1] | some n in notes]))
 }
 
-_groups := [g | some g in object.get(tf.by_type, "aws_autoscaling_group", []); tf.is_managed(g)]
+# A group held at zero (`max_size = 0`) launches nothing: neither its bounds nor its
+# health checks matter until it is given a size.
+_groups := [g |
+	some g in object.get(tf.by_type, "aws_autoscaling_group", [])
+	tf.is_managed(g)
+	not scale.held_at_zero(g)
+]
 
 # _notes holds [id, path, text] for each check of a group that depends on a value
 # known only when Terraform runs. Each note is built in the body, not in the head: in
@@ -68,7 +74,6 @@ _groups := [g | some g in object.get(tf.by_type, "aws_autoscaling_group", []); t
 # whole set.
 _notes contains note if {
 	some g in _groups
-	not _parked(g)
 	some attr in ["max_size", "min_size"]
 	known.unknown(g, [attr])
 	note := [g.id, [attr], sprintf(
@@ -114,8 +119,6 @@ _notes contains note if {
 }
 
 # _parked(g) holds for a group held at zero instances: it runs nothing to scale.
-_parked(g) if aws.number(g, ["max_size"]) == 0
-
 # _health_checks(g) is the set of health check types of `g`, upper case:
 # `health_check_type` is a comma-separated list (`"ELB,EBS"`), and `EC2` when unset.
 # Undefined when unknown.

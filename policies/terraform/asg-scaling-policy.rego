@@ -27,6 +27,7 @@ package scalegate.rules.asg_scaling_policy
 import data.scalegate.lib.aws
 import data.scalegate.lib.known
 import data.scalegate.lib.result
+import data.scalegate.lib.scale
 import data.scalegate.lib.terraform as tf
 
 deny contains finding if {
@@ -56,7 +57,11 @@ unverified contains finding if {
 
 _cluster_autoscaler_tag := "k8s.io/cluster-autoscaler/enabled"
 
-_groups := [g | some g in object.get(tf.by_type, "aws_autoscaling_group", []); tf.is_managed(g)]
+_groups := [g |
+	some g in object.get(tf.by_type, "aws_autoscaling_group", [])
+	tf.is_managed(g)
+	not scale.held_at_zero(g)
+]
 
 # The groups that nothing is seen to scale and that are not exempt, and the
 # uncertainties of each, computed once for both sets above.
@@ -67,8 +72,6 @@ _reasons_of := {g.id: _reasons(g) | some g in _unscaled}
 # _fixed(g) holds when the bounds of `g` are known and leave no room to scale, or
 # when the group is held at zero (SG-AWS-001 reports the first).
 _fixed(g) if aws.number(g, ["max_size"]) <= aws.number(g, ["min_size"])
-
-_fixed(g) if aws.number(g, ["max_size"]) == 0
 
 # _scaled(g) holds when a policy, a schedule or an ECS capacity provider with managed
 # scaling sets the desired capacity of `g`.

@@ -25,6 +25,7 @@ package scalegate.rules.ecs_service_autoscaling
 import data.scalegate.lib.aws
 import data.scalegate.lib.known
 import data.scalegate.lib.result
+import data.scalegate.lib.scale
 import data.scalegate.lib.terraform as tf
 
 deny contains finding if {
@@ -46,7 +47,13 @@ unverified contains finding if {
 	))
 }
 
-_services := [s | some s in object.get(tf.by_type, "aws_ecs_service", []); tf.is_managed(s)]
+# A service held at zero (`desired_count = 0`) runs no task, so there is no load
+# for a target to follow.
+_services := [s |
+	some s in object.get(tf.by_type, "aws_ecs_service", [])
+	tf.is_managed(s)
+	not scale.held_at_zero(s)
+]
 
 # The services that no target is seen to name, and the uncertainties of each,
 # computed once for both sets above.

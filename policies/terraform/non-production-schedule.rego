@@ -27,6 +27,7 @@ import data.scalegate.lib.aws_data
 import data.scalegate.lib.environment
 import data.scalegate.lib.known
 import data.scalegate.lib.result
+import data.scalegate.lib.scale
 import data.scalegate.lib.terraform as tf
 
 _schedule_type := "aws_autoscaling_schedule"
@@ -70,7 +71,7 @@ _candidates := [g |
 	some g in tf.by_type.aws_autoscaling_group
 	tf.is_managed(g)
 	not tf.has_tag(g, aws_data.cluster_autoscaler_tag)
-	not _max_size(g) == 0
+	not scale.held_at_zero(g)
 	not _scaled_down(g)
 ]
 

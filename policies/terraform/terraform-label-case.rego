@@ -25,7 +25,7 @@ import data.scalegate.lib.terraform as tf
 deny contains finding if {
 	some [kind, _, _, label, id] in _labels
 	not regex.match(data.scalegate.settings.naming.terraform_labels, label)
-	r := tf.by_id[id]
+	r := _declarations_by_id[id]
 	finding := result.finding(r, _path(kind), sprintf(
 		"%s %q is not snake_case (lower-case words joined by single underscores)",
 		[kind, label],
@@ -53,6 +53,9 @@ _kind(r) := "data source name" if {
 _kind(r) := "resource name" if tf.is_managed(r)
 
 # The alias is an attribute, the other labels are in the block header.
+# Labels are how a block is written: a block with `count = 0` has them too.
+_declarations_by_id := {r.id: r | some r in tf.declarations}
+
 _path("provider alias") := ["alias"]
 
 _path(kind) := [] if kind != "provider alias"
@@ -67,7 +70,7 @@ _label(r) := r.name if r.type != "provider"
 # smallest address. Grouped rather than compared pairwise, to stay linear.
 _labels contains [kind, file, type, label, min(ids)] if {
 	some [kind, file, type, label], ids in index.group([[[_kind(r), r.file, r.type, _label(r)], r.id] |
-		some r in tf.resources
+		some r in tf.declarations
 		r.format == "terraform"
 		is_string(_label(r))
 	])

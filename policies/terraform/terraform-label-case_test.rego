@@ -80,3 +80,10 @@ test_labels_are_never_unverified if {
 	inp := _input([_block("aws_lb.WebApp", "aws_lb", "WebApp", {})])
 	count(rule.unverified) == 0 with input as inp
 }
+
+# A block with `count = 0` creates nothing, but its label is written: it is checked.
+test_deny_label_of_a_block_with_no_instance if {
+	queue := object.union(_block("aws_sqs_queue.OrderEvents", "aws_sqs_queue", "OrderEvents", {"count": 0}), {"instances": 0})
+	findings := rule.deny with input as _input([queue])
+	[f.resource | some f in findings] == ["aws_sqs_queue.OrderEvents"]
+}

@@ -138,6 +138,7 @@ fn resource(
             .or_else(|| node.first_key_span())
             .unwrap_or(node.span),
         helm_source: helm_source.clone(),
+        declaration_only: false,
     }
 }
 

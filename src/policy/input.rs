@@ -42,7 +42,7 @@ pub fn resource_value(resource: &Resource) -> Value {
         })
         .collect();
     let opt = |v: &Option<String>| v.as_deref().map(s).unwrap_or(Value::Null);
-    object(vec![
+    let mut value = object(vec![
         ("id", s(&resource.id)),
         ("format", s(resource.format.as_str())),
         ("type", s(&resource.kind)),
@@ -73,7 +73,16 @@ pub fn resource_value(resource: &Resource) -> Value {
                     .collect::<Vec<_>>(),
             ),
         ),
-    ])
+    ]);
+    if resource.declaration_only {
+        // Only on blocks that create nothing, so that every other resource
+        // reads exactly as before and a policy testing `r.instances == 0`
+        // needs no default.
+        if let Ok(map) = value.as_object_mut() {
+            map.insert(s("instances"), Value::from(0u64));
+        }
+    }
+    value
 }
 
 /// The whole `input` for one bundle.

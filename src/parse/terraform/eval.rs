@@ -187,7 +187,18 @@ pub(super) fn evaluate(expr: &Expression, scope: &mut Scope) -> Eval {
             Partial::Scalar(Value::Bool(false)) => evaluate(&c.false_expr, scope),
             Partial::Scalar(Value::String(s)) if &*s == "true" => evaluate(&c.true_expr, scope),
             Partial::Scalar(Value::String(s)) if &*s == "false" => evaluate(&c.false_expr, scope),
-            Partial::Unknown(cause) => Ok(Partial::Unknown(cause)),
+            // Either branch may be taken; when both give the same known value,
+            // that value is the result whichever it is.
+            Partial::Unknown(cause) => {
+                let (when_true, when_false) = (
+                    evaluate(&c.true_expr, scope),
+                    evaluate(&c.false_expr, scope),
+                );
+                Ok(match (when_true, when_false) {
+                    (Ok(a), Ok(b)) if a.is_known() && functions::equals(&a, &b) == Some(true) => a,
+                    _ => Partial::Unknown(cause),
+                })
+            }
             other => Err(format!("condition is not a bool: {}", describe(&other))),
         },
         Expression::FuncCall(call) => {
@@ -424,6 +435,17 @@ fn binary(op: BinaryOperator, lhs: &Expression, rhs: &Expression, scope: &mut Sc
         _ => {}
     }
     let right = evaluate(rhs, scope)?;
+    // Three-valued logic: `unknown && false` is false and `unknown || true` is
+    // true whatever the unknown turns out to be, so a known right operand that
+    // decides wins over an unknown left one (as Terraform's own refinements do).
+    if let (Partial::Unknown(_), Partial::Scalar(r)) = (&left, &right) {
+        match (op, to_bool(r)) {
+            (BinaryOperator::And, Some(false)) | (BinaryOperator::Or, Some(true)) => {
+                return Ok(Partial::bool(op == BinaryOperator::Or))
+            }
+            _ => {}
+        }
+    }
     if let BinaryOperator::Eq | BinaryOperator::NotEq = op {
         return Ok(match functions::equals(&left, &right) {
             Some(eq) => Partial::bool(eq == (op == BinaryOperator::Eq)),

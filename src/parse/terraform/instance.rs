@@ -451,7 +451,23 @@ impl<'e, 'p, 'f> Instance<'e, 'p, 'f> {
             Mode::Managed | Mode::Data | Mode::Module => self.instances(item),
             _ => Instances::Single,
         };
-        let (keys, unknown_meta) = instances.keys();
+        let (mut keys, unknown_meta) = instances.keys();
+        // A `count` or `for_each` known to be empty creates nothing, but the
+        // block is still written: it is kept once, marked, so that rules about
+        // how blocks are written (labels) see it and rules about values skip
+        // it. `count.index` and `each` have no value in it.
+        let declaration_only = keys.is_empty();
+        if declaration_only {
+            let none = || Partial::Unknown(Cause::Invalid("the block has no instance".into()));
+            keys.push(InstanceKey {
+                suffix: String::new(),
+                count_index: item.attribute("count").is_some().then(none),
+                each: item
+                    .attribute("for_each")
+                    .is_some()
+                    .then(|| (none(), none())),
+            });
+        }
         let base_id = match mode {
             Mode::Managed => format!("{kind}.{name}"),
             Mode::Data => format!("data.{kind}.{name}"),
@@ -548,6 +564,7 @@ impl<'e, 'p, 'f> Instance<'e, 'p, 'f> {
                 }),
                 header: item.file.span(header),
                 helm_source: None,
+                declaration_only,
             });
         }
         out
@@ -633,6 +650,7 @@ impl<'e, 'p, 'f> Instance<'e, 'p, 'f> {
             }),
             header: file.span(key),
             helm_source: None,
+            declaration_only: false,
         };
         self.emit_all(vec![resource]);
     }

@@ -59,6 +59,9 @@ pub struct Options {
     pub threads: Option<usize>,
     /// The text of stdin, when a path is `-` (read by the caller).
     pub stdin: Option<String>,
+    /// stdin held more than [`MAX_FILE_BYTES`]; `stdin` is then empty and
+    /// the scan reports the budget instead of parsing a prefix.
+    pub stdin_over_budget: bool,
     pub stdin_filename: Option<String>,
     pub helm_chart: Option<PathBuf>,
     /// `--fail-on`, overriding the config.
@@ -373,7 +376,21 @@ pub fn load_inputs(options: &Options, prepared: &Prepared) -> Result<Loaded, Sca
             Scope::OutOfScope => Scope::Kubernetes,
             other => other,
         };
-        let stdin_file = pool.install(|| parse_source(candidate, scope, source));
+        let stdin_file = if options.stdin_over_budget {
+            ParsedFile {
+                candidate,
+                scope,
+                source: None,
+                resources: Vec::new(),
+                terraform: None,
+                failure: Some((
+                    source,
+                    ParseError::new(0, "stdin is over the 64 MB budget; not read".to_owned()),
+                )),
+            }
+        } else {
+            pool.install(|| parse_source(candidate, scope, source))
+        };
         parsed.push(stdin_file);
     }
 

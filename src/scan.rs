@@ -456,6 +456,7 @@ pub fn load_inputs(options: &Options, prepared: &Prepared) -> Result<Loaded, Sca
     }));
     let evaluated = pool.install(|| parse::terraform::evaluate(&modules, &command_line));
     notifications.extend(evaluated.notifications);
+    failures.extend(evaluated.failures);
     for (dir, resources) in evaluated.roots {
         groups.insert((Format::Terraform, dir), resources);
     }
@@ -897,7 +898,11 @@ pub fn evaluate_loaded(options: &Options, prepared: &Prepared, loaded: Loaded) -
             file: Some(source.path.clone()),
             line: Some(region.start_line),
             column: Some(region.start_column),
-            message: format!("{} skipped: {}", source.path, error.message),
+            message: if error.partial {
+                format!("{}: {}", source.path, error.message)
+            } else {
+                format!("{} skipped: {}", source.path, error.message)
+            },
         });
         sources.insert(source.path.clone(), source.clone());
         findings.push(Finding {

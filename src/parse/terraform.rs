@@ -232,6 +232,9 @@ pub fn join_module_dir(dir: &str, relative: &str) -> Option<String> {
 pub struct Evaluated {
     pub roots: Vec<(String, Vec<Resource>)>,
     pub notifications: Vec<Notification>,
+    /// Invalid `count` values and expansions over a budget, once each even
+    /// when several roots reach the same module.
+    pub failures: Vec<(SharedSource, ParseError)>,
 }
 
 /// Evaluates every root module: every scanned directory that no other
@@ -331,6 +334,8 @@ pub fn evaluate(modules: &Modules, command_line: &CommandLineValues) -> Evaluate
         .collect();
     let mut roots_out = Vec::with_capacity(results.len());
     let mut seen = BTreeSet::new();
+    let mut failed = BTreeSet::new();
+    let mut failures = Vec::new();
     // A called module's declarations (providers, variables, locals,
     // outputs) are the same whichever root reaches it: the first root in
     // name order that lists them keeps them, so their findings are not
@@ -356,11 +361,17 @@ pub fn evaluate(modules: &Modules, command_line: &CommandLineValues) -> Evaluate
                 notifications.push(n);
             }
         }
+        for (source, error) in output.failures {
+            if failed.insert((source.path.clone(), error.offset, error.message.clone())) {
+                failures.push((source, error));
+            }
+        }
         roots_out.push((dir, output.resources));
     }
     Evaluated {
         roots: roots_out,
         notifications,
+        failures,
     }
 }
 

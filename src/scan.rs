@@ -294,6 +294,8 @@ struct ParsedFile {
     /// A parsed Terraform file, evaluated with its module once all are read.
     terraform: Option<parse::terraform::TerraformFile>,
     failure: Option<(SharedSource, ParseError)>,
+    /// What was read but deserves a warning (a key written twice).
+    warnings: Vec<Notification>,
 }
 
 /// Everything read from disk (or stdin), grouped into bundles.
@@ -387,6 +389,7 @@ pub fn load_inputs(options: &Options, prepared: &Prepared) -> Result<Loaded, Sca
                     source,
                     ParseError::new(0, "stdin is over the 64 MB budget; not read".to_owned()),
                 )),
+                warnings: Vec::new(),
             }
         } else {
             pool.install(|| parse_source(candidate, scope, source))
@@ -406,6 +409,7 @@ pub fn load_inputs(options: &Options, prepared: &Prepared) -> Result<Loaded, Sca
             continue;
         }
         files_scanned += 1;
+        notifications.extend(file.warnings);
         if file.scope == Scope::TerraformJson && file.failure.is_none() {
             notifications.push(Notification::file(
                 NotificationLevel::Note,
@@ -511,6 +515,7 @@ fn read_and_parse(candidate: &Candidate) -> ParsedFile {
             resources: Vec::new(),
             terraform: None,
             failure: Some((source, ParseError::new(offset, message))),
+            warnings: Vec::new(),
         }
     };
     let size = std::fs::metadata(&candidate.path)
@@ -552,6 +557,7 @@ fn read_and_parse(candidate: &Candidate) -> ParsedFile {
                     resources: Vec::new(),
                     terraform: None,
                     failure: None,
+                    warnings: Vec::new(),
                 };
             }
             let offset = String::from_utf8_lossy(&e.as_bytes()[..valid]).len();
@@ -573,6 +579,7 @@ fn read_and_parse(candidate: &Candidate) -> ParsedFile {
             resources: Vec::new(),
             terraform: None,
             failure: None,
+            warnings: Vec::new(),
         };
     }
     let source = Arc::new(SourceFile::new(candidate.display.clone(), text));
@@ -581,12 +588,27 @@ fn read_and_parse(candidate: &Candidate) -> ParsedFile {
 
 fn parse_source(candidate: Candidate, scope: Scope, source: SharedSource) -> ParsedFile {
     let mut terraform = None;
+    let mut warnings = Vec::new();
     let result = match scope {
         Scope::Terraform | Scope::TerraformVars => parse::terraform::parse(&source).map(|file| {
             terraform = Some(file);
             Vec::new()
         }),
-        Scope::Kubernetes => parse::kubernetes::parse(&source),
+        Scope::Kubernetes => {
+            parse::kubernetes::parse_with_warnings(&source).map(|(resources, found)| {
+                for (offset, message) in found {
+                    let (line, column) = source.position(offset);
+                    warnings.push(Notification {
+                        level: NotificationLevel::Warning,
+                        file: Some(source.path.clone()),
+                        line: Some(line),
+                        column: Some(column),
+                        message,
+                    });
+                }
+                resources
+            })
+        }
         Scope::Plan => parse::plan::parse(&source),
         Scope::TerraformJson => check_json(&source),
         Scope::OutOfScope => Ok(Vec::new()),
@@ -602,6 +624,7 @@ fn parse_source(candidate: Candidate, scope: Scope, source: SharedSource) -> Par
         resources,
         terraform,
         failure,
+        warnings,
     }
 }
 

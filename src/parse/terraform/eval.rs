@@ -152,7 +152,14 @@ pub(super) fn evaluate(expr: &Expression, scope: &mut Scope) -> Eval {
     match expr {
         Expression::Null(_) => Ok(Partial::null()),
         Expression::Bool(b) => Ok(Partial::bool(*b.value())),
-        Expression::Number(n) => Ok(Partial::Scalar(number(n.value(), false))),
+        Expression::Number(n) => match scope.renamed_keys.get(&span_of(n).start) {
+            // A number patched for the parser (see `recover`): valid in
+            // Terraform, beyond what a 64-bit float holds.
+            Some(original) => Ok(Partial::Unknown(Cause::Invalid(format!(
+                "number {original} is out of range"
+            )))),
+            None => Ok(Partial::Scalar(number(n.value(), false))),
+        },
         Expression::String(s) => Ok(Partial::string(s.value().as_str())),
         Expression::StringTemplate(t) => template(t, scope).and_then(bounded),
         Expression::HeredocTemplate(h) => template(&h.template, scope).and_then(bounded),

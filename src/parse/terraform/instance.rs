@@ -168,10 +168,10 @@ impl Evaluation<'_, '_> {
         if !self.reported.borrow_mut().insert(key) {
             return;
         }
-        self.out
-            .borrow_mut()
-            .failures
-            .push((file.source.clone(), ParseError::partial(span.start, message)));
+        self.out.borrow_mut().failures.push((
+            file.source.clone(),
+            ParseError::partial(span.start, message),
+        ));
     }
 
     /// Spends the weight of `config` from the root's budget; false once it

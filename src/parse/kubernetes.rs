@@ -21,13 +21,16 @@ pub fn parse(source: &SharedSource) -> Result<Vec<Resource>, ParseError> {
     parse_with_warnings(source).map(|(resources, _)| resources)
 }
 
+/// A problem that does not stop the file being checked: byte offset, message.
+pub type Warning = (usize, String);
+
 /// [`parse`], plus a warning (byte offset, message) for each mapping key
 /// written twice: the resources keep the last value, as `sigs.k8s.io/yaml`
 /// does, but `kubectl apply` rejects such a file, so what was checked may
 /// not be what gets applied.
 pub fn parse_with_warnings(
     source: &SharedSource,
-) -> Result<(Vec<Resource>, Vec<(usize, String)>), ParseError> {
+) -> Result<(Vec<Resource>, Vec<Warning>), ParseError> {
     let docs = parse_documents(&source.text, Typing::Kubernetes, &Limits::YAML)?;
     let warnings = docs
         .iter()

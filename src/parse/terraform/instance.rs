@@ -1242,21 +1242,6 @@ fn relative(root: &str, dir: &str) -> String {
     parts.join("/")
 }
 
-#[cfg(test)]
-mod tests {
-    use super::relative;
-
-    #[test]
-    fn path_module_is_relative_to_the_root() {
-        assert_eq!(relative("infra/prod", "infra/prod"), ".");
-        assert_eq!(
-            relative("infra/prod", "infra/modules/vpc"),
-            "../modules/vpc"
-        );
-        assert_eq!(relative(".", "modules/vpc"), "./modules/vpc");
-    }
-}
-
 /// Where a block's expansion is decided: its `count` or `for_each`, else its
 /// header.
 fn expansion_site<'f>(item: &Item<'f>) -> (&'f TerraformFile, Span) {
@@ -1296,5 +1281,20 @@ fn invalid_count(value: &Value) -> String {
         Some(n) if n.is_finite() => format!("{n} is not a whole number"),
         Some(_) => "the number is out of range".to_owned(),
         None => format!("{value} is not a number"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::relative;
+
+    #[test]
+    fn path_module_is_relative_to_the_root() {
+        assert_eq!(relative("infra/prod", "infra/prod"), ".");
+        assert_eq!(
+            relative("infra/prod", "infra/modules/vpc"),
+            "../modules/vpc"
+        );
+        assert_eq!(relative(".", "modules/vpc"), "./modules/vpc");
     }
 }

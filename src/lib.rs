@@ -25,6 +25,7 @@ pub mod module_loader;
 pub mod parse;
 pub mod policy;
 pub mod report;
+pub mod report_file;
 pub mod scan;
 pub mod schema;
 pub mod settings;

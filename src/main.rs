@@ -63,14 +63,11 @@ fn main() -> ExitCode {
             eprintln!("{message}");
             ExitCode::from(EXIT_USAGE)
         }
-        // `scalegate scan | head`: the reader left; that is not an error.
-        Err(Failure::ClosedStdout) => ExitCode::from(EXIT_CLEAN),
     }
 }
 
 enum Failure {
     Usage(String),
-    ClosedStdout,
 }
 
 impl From<ScanError> for Failure {
@@ -83,29 +80,43 @@ fn write_stdout(text: &str) -> Result<(), Failure> {
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Err(Failure::ClosedStdout),
+        // `scalegate scan | head`: the reader left. That only ends the
+        // writing; the exit code is still the gate's verdict, so a pipeline
+        // under `set -o pipefail` fails when the gate does.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         Err(e) => Err(Failure::Usage(format!(
             "scalegate: cannot write to stdout: {e}"
         ))),
     }
 }
 
-fn write_file(path: &PathBuf, text: &str) -> Result<(), Failure> {
-    std::fs::write(path, text)
+fn write_file(path: &std::path::Path, text: &str) -> Result<(), Failure> {
+    scalegate::report_file::write(path, text)
         .map_err(|e| Failure::Usage(format!("scalegate: cannot write {}: {e}", path.display())))
 }
 
 fn options(input: cli::InputArgs, fail_on: Option<FailOnArg>) -> Result<Options, Failure> {
     let cwd = working_dir()?;
-    let stdin = if input.paths.iter().any(|p| p.as_os_str() == "-") {
-        let mut text = String::new();
-        std::io::stdin()
-            .read_to_string(&mut text)
-            .map_err(|e| Failure::Usage(format!("scalegate: cannot read stdin: {e}")))?;
-        Some(text)
-    } else {
-        None
-    };
+    let mut stdin_over_budget = false;
+    let stdin =
+        if input.paths.iter().any(|p| p.as_os_str() == "-") {
+            // The file budget holds for stdin too: an endless stream
+            // (`yes | scalegate scan -`) is read up to the budget, then reported.
+            let mut bytes = Vec::new();
+            std::io::stdin()
+                .take(scan::MAX_FILE_BYTES + 1)
+                .read_to_end(&mut bytes)
+                .map_err(|e| Failure::Usage(format!("scalegate: cannot read stdin: {e}")))?;
+            if bytes.len() as u64 > scan::MAX_FILE_BYTES {
+                stdin_over_budget = true;
+                bytes = Vec::new();
+            }
+            Some(String::from_utf8(bytes).map_err(|e| {
+                Failure::Usage(format!("scalegate: cannot read stdin: not UTF-8: {e}"))
+            })?)
+        } else {
+            None
+        };
     Ok(Options {
         paths: input.paths,
         cwd,
@@ -115,6 +126,7 @@ fn options(input: cli::InputArgs, fail_on: Option<FailOnArg>) -> Result<Options,
         exclude: input.exclude,
         threads: input.threads,
         stdin,
+        stdin_over_budget,
         stdin_filename: input.stdin_filename,
         helm_chart: input.helm_chart,
         var_files: input.var_files,

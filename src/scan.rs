@@ -59,6 +59,9 @@ pub struct Options {
     pub threads: Option<usize>,
     /// The text of stdin, when a path is `-` (read by the caller).
     pub stdin: Option<String>,
+    /// stdin held more than [`MAX_FILE_BYTES`]; `stdin` is then empty and
+    /// the scan reports the budget instead of parsing a prefix.
+    pub stdin_over_budget: bool,
     pub stdin_filename: Option<String>,
     pub helm_chart: Option<PathBuf>,
     /// `--fail-on`, overriding the config.
@@ -293,6 +296,8 @@ struct ParsedFile {
     /// A parsed Terraform file, evaluated with its module once all are read.
     terraform: Option<parse::terraform::TerraformFile>,
     failure: Option<(SharedSource, ParseError)>,
+    /// What was read but deserves a warning (a key written twice).
+    warnings: Vec<Notification>,
 }
 
 /// Everything read from disk (or stdin), grouped into bundles.
@@ -379,7 +384,22 @@ pub fn load_inputs(options: &Options, prepared: &Prepared) -> Result<Loaded, Sca
             Scope::OutOfScope => Scope::Kubernetes,
             other => other,
         };
-        let stdin_file = pool.install(|| parse_source(candidate, scope, source));
+        let stdin_file = if options.stdin_over_budget {
+            ParsedFile {
+                candidate,
+                scope,
+                source: None,
+                resources: Vec::new(),
+                terraform: None,
+                failure: Some((
+                    source,
+                    ParseError::new(0, "stdin is over the 64 MB budget; not read".to_owned()),
+                )),
+                warnings: Vec::new(),
+            }
+        } else {
+            pool.install(|| parse_source(candidate, scope, source))
+        };
         parsed.push(stdin_file);
     }
 
@@ -395,6 +415,7 @@ pub fn load_inputs(options: &Options, prepared: &Prepared) -> Result<Loaded, Sca
             continue;
         }
         files_scanned += 1;
+        notifications.extend(file.warnings);
         if let Some(failure) = file.failure {
             failures.push(failure);
             continue;
@@ -438,6 +459,7 @@ pub fn load_inputs(options: &Options, prepared: &Prepared) -> Result<Loaded, Sca
     }));
     let evaluated = pool.install(|| parse::terraform::evaluate(&modules, &command_line));
     notifications.extend(evaluated.notifications);
+    failures.extend(evaluated.failures);
     for (dir, resources) in evaluated.roots {
         groups.insert((Format::Terraform, dir), resources);
     }
@@ -493,6 +515,7 @@ fn read_and_parse(candidate: &Candidate) -> ParsedFile {
             resources: Vec::new(),
             terraform: None,
             failure: Some((source, ParseError::new(offset, message))),
+            warnings: Vec::new(),
         }
     };
     let size = std::fs::metadata(&candidate.path)
@@ -546,6 +569,7 @@ fn read_and_parse(candidate: &Candidate) -> ParsedFile {
                     resources: Vec::new(),
                     terraform: None,
                     failure: None,
+                    warnings: Vec::new(),
                 };
             }
             let offset = String::from_utf8_lossy(&e.as_bytes()[..valid]).len();
@@ -567,6 +591,7 @@ fn read_and_parse(candidate: &Candidate) -> ParsedFile {
             resources: Vec::new(),
             terraform: None,
             failure: None,
+            warnings: Vec::new(),
         };
     }
     let source = Arc::new(SourceFile::new(candidate.display.clone(), text));
@@ -575,14 +600,27 @@ fn read_and_parse(candidate: &Candidate) -> ParsedFile {
 
 fn parse_source(candidate: Candidate, scope: Scope, source: SharedSource) -> ParsedFile {
     let mut terraform = None;
+    let mut warnings = Vec::new();
     let result = match scope {
-        Scope::Terraform | Scope::TerraformJson | Scope::TerraformVars => {
-            parse::terraform::parse(&source).map(|file| {
-                terraform = Some(file);
-                Vec::new()
+        Scope::Terraform | Scope::TerraformJson | Scope::TerraformVars => parse::terraform::parse(&source).map(|file| {
+            terraform = Some(file);
+            Vec::new()
+        }),
+        Scope::Kubernetes => {
+            parse::kubernetes::parse_with_warnings(&source).map(|(resources, found)| {
+                for (offset, message) in found {
+                    let (line, column) = source.position(offset);
+                    warnings.push(Notification {
+                        level: NotificationLevel::Warning,
+                        file: Some(source.path.clone()),
+                        line: Some(line),
+                        column: Some(column),
+                        message,
+                    });
+                }
+                resources
             })
         }
-        Scope::Kubernetes => parse::kubernetes::parse(&source),
         Scope::Plan => parse::plan::parse(&source),
         Scope::OutOfScope => Ok(Vec::new()),
     };
@@ -597,6 +635,7 @@ fn parse_source(candidate: Candidate, scope: Scope, source: SharedSource) -> Par
         resources,
         terraform,
         failure,
+        warnings,
     }
 }
 
@@ -883,7 +922,11 @@ pub fn evaluate_loaded(options: &Options, prepared: &Prepared, loaded: Loaded) -
             file: Some(source.path.clone()),
             line: Some(region.start_line),
             column: Some(region.start_column),
-            message: format!("{} skipped: {}", source.path, error.message),
+            message: if error.partial {
+                format!("{}: {}", source.path, error.message)
+            } else {
+                format!("{} skipped: {}", source.path, error.message)
+            },
         });
         sources.insert(source.path.clone(), source.clone());
         findings.push(Finding {

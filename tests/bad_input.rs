@@ -266,8 +266,10 @@ fn a_user_rule_without_metadata_is_exit_2() {
     );
 }
 
+/// The reader leaving stops the writing, not the verdict: the exit code is
+/// the one the same scan gives with its output read.
 #[test]
-fn a_closed_stdout_is_exit_0() {
+fn a_closed_stdout_keeps_the_verdict() {
     use std::process::{Command, Stdio};
     let p = Project::new();
     // Enough findings that the report is larger than a pipe buffer.
@@ -289,7 +291,9 @@ fn a_closed_stdout_is_exit_0() {
     let output = child.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(!stderr.contains("panicked"), "{stderr}");
-    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    let read = p.run(&["scan", ".", "--format", "json"]);
+    assert_eq!(read.status.code(), Some(1));
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
 }
 
 /// A bucket with every required tag, so only what a test is about is found.
@@ -366,7 +370,13 @@ fn a_huge_count_is_kept_once_as_unknown() {
         "resource \"aws_s3_bucket\" \"b\" {\n  count = 100000000\n  tags = { owner = \"o\", environment = \"e\", \"cost-center\" = \"c\" }\n}\n",
     );
     let output = p.run(&["inspect", "."]);
-    assert_eq!(output.status.code(), Some(0));
+    // Over the instance budget: kept once, and the file fails the gate.
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("main.tf:2:3: count is over the budget of 10000 instances; not expanded"),
+        "{stderr}"
+    );
     let bundles: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     let resources = bundles[0]["resources"].as_array().unwrap();
     assert_eq!(resources.len(), 1);

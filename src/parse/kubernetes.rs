@@ -12,13 +12,39 @@ use std::collections::BTreeMap;
 use regorus::Value;
 
 use crate::model::{Format, HelmSource, Resource};
-use crate::parse::yaml::{parse_documents, Limits, Node, NodeValue, Typing};
+use crate::parse::yaml::{duplicate_keys, parse_documents, Limits, Node, NodeValue, Typing};
 use crate::parse::{helm, ParseError};
 use crate::source::{SharedSource, Span};
 
 /// Parses a (multi-document) manifest file into resources.
 pub fn parse(source: &SharedSource) -> Result<Vec<Resource>, ParseError> {
+    parse_with_warnings(source).map(|(resources, _)| resources)
+}
+
+/// A problem that does not stop the file being checked: byte offset, message.
+pub type Warning = (usize, String);
+
+/// [`parse`], plus a warning (byte offset, message) for each mapping key
+/// written twice: the resources keep the last value, as `sigs.k8s.io/yaml`
+/// does, but `kubectl apply` rejects such a file, so what was checked may
+/// not be what gets applied.
+pub fn parse_with_warnings(
+    source: &SharedSource,
+) -> Result<(Vec<Resource>, Vec<Warning>), ParseError> {
     let docs = parse_documents(&source.text, Typing::Kubernetes, &Limits::YAML)?;
+    let warnings = docs
+        .iter()
+        .filter_map(|doc| doc.root.as_ref())
+        .flat_map(duplicate_keys)
+        .map(|(span, key)| {
+            (
+                span.start,
+                format!(
+                    "duplicate key {key:?}: kubectl rejects the file; the last value was checked"
+                ),
+            )
+        })
+        .collect();
     let helm_sources = helm::document_sources(&docs);
     let mut resources = Vec::new();
     for (doc, helm_source) in docs.iter().zip(helm_sources) {
@@ -26,7 +52,7 @@ pub fn parse(source: &SharedSource) -> Result<Vec<Resource>, ParseError> {
             collect(root, None, source, &helm_source, &mut resources);
         }
     }
-    Ok(resources)
+    Ok((resources, warnings))
 }
 
 /// What an object's `apiVersion` and `kind` say, or what a typed list

@@ -19,14 +19,26 @@ pub struct ParseError {
     /// Byte offset into the file's text (BOM removed) where the problem was found.
     pub offset: usize,
     pub message: String,
+    /// The file was read and the rest of it checked; only the part at
+    /// `offset` was not (an invalid `count`, an expansion over a budget).
+    pub partial: bool,
 }
 
 impl ParseError {
-    /// A parse error at a byte offset.
+    /// A parse error at a byte offset: the file is skipped.
     pub fn new(offset: usize, message: impl Into<String>) -> ParseError {
         ParseError {
             offset,
             message: message.into(),
+            partial: false,
+        }
+    }
+
+    /// A problem at a byte offset of a file whose other parts were checked.
+    pub fn partial(offset: usize, message: impl Into<String>) -> ParseError {
+        ParseError {
+            partial: true,
+            ..ParseError::new(offset, message)
         }
     }
 }

@@ -25,7 +25,7 @@ use crate::address::{module_steps, steps};
 use crate::model::{
     dotted, Cause, Format, PathSeg, Resource, SpanChildren, SpanNode, Unknown, ValuePath,
 };
-use crate::parse::yaml::{parse_documents, Key, Limits, Node, NodeValue, Typing};
+use crate::parse::yaml::{duplicate_keys, parse_documents, Key, Limits, Node, NodeValue, Typing};
 use crate::parse::ParseError;
 use crate::source::{SharedSource, Span};
 
@@ -40,6 +40,14 @@ use crate::source::{SharedSource, Span};
 /// entry that lacks what the format promises are reported at their position.
 pub fn parse(source: &SharedSource) -> Result<Vec<Resource>, ParseError> {
     let root = plan_root(&source.text)?;
+    // JSON readers keep the last of two equal keys, so a second
+    // `"planned_values": {}` would empty the plan; Terraform never writes one.
+    if let Some((span, key)) = duplicate_keys(&root).into_iter().next() {
+        return Err(ParseError::new(
+            span.start,
+            format!("duplicate key {key:?}: a plan's objects never repeat a key, and the later value would hide the earlier"),
+        ));
+    }
     check_format_version(&root)?;
     let Some(planned) = root.get("planned_values") else {
         return Err(ParseError::new(

@@ -123,6 +123,16 @@ pub fn parse(source: &SharedSource) -> Result<TerraformFile, ParseError> {
     if source.path.ends_with(".json") {
         return parse_values_json(source);
     }
+    if source.text.len() > MAX_HCL_BYTES {
+        return Err(ParseError::new(
+            0,
+            format!(
+                "file is {} MB, over the {} MB budget for HCL; not parsed",
+                source.text.len() >> 20,
+                MAX_HCL_BYTES >> 20
+            ),
+        ));
+    }
     let parsed = recover::parse_body(&source.text).map_err(|err| {
         let location = err.location();
         let offset = source.offset_of(location.line(), location.column());
@@ -285,11 +295,19 @@ pub fn join_module_dir(dir: &str, relative: &str) -> Option<String> {
     join_dir(dir, relative)
 }
 
+/// The largest HCL file parsed. The syntax tree takes 30 to 170 times the
+/// text in memory (a 60 MB file needed 6.5 GB), so the 64 MB file budget is
+/// far too much for HCL; real `.tf` files stay under 200 KB.
+pub const MAX_HCL_BYTES: usize = 8 << 20;
+
 /// What evaluation produced: one resource list per root module directory.
 #[derive(Debug, Default)]
 pub struct Evaluated {
     pub roots: Vec<(String, Vec<Resource>)>,
     pub notifications: Vec<Notification>,
+    /// Invalid `count` values and expansions over a budget, once each even
+    /// when several roots reach the same module.
+    pub failures: Vec<(SharedSource, ParseError)>,
 }
 
 /// Evaluates every root module: every scanned directory that no other
@@ -389,6 +407,8 @@ pub fn evaluate(modules: &Modules, command_line: &CommandLineValues) -> Evaluate
         .collect();
     let mut roots_out = Vec::with_capacity(results.len());
     let mut seen = BTreeSet::new();
+    let mut failed = BTreeSet::new();
+    let mut failures = Vec::new();
     // A called module's declarations (providers, variables, locals,
     // outputs) are the same whichever root reaches it: the first root in
     // name order that lists them keeps them, so their findings are not
@@ -414,11 +434,17 @@ pub fn evaluate(modules: &Modules, command_line: &CommandLineValues) -> Evaluate
                 notifications.push(n);
             }
         }
+        for (source, error) in output.failures {
+            if failed.insert((source.path.clone(), error.offset, error.message.clone())) {
+                failures.push((source, error));
+            }
+        }
         roots_out.push((dir, output.resources));
     }
     Evaluated {
         roots: roots_out,
         notifications,
+        failures,
     }
 }
 

@@ -291,6 +291,35 @@ const MAX_BUFFERED_COMMENTS: usize = 1 << 20;
 ///
 /// Fails at the first scanner error or exceeded budget, with the byte offset
 /// where it was found.
+/// Every key written twice in one mapping under `root`: the second key's
+/// span and its text, in document order. Keys a merge (`<<: *base`) brought
+/// in are not counted: overriding them is what merge keys are for, and they
+/// are written outside the mapping that received them.
+pub fn duplicate_keys(root: &Node) -> Vec<(Span, String)> {
+    let mut found = Vec::new();
+    // Iterative: a tree is bounded in depth, but not by the thread's stack.
+    let mut stack = vec![root];
+    while let Some(node) = stack.pop() {
+        match &node.value {
+            NodeValue::Map(entries) => {
+                let mut seen: HashSet<&str> = HashSet::new();
+                for (key, _) in entries {
+                    let written_here =
+                        key.span.start >= node.span.start && key.span.end <= node.span.end;
+                    if written_here && !seen.insert(key.text.as_str()) {
+                        found.push((key.span, key.text.clone()));
+                    }
+                }
+                stack.extend(entries.iter().rev().map(|(_, value)| value));
+            }
+            NodeValue::Seq(items) => stack.extend(items.iter().rev()),
+            _ => {}
+        }
+    }
+    found.sort_by_key(|(span, _)| span.start);
+    found
+}
+
 pub fn parse_documents(
     text: &str,
     typing: Typing,

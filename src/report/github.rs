@@ -6,6 +6,7 @@
 //! in the message `%`, CR and LF are percent-encoded; in properties also `:`
 //! and `,`, which would otherwise end the value.
 
+use super::printable::printable;
 use super::{display_region, is_empty, summary_line, Counts};
 use crate::model::{Finding, NotificationLevel, Report, Severity};
 
@@ -28,7 +29,9 @@ pub fn render(report: &Report) -> String {
     for f in report.findings.iter().filter(|f| f.suppression.is_none()) {
         let r = display_region(report, &f.location.file, f.location.region);
         let title = format!("{} ({})", f.rule_id, f.slug);
-        let mut message = f.message.clone();
+        // The Actions log renders ANSI escapes, so a scanned file's control
+        // characters are made visible here as in the text report.
+        let mut message = printable(&f.message).into_owned();
         if !f.remediation.is_empty() {
             message.push_str("\nhelp: ");
             message.push_str(&f.remediation);
@@ -43,7 +46,7 @@ pub fn render(report: &Report) -> String {
         out.push_str(&format!(
             "::{} file={},line={},col={},endLine={}{end_column},title={}::{}\n",
             command(f.severity),
-            escape_property(&f.location.file),
+            escape_property(&printable(&f.location.file)),
             r.start_line,
             r.start_column,
             r.end_line,
@@ -59,7 +62,7 @@ pub fn render(report: &Report) -> String {
         };
         let mut props = Vec::new();
         if let Some(file) = &n.file {
-            props.push(format!("file={}", escape_property(file)));
+            props.push(format!("file={}", escape_property(&printable(file))));
             if let Some(line) = n.line {
                 props.push(format!("line={line}"));
             }
@@ -71,7 +74,7 @@ pub fn render(report: &Report) -> String {
         out.push_str(&format!(
             "::{command} {}::{}\n",
             props.join(","),
-            escape_data(&n.message)
+            escape_data(&printable(&n.message))
         ));
     }
     out

@@ -7,6 +7,7 @@
 
 pub mod github;
 pub mod json;
+pub mod printable;
 pub mod sarif;
 pub mod text;
 

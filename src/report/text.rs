@@ -4,7 +4,12 @@
 //! miette's own `SourceCode` for strings rescans the text from the start for
 //! every label (16 ms a finding on a 5 MB file); [`IndexedSource`] answers the
 //! same questions from [`SourceFile`]'s line index instead.
+//!
+//! Everything that comes from a scanned file (code frames, messages, paths,
+//! suppression reasons) goes through [`printable`] first, colour or not:
+//! the report must not carry a repository's terminal escapes to the reader.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -13,6 +18,7 @@ use miette::{
     MietteSpanContents, SourceCode, SourceSpan, SpanContents,
 };
 
+use super::printable::printable;
 use super::{display_region, summary_line, RenderOptions};
 use crate::model::{Finding, FindingKind, Location, NotificationLevel, Report, Severity};
 use crate::source::{Region, SourceFile};
@@ -39,12 +45,13 @@ pub fn render(report: &Report, options: &RenderOptions) -> String {
         by_file.entry(&f.location.file).or_default().push(f);
     }
 
+    let frames = Frames::new(report);
     let mut out = String::new();
     for (file, findings) in &by_file {
-        out.push_str(&heading(file, options.color));
+        out.push_str(&heading(&printable(file), options.color));
         out.push_str("\n\n");
         for f in findings {
-            let diagnostic = FindingDiagnostic::new(report, f);
+            let diagnostic = FindingDiagnostic::new(report, &frames, f);
             // Writing into a String cannot fail; a rendering bug in miette
             // should not lose the finding, so fall back to one plain line.
             if handler.render_report(&mut out, &diagnostic).is_err() {
@@ -53,7 +60,7 @@ pub fn render(report: &Report, options: &RenderOptions) -> String {
                     at(&f.location),
                     f.severity,
                     f.rule_id,
-                    f.message
+                    printable(&f.message)
                 ));
             }
             out.push('\n');
@@ -74,7 +81,7 @@ pub fn render(report: &Report, options: &RenderOptions) -> String {
             out.push_str(level);
             out.push_str(": ");
             if let Some(file) = &n.file {
-                out.push_str(file);
+                out.push_str(&printable(file));
                 if let Some(line) = n.line {
                     out.push_str(&format!(":{line}"));
                     if let Some(column) = n.column {
@@ -83,7 +90,7 @@ pub fn render(report: &Report, options: &RenderOptions) -> String {
                 }
                 out.push_str(": ");
             }
-            out.push_str(&n.message);
+            out.push_str(&printable(&n.message));
             out.push('\n');
         }
         out.push('\n');
@@ -110,16 +117,16 @@ fn suppressed(report: &Report, out: &mut String) {
             at(&f.location),
             f.severity,
             f.rule_id,
-            f.message,
+            printable(&f.message),
             s.kind,
-            s.source,
-            s.reason.as_deref().unwrap_or("no reason given"),
+            printable(&s.source),
+            printable(s.reason.as_deref().unwrap_or("no reason given")),
         ));
         if let Some(owner) = &s.owner {
-            out.push_str(&format!("; owner {owner}"));
+            out.push_str(&format!("; owner {}", printable(owner)));
         }
         if let Some(expires) = &s.expires {
-            out.push_str(&format!("; expires {expires}"));
+            out.push_str(&format!("; expires {}", printable(expires)));
         }
         out.push('\n');
     }
@@ -140,7 +147,9 @@ fn heading(file: &str, color: bool) -> String {
 fn at(loc: &Location) -> String {
     format!(
         "{}:{}:{}",
-        loc.file, loc.region.start_line, loc.region.start_column
+        printable(&loc.file),
+        loc.region.start_line,
+        loc.region.start_column
     )
 }
 
@@ -155,20 +164,43 @@ struct FindingDiagnostic<'a> {
     related: Vec<RelatedDiagnostic<'a>>,
 }
 
+/// The sources code frames are drawn from: the scanned text, or a
+/// [`printable`] copy of it where it holds control characters.
+struct Frames<'a> {
+    report: &'a Report,
+    escaped: BTreeMap<&'a str, SourceFile>,
+}
+
+impl<'a> Frames<'a> {
+    fn new(report: &'a Report) -> Self {
+        let mut escaped = BTreeMap::new();
+        for (path, source) in &report.sources {
+            if let Cow::Owned(text) = printable(&source.text) {
+                escaped.insert(path.as_str(), SourceFile::new(source.path.clone(), text));
+            }
+        }
+        Frames { report, escaped }
+    }
+
+    fn get(&self, file: &str) -> Option<IndexedSource<'_>> {
+        match self.escaped.get(file) {
+            Some(source) => Some(IndexedSource(source)),
+            None => self.report.sources.get(file).map(|s| IndexedSource(s)),
+        }
+    }
+}
+
 impl<'a> FindingDiagnostic<'a> {
-    fn new(report: &'a Report, f: &'a Finding) -> Self {
-        let source = report
-            .sources
-            .get(&f.location.file)
-            .map(|s| IndexedSource(s.as_ref()));
-        let mut message = f.message.clone();
+    fn new(report: &'a Report, frames: &'a Frames<'a>, f: &'a Finding) -> Self {
+        let source = frames.get(&f.location.file);
+        let mut message = printable(&f.message).into_owned();
         let mut labels = Vec::new();
         let mut related = Vec::new();
         match &source {
             Some(src) => {
                 let span = src.span(display_region(report, &f.location.file, f.location.region));
                 labels.push(LabeledSpan::new_primary_with_span(
-                    Some(f.title.clone()),
+                    Some(printable(&f.title).into_owned()),
                     span,
                 ));
             }
@@ -179,10 +211,15 @@ impl<'a> FindingDiagnostic<'a> {
             let same_file = r.location.file == f.location.file;
             match &source {
                 Some(src) if same_file => labels.push(LabeledSpan::new_with_span(
-                    Some(r.message.clone()),
+                    Some(printable(&r.message).into_owned()),
                     src.span(display_region(report, &r.location.file, r.location.region)),
                 )),
-                _ => related.push(RelatedDiagnostic::new(report, &r.location, &r.message)),
+                _ => related.push(RelatedDiagnostic::new(
+                    report,
+                    frames,
+                    &r.location,
+                    &r.message,
+                )),
             }
         }
         FindingDiagnostic {
@@ -267,14 +304,12 @@ struct RelatedDiagnostic<'a> {
 }
 
 impl<'a> RelatedDiagnostic<'a> {
-    fn new(report: &'a Report, loc: &Location, message: &str) -> Self {
-        let source = report
-            .sources
-            .get(&loc.file)
-            .map(|s| IndexedSource(s.as_ref()));
+    fn new(report: &'a Report, frames: &'a Frames<'a>, loc: &Location, message: &str) -> Self {
+        let source = frames.get(&loc.file);
+        let message = printable(message);
         match source {
             Some(src) => RelatedDiagnostic {
-                message: message.to_owned(),
+                message: message.into_owned(),
                 label: Some(LabeledSpan::new_primary_with_span(
                     None,
                     src.span(display_region(report, &loc.file, loc.region)),
@@ -371,7 +406,7 @@ impl SourceCode for IndexedSource<'_> {
             file.line_start(last + 1)
         };
         Ok(Box::new(MietteSpanContents::new_named(
-            file.path.clone(),
+            printable(&file.path).into_owned(),
             &text.as_bytes()[data_start..data_end],
             SourceSpan::new(data_start.into(), data_end - data_start),
             line - 1,

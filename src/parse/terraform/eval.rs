@@ -102,9 +102,16 @@ fn bounded(value: Partial) -> Eval {
     }
 }
 
+/// Why a value over [`MAX_VALUE_WEIGHT`] is unknown.
+pub(super) fn over_budget() -> Cause {
+    Cause::Invalid(format!(
+        "value weighs more than {MAX_VALUE_WEIGHT} items and bytes; not evaluated"
+    ))
+}
+
 /// Spends the weight of `value` from `budget`, stopping as soon as it runs
 /// out, so checking a huge value costs no more than the budget.
-fn fits(value: &Partial, budget: &mut usize) -> bool {
+pub(super) fn fits(value: &Partial, budget: &mut usize) -> bool {
     let own = 1 + match value {
         Partial::Scalar(Value::String(s)) => s.len(),
         _ => 0,
@@ -145,7 +152,14 @@ pub(super) fn evaluate(expr: &Expression, scope: &mut Scope) -> Eval {
     match expr {
         Expression::Null(_) => Ok(Partial::null()),
         Expression::Bool(b) => Ok(Partial::bool(*b.value())),
-        Expression::Number(n) => Ok(Partial::Scalar(number(n.value(), false))),
+        Expression::Number(n) => match scope.renamed_keys.get(&span_of(n).start) {
+            // A number patched for the parser (see `recover`): valid in
+            // Terraform, beyond what a 64-bit float holds.
+            Some(original) => Ok(Partial::Unknown(Cause::Invalid(format!(
+                "number {original} is out of range"
+            )))),
+            None => Ok(Partial::Scalar(number(n.value(), false))),
+        },
         Expression::String(s) => Ok(Partial::string(s.value().as_str())),
         Expression::StringTemplate(t) => template(t, scope).and_then(bounded),
         Expression::HeredocTemplate(h) => template(&h.template, scope).and_then(bounded),
@@ -541,6 +555,9 @@ fn for_expression(for_expr: &ForExpr, scope: &mut Scope) -> Eval {
     let mut object: BTreeMap<String, Partial> = BTreeMap::new();
     let mut groups: BTreeMap<String, Vec<Partial>> = BTreeMap::new();
     let mut result_open = open.clone();
+    // Weighed as it grows: `[for i in range(1024) : local.big]` would build
+    // a thousand copies of a large value before `bounded` saw the result.
+    let mut weight_left = MAX_VALUE_WEIGHT;
     for (key, value) in pairs {
         scope.bound.truncate(depth);
         if let Some(key_var) = &intro.key_var {
@@ -586,6 +603,10 @@ fn for_expression(for_expr: &ForExpr, scope: &mut Scope) -> Eval {
                 return Err(e);
             }
         };
+        if !fits(&item, &mut weight_left) {
+            scope.bound.truncate(depth);
+            return Ok(Partial::Unknown(over_budget()));
+        }
         match &for_expr.key_expr {
             None => list.push(item),
             Some(key_expr) => {
@@ -635,6 +656,9 @@ fn for_expression(for_expr: &ForExpr, scope: &mut Scope) -> Eval {
 fn template(template: &Template, scope: &mut Scope) -> Eval {
     let mut out = String::new();
     match render(template, scope, &mut out)? {
+        // Checked as it grows: a template repeating a large string a
+        // thousand times must stop before it holds them all.
+        _ if out.len() > MAX_VALUE_WEIGHT => Ok(Partial::Unknown(over_budget())),
         Some(cause) => Ok(Partial::Unknown(cause)),
         None => Ok(Partial::string(out)),
     }
@@ -650,6 +674,7 @@ fn render(
     let mut strip_next = false;
     for element in template.iter() {
         match element {
+            _ if out.len() > MAX_VALUE_WEIGHT => return Ok(Some(over_budget())),
             Element::Literal(literal) => {
                 let text = literal.value().as_str();
                 if strip_next {

@@ -17,6 +17,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use regorus::Value;
 
+use super::eval::{over_budget, MAX_VALUE_WEIGHT};
 use super::value::Partial;
 use crate::model::Cause;
 
@@ -1051,6 +1052,15 @@ fn join(args: Vec<Partial>) -> Outcome {
             }
         }
     }
+    // A long separator between many items multiplies: sized before it is built.
+    let size = parts.iter().map(String::len).sum::<usize>().saturating_add(
+        separator
+            .len()
+            .saturating_mul(parts.len().saturating_sub(1)),
+    );
+    if size > MAX_VALUE_WEIGHT {
+        return Err(Stop::Unknown(over_budget()));
+    }
     Ok(Partial::string(parts.join(&separator)))
 }
 
@@ -1064,6 +1074,19 @@ fn replace(args: Vec<Partial>) -> Outcome {
         // Terraform matches with Go's RE2. scalegate does not depend on a
         // regex engine itself, and a near miss would be a wrong known value.
         return Err(unsupported("replace"));
+    }
+    // Sized before it is built: a short chain of replacements can ask for
+    // gigabytes in one allocation.
+    let matches = if search.is_empty() {
+        text.chars().count() + 1
+    } else {
+        text.matches(search.as_str()).count()
+    };
+    let size = text
+        .len()
+        .saturating_add(matches.saturating_mul(replacement.len()));
+    if size > MAX_VALUE_WEIGHT {
+        return Err(Stop::Unknown(over_budget()));
     }
     Ok(Partial::string(text.replace(&search, &replacement)))
 }

@@ -8,7 +8,7 @@
 //! Named values are computed lazily and memoised per module instance, so the
 //! order of declarations never matters and each value is computed once.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
@@ -22,13 +22,14 @@ use super::refs::{self, RawRef};
 use super::tags::{self, ProviderTags};
 use super::types;
 use super::value::Partial;
-use super::walk::{Mode, Walked, Walker};
+use super::walk::{Mode, Walked, Walker, MAX_GENERATED_BLOCKS};
 use super::TerraformFile;
 use crate::model::{
     Cause, Format, ModuleCall, Notification, NotificationLevel, PathSeg, Resource, SpanChildren,
     SpanNode, Unknown,
 };
-use crate::source::Span;
+use crate::parse::ParseError;
+use crate::source::{SharedSource, Span};
 
 /// Module calls nested deeper than this are not followed (Terraform has no
 /// limit, but real configurations stay far below it and a cycle must stop).
@@ -36,6 +37,14 @@ const MAX_MODULE_DEPTH: usize = 32;
 /// `count` or `for_each` with more instances than this is treated as
 /// unknown: expanding it would cost more than it could tell.
 const MAX_INSTANCES: usize = 10_000;
+/// What the resources of one root module and its calls may weigh, in
+/// approximate bytes (see [`weigh`]): `count = 10000` over a block with a
+/// thousand tags would otherwise build ten million values. Real roots weigh
+/// a few megabytes.
+const MAX_ROOT_WEIGHT: usize = 256 << 20;
+/// What one value node is counted as in [`MAX_ROOT_WEIGHT`], besides the
+/// bytes of its strings: roughly its size in memory.
+const NODE_WEIGHT: usize = 64;
 /// Once a root module and its calls have produced this many resources,
 /// further `count`/`for_each` are not expanded (nested module instances
 /// multiply, and a scan must finish).
@@ -56,6 +65,9 @@ pub(super) struct Project<'f> {
 pub(super) struct Output {
     pub resources: Vec<Resource>,
     pub notifications: Vec<Notification>,
+    /// What Terraform would reject (`count = -1`) or what goes over a
+    /// budget: SG-PARSE-001 at the offending line.
+    pub failures: Vec<(SharedSource, ParseError)>,
 }
 
 /// Evaluates the root module in `dir` with the given variable values.
@@ -73,6 +85,7 @@ pub(super) fn evaluate_root(
         out: RefCell::new(Output::default()),
         reported: RefCell::new(BTreeSet::new()),
         declared: RefCell::new(BTreeSet::new()),
+        weight_left: Cell::new(MAX_ROOT_WEIGHT),
     };
     let vars = module
         .variables
@@ -144,9 +157,32 @@ struct Evaluation<'p, 'f> {
     reported: RefCell<BTreeSet<(String, usize, String)>>,
     /// Module directories whose declarations were already listed.
     declared: RefCell<BTreeSet<String>>,
+    /// What the resources built so far may still weigh ([`MAX_ROOT_WEIGHT`]).
+    weight_left: Cell<usize>,
 }
 
 impl Evaluation<'_, '_> {
+    /// SG-PARSE-001 at `span`, once per place and message.
+    fn fail(&self, file: &TerraformFile, span: Span, message: &str) {
+        let key = (file.source.path.clone(), span.start, message.to_owned());
+        if !self.reported.borrow_mut().insert(key) {
+            return;
+        }
+        self.out.borrow_mut().failures.push((
+            file.source.clone(),
+            ParseError::partial(span.start, message),
+        ));
+    }
+
+    /// Spends the weight of `config` from the root's budget; false once it
+    /// is spent.
+    fn spend(&self, config: &Value) -> bool {
+        let mut left = self.weight_left.get();
+        let fits = weigh(config, &mut left);
+        self.weight_left.set(if fits { left } else { 0 });
+        fits
+    }
+
     fn note(&self, file: &TerraformFile, span: Span, message: &str) {
         let key = (file.source.path.clone(), span.start, message.to_owned());
         if !self.reported.borrow_mut().insert(key) {
@@ -484,6 +520,10 @@ impl<'e, 'p, 'f> Instance<'e, 'p, 'f> {
             ),
             _ => None,
         };
+        if self.ev.weight_left.get() == 0 {
+            // Reported where the budget ran out; nothing more is built.
+            return Vec::new();
+        }
         let mut out = Vec::with_capacity(keys.len());
         for key in keys {
             let mut walked = self.walk(item.file, &item.block.body, mode, &key);
@@ -514,6 +554,19 @@ impl<'e, 'p, 'f> Instance<'e, 'p, 'f> {
                 }
             }
             let config = Value::from(walked.config);
+            if !self.ev.spend(&config) {
+                let (file, span) = expansion_site(item);
+                self.ev.fail(
+                    file,
+                    span,
+                    &format!(
+                        "the resources of this root module weigh more than {} MB; {base_id}{} and what follows were not built",
+                        MAX_ROOT_WEIGHT >> 20,
+                        key.suffix
+                    ),
+                );
+                break;
+            }
             let mut id = format!("{}{}", self.prefix(), base_id);
             if mode == Mode::Provider {
                 if let Some(Value::String(alias)) = config
@@ -586,9 +639,20 @@ impl<'e, 'p, 'f> Instance<'e, 'p, 'f> {
             for_each_expanded: key.each.is_some() && !key.suffix.is_empty(),
             scope: &mut scope,
             resolve: &resolve,
+            generated_left: MAX_GENERATED_BLOCKS,
+            over_budget: None,
         };
         let mut walked = Walked::default();
         walker.body(body, &mut Vec::new(), &mut walked);
+        if let Some(span) = walker.over_budget {
+            self.ev.fail(
+                file,
+                span,
+                &format!(
+                    "dynamic blocks generate more than {MAX_GENERATED_BLOCKS} blocks in one instance; not expanded"
+                ),
+            );
+        }
         walked
     }
 
@@ -659,7 +723,7 @@ impl<'e, 'p, 'f> Instance<'e, 'p, 'f> {
     fn instances(&self, item: &Item<'f>) -> Instances {
         let has_meta = item.attribute("count").is_some() || item.attribute("for_each").is_some();
         if has_meta && self.ev.out.borrow().resources.len() >= MAX_RESOURCES_PER_ROOT {
-            self.ev.note(
+            self.ev.fail(
                 item.file,
                 header_span(item.block),
                 &format!(
@@ -685,6 +749,26 @@ impl<'e, 'p, 'f> Instance<'e, 'p, 'f> {
                 Partial::Scalar(v) => eval::to_number(v).filter(|n| n.fract() == 0.0 && *n >= 0.0),
                 _ => None,
             };
+            if let (None, Partial::Scalar(v)) = (n, &value) {
+                // Terraform stops here ("Invalid count argument"); so does
+                // the gate, rather than check one instance of a block that
+                // would never be planned.
+                self.ev.fail(
+                    file,
+                    span_of(attr),
+                    &format!(
+                        "invalid count argument: {}; count must be a whole number, 0 or more",
+                        invalid_count(v)
+                    ),
+                );
+            }
+            if n.is_some_and(|n| n > MAX_INSTANCES as f64) {
+                self.ev.fail(
+                    file,
+                    span_of(attr),
+                    &format!("count is over the budget of {MAX_INSTANCES} instances; not expanded"),
+                );
+            }
             return match n {
                 Some(n) if n as usize <= MAX_INSTANCES => Instances::Keys(
                     (0..n as i64)
@@ -740,10 +824,19 @@ impl<'e, 'p, 'f> Instance<'e, 'p, 'f> {
                     })
                     .collect(),
             ),
-            Some(_) => Instances::Unknown(
-                "for_each",
-                Cause::Invalid(format!("for_each over {MAX_INSTANCES}")),
-            ),
+            Some(_) => {
+                self.ev.fail(
+                    file,
+                    span_of(attr),
+                    &format!(
+                        "for_each is over the budget of {MAX_INSTANCES} instances; not expanded"
+                    ),
+                );
+                Instances::Unknown(
+                    "for_each",
+                    Cause::Invalid(format!("for_each over {MAX_INSTANCES}")),
+                )
+            }
             None => Instances::Unknown(
                 "for_each",
                 value.first_cause().cloned().unwrap_or(Cause::Invalid(
@@ -1163,6 +1256,48 @@ fn relative(root: &str, dir: &str) -> String {
         parts.insert(0, ".".to_owned());
     }
     parts.join("/")
+}
+
+/// Where a block's expansion is decided: its `count` or `for_each`, else its
+/// header.
+fn expansion_site<'f>(item: &Item<'f>) -> (&'f TerraformFile, Span) {
+    item.attribute("count")
+        .or_else(|| item.attribute("for_each"))
+        .map(|(file, attr)| (file, span_of(attr)))
+        .unwrap_or((item.file, header_span(item.block)))
+}
+
+/// Spends the weight of `value` from `budget`: [`NODE_WEIGHT`] per node plus
+/// the bytes of its strings; stops (false) as soon as it runs out, so a huge
+/// value costs no more than the budget to weigh.
+fn weigh(value: &Value, budget: &mut usize) -> bool {
+    let own = NODE_WEIGHT
+        + match value {
+            Value::String(s) => s.len(),
+            _ => 0,
+        };
+    let Some(left) = budget.checked_sub(own) else {
+        return false;
+    };
+    *budget = left;
+    match value {
+        Value::Array(items) => items.iter().all(|i| weigh(i, budget)),
+        Value::Set(items) => items.iter().all(|i| weigh(i, budget)),
+        Value::Object(entries) => entries
+            .iter()
+            .all(|(k, v)| weigh(k, budget) && weigh(v, budget)),
+        _ => true,
+    }
+}
+
+/// Why a known `count` value is not a count, in Terraform's words.
+fn invalid_count(value: &Value) -> String {
+    match eval::to_number(value) {
+        Some(n) if n < 0.0 => format!("{n} is less than zero"),
+        Some(n) if n.is_finite() => format!("{n} is not a whole number"),
+        Some(_) => "the number is out of range".to_owned(),
+        None => format!("{value} is not a number"),
+    }
 }
 
 #[cfg(test)]

@@ -3,7 +3,11 @@
 //!
 //! * a repeated key in an object constructor (Terraform keeps the last);
 //! * a line break inside a `{ for … => … }` expression, where HCL ignores
-//!   newlines (`k =>` / `v` on the next line, an operator at a line end).
+//!   newlines (`k =>` / `v` on the next line, an operator at a line end);
+//! * a number beyond a 64-bit float (`1e400`): Terraform reads numbers as
+//!   arbitrary-precision floats, so it is a valid number. It is patched to
+//!   zeros and its text kept under its offset too; the evaluator makes it an
+//!   unknown value ("out of range"), never a wrong known one.
 //!
 //! On such an error the text is patched — the repeated key renamed, the
 //! line break turned into a space — and parsed again. Patches keep every
@@ -45,7 +49,12 @@ pub(super) fn parse_body(text: &str) -> Result<Parsed, Error> {
     let mut error = first_error.clone();
     for _ in 0..MAX_PATCHES {
         let offset = error.location().offset();
-        let fixed = if error.message().contains("redefined object key") {
+        let fixed = if let Some((start, original)) = huge_number(&patched, offset) {
+            let zeros = "0".repeat(original.len());
+            patched.replace_range(start..start + original.len(), &zeros);
+            renamed_keys.insert(start, original);
+            true
+        } else if error.message().contains("redefined object key") {
             let attempt = attempts.entry(offset).or_default();
             *attempt += 1;
             rename_key(text, &mut patched, offset, *attempt, &mut renamed_keys)
@@ -61,6 +70,34 @@ pub(super) fn parse_body(text: &str) -> Result<Parsed, Error> {
         }
     }
     Err(first_error)
+}
+
+/// The number literal around `offset` when it is one `f64` cannot hold
+/// (hcl-edit stops at its exponent): where it starts, and its text.
+fn huge_number(text: &str, offset: usize) -> Option<(usize, String)> {
+    let bytes = text.as_bytes();
+    let mut start = offset.min(bytes.len());
+    while start > 0 && (bytes[start - 1].is_ascii_digit() || bytes[start - 1] == b'.') {
+        start -= 1;
+    }
+    let mut end = start;
+    while end < bytes.len() && (bytes[end].is_ascii_digit() || bytes[end] == b'.') {
+        end += 1;
+    }
+    if end == start || !matches!(bytes.get(end), Some(b'e' | b'E')) {
+        return None;
+    }
+    end += 1;
+    if matches!(bytes.get(end), Some(b'+' | b'-')) {
+        end += 1;
+    }
+    let digits = end;
+    while end < bytes.len() && bytes[end].is_ascii_digit() {
+        end += 1;
+    }
+    let literal = &text[start..end];
+    let out_of_range = end > digits && literal.parse::<f64>().is_ok_and(|n| !n.is_finite());
+    out_of_range.then(|| (start, literal.to_owned()))
 }
 
 /// Renames the key at `offset` to a same-length name (`attempt` picks which

@@ -13,6 +13,7 @@ use super::eval::{self, span_of, Scope};
 use super::refs::{self, RawRef};
 use super::value::Partial;
 use crate::model::{dotted, Cause, PathSeg, SpanChildren, SpanNode, Unknown, ValuePath};
+use crate::source::Span;
 
 /// What kind of block is walked; decides which meta-arguments are left out
 /// of `config` and which attributes are not references.
@@ -70,7 +71,16 @@ pub(super) struct Walker<'w, 's> {
     pub for_each_expanded: bool,
     pub scope: &'w mut Scope<'s>,
     pub resolve: &'w Resolve<'w>,
+    /// Blocks `dynamic` may still generate in this walk: nested `dynamic`
+    /// blocks multiply (three over `range(1024)` make a billion blocks).
+    pub generated_left: usize,
+    /// The first `dynamic` block that would have gone over that budget; it
+    /// was left unexpanded.
+    pub over_budget: Option<Span>,
 }
+
+/// Blocks the `dynamic` blocks of one resource instance may generate.
+pub(super) const MAX_GENERATED_BLOCKS: usize = 10_000;
 
 impl Walker<'_, '_> {
     /// Walks `body`, whose path from the resource root is `path`.
@@ -244,6 +254,20 @@ impl Walker<'_, '_> {
                 "dynamic for_each is not a collection".into(),
             ))),
             None => Err(Cause::Invalid("dynamic block without for_each".into())),
+        };
+        let elements = match elements {
+            Ok(elements) if elements.len() > self.generated_left => {
+                self.over_budget.get_or_insert(span_of(block));
+                self.generated_left = 0;
+                Err(Cause::Invalid(format!(
+                    "dynamic blocks generate more than {MAX_GENERATED_BLOCKS} blocks; not expanded"
+                )))
+            }
+            Ok(elements) => {
+                self.generated_left -= elements.len();
+                Ok(elements)
+            }
+            Err(cause) => Err(cause),
         };
         let (Ok(elements), Some(content)) = (elements, content) else {
             // Unknown blocks: their references still count, under `x`.

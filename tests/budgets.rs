@@ -1,0 +1,384 @@
+//! Hostile inputs end in a report and exit 1 or 2, never in an abort, a hang
+//! or an unchecked value: budgets on evaluated values, on expansions and on
+//! what is read, plus the values Terraform itself rejects or accepts.
+//!
+//! The memory-hungry inputs run under `prlimit --as` (util-linux), so an
+//! unbounded allocation shows up as an abort (134) instead of swapping the
+//! machine. Large inputs are generated here, never committed.
+
+mod common;
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+use common::{findings, Project};
+use serde_json::Value;
+
+/// Address space for one scan: far below what the inputs asked for before
+/// they were budgeted (4 to 7 GB), above what a budgeted scan needs.
+const ADDRESS_SPACE: &str = "--as=3000000000";
+
+fn limited(project: &Project, args: &[&str]) -> Output {
+    let bin = assert_cmd::cargo::cargo_bin("scalegate");
+    let mut cmd = Command::new("prlimit");
+    cmd.arg(ADDRESS_SPACE)
+        .arg(bin)
+        .args(args)
+        .current_dir(project.path())
+        .env("NO_COLOR", "1")
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .env("SCALEGATE_NOW", common::TODAY);
+    cmd.output().expect("prlimit runs")
+}
+
+/// Scans the project under the address-space limit: exit 1 and the report.
+fn scan_limited(project: &Project) -> Value {
+    let output = limited(project, &["scan", ".", "--format", "json"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    serde_json::from_slice(&output.stdout).expect("a JSON report")
+}
+
+fn parse_failures(report: &Value) -> Vec<(String, u64, u64, String)> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule_id"] == "SG-PARSE-001")
+        .map(|f| {
+            (
+                f["file"].as_str().unwrap().to_owned(),
+                f["start_line"].as_u64().unwrap(),
+                f["start_column"].as_u64().unwrap(),
+                f["message"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+/// One `replace()` that would build a 4 GiB string: the value is unknown,
+/// the scan goes on.
+#[test]
+fn a_replace_chain_asking_for_gigabytes_becomes_unknown() {
+    let project = Project::new();
+    let a = "x".repeat(65_536);
+    project.write(
+        "main.tf",
+        format!(
+            "locals {{\n  a = \"{a}\"\n  b = replace(local.a, \"x\", local.a)\n}}\n\
+             resource \"aws_s3_bucket\" \"b\" {{\n  bucket = local.b\n}}\n"
+        ),
+    );
+    let report = scan_limited(&project);
+    assert!(parse_failures(&report).is_empty(), "{report}");
+    assert!(findings(&report)
+        .iter()
+        .any(|(rule, file, ..)| rule == "SG-TAG-001" && file == "main.tf"));
+}
+
+/// Three nested `dynamic` blocks over `range(1024)`: a billion blocks. The
+/// one that goes over the budget is SG-PARSE-001 at its line.
+#[test]
+fn nested_dynamic_blocks_over_the_budget_are_a_parse_failure_at_the_block() {
+    let project = Project::new();
+    project.write(
+        "main.tf",
+        r#"resource "aws_security_group" "g" {
+  dynamic "ingress" {
+    for_each = range(1024)
+    content {
+      dynamic "a" {
+        for_each = range(1024)
+        content {
+          dynamic "b" {
+            for_each = range(1024)
+            content { x = 1 }
+          }
+        }
+      }
+    }
+  }
+}
+"#,
+    );
+    let report = scan_limited(&project);
+    assert_eq!(
+        parse_failures(&report),
+        [(
+            "main.tf".to_owned(),
+            8,
+            11,
+            "dynamic blocks generate more than 10000 blocks in one instance; not expanded"
+                .to_owned()
+        )]
+    );
+}
+
+/// A `count` past the instance budget fails at the `count` line.
+#[test]
+fn count_over_the_instance_budget_is_a_parse_failure_at_count() {
+    let project = Project::new();
+    project.write(
+        "main.tf",
+        "resource \"aws_s3_bucket\" \"b\" {\n  bucket = \"b\"\n  count  = 20000\n}\n",
+    );
+    let report = scan_limited(&project);
+    assert_eq!(
+        parse_failures(&report),
+        [(
+            "main.tf".to_owned(),
+            3,
+            3,
+            "count is over the budget of 10000 instances; not expanded".to_owned()
+        )]
+    );
+}
+
+/// `count = 10000` over a large value: the instances built are bounded by
+/// the root's weight budget, reported at `count`.
+#[test]
+fn instances_over_the_root_weight_budget_are_a_parse_failure_at_count() {
+    let project = Project::new();
+    let big = "x".repeat(1 << 20);
+    project.write(
+        "main.tf",
+        format!(
+            "locals {{\n  big = \"{big}\"\n}}\n\
+             resource \"aws_s3_bucket\" \"b\" {{\n  count  = 10000\n  bucket = local.big\n}}\n"
+        ),
+    );
+    let report = scan_limited(&project);
+    let failures = parse_failures(&report);
+    assert_eq!(failures.len(), 1, "{failures:?}");
+    let (file, line, column, message) = &failures[0];
+    assert_eq!((file.as_str(), *line, *column), ("main.tf", 5, 3));
+    assert!(
+        message.starts_with(
+            "the resources of this root module weigh more than 256 MB; aws_s3_bucket.b["
+        ),
+        "{message}"
+    );
+}
+
+/// A 60 MB `.tf` and a 20 MB HCL list: over the HCL budget, reported
+/// without being parsed.
+#[test]
+fn large_hcl_files_hit_the_hcl_budget_cleanly() {
+    let project = Project::new();
+    let mut list = String::from("locals {\n  l = [\n");
+    let mut i = 0;
+    while list.len() < 20 << 20 {
+        list.push_str(&format!("    \"item-{i}\",\n"));
+        i += 1;
+    }
+    list.push_str("  ]\n}\n");
+    project.write("list/main.tf", &list);
+    let mut big = String::new();
+    let mut i = 0;
+    while big.len() < 60 << 20 {
+        big.push_str(&format!(
+            "resource \"aws_s3_bucket\" \"b{i}\" {{\n  bucket = \"bucket-{i}\"\n}}\n"
+        ));
+        i += 1;
+    }
+    project.write("big/main.tf", &big);
+    let report = scan_limited(&project);
+    assert_eq!(
+        parse_failures(&report),
+        [
+            (
+                "big/main.tf".to_owned(),
+                1,
+                1,
+                "file is 60 MB, over the 8 MB budget for HCL; not parsed".to_owned()
+            ),
+            (
+                "list/main.tf".to_owned(),
+                1,
+                1,
+                "file is 20 MB, over the 8 MB budget for HCL; not parsed".to_owned()
+            ),
+        ]
+    );
+}
+
+/// `yes | scalegate scan -`: stdin is read up to the 64 MB budget.
+#[test]
+fn an_endless_stdin_is_read_up_to_the_file_budget() {
+    let project = Project::new();
+    let bin = assert_cmd::cargo::cargo_bin("scalegate");
+    let mut child = Command::new("prlimit")
+        .arg(ADDRESS_SPACE)
+        .arg(bin)
+        .args(["scan", "-", "--format", "json"])
+        .current_dir(project.path())
+        .env("SCALEGATE_NOW", common::TODAY)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || {
+        let chunk = "y\n".repeat(32 * 1024);
+        // Ends when scalegate stops reading and closes the pipe.
+        while stdin.write_all(chunk.as_bytes()).is_ok() {}
+    });
+    let output = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(
+        parse_failures(&report),
+        [(
+            "<stdin>".to_owned(),
+            1,
+            1,
+            "stdin is over the 64 MB budget; not read".to_owned()
+        )]
+    );
+}
+
+/// `count` values Terraform rejects: SG-PARSE-001 at the `count` line.
+#[test]
+fn an_invalid_count_is_a_parse_failure_at_its_line() {
+    for (count, why) in [
+        ("-1", "-1 is less than zero"),
+        ("1.5", "1.5 is not a whole number"),
+        ("\"abc\"", "\"abc\" is not a number"),
+    ] {
+        let project = Project::new();
+        project.write(
+            "main.tf",
+            format!(
+                "resource \"aws_s3_bucket\" \"b\" {{\n  bucket = \"b\"\n  count = {count}\n}}\n"
+            ),
+        );
+        let (code, report, _) = project.scan_json(&["."]);
+        assert_eq!(code, 1, "{count}");
+        assert_eq!(
+            parse_failures(&report),
+            [(
+                "main.tf".to_owned(),
+                3,
+                3,
+                format!("invalid count argument: {why}; count must be a whole number, 0 or more")
+            )],
+            "{count}"
+        );
+    }
+}
+
+#[test]
+fn a_valid_count_is_not_a_failure() {
+    let project = Project::new();
+    project.write(
+        "main.tf",
+        "resource \"aws_s3_bucket\" \"b\" {\n  bucket = \"b\"\n  count = \"2\"\n}\n",
+    );
+    let (_, report, _) = project.scan_json(&["."]);
+    assert!(parse_failures(&report).is_empty(), "{report}");
+}
+
+/// A second `planned_values` would empty the plan: the plan fails at it.
+#[test]
+fn a_duplicate_key_in_a_plan_is_a_parse_failure_at_the_second_key() {
+    let project = Project::new();
+    let plan = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/terraform/plan/plan.json"),
+    )
+    .unwrap();
+    let end = plan.trim_end().rfind('}').unwrap();
+    let text = format!(
+        "{},\n  \"planned_values\": {{}}\n}}\n",
+        plan[..end].trim_end()
+    );
+    let line = text.lines().count() as u64 - 1;
+    project.write("plan.json", &text);
+    let (code, report, _) = project.scan_json(&["plan.json"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        parse_failures(&report),
+        [(
+            "plan.json".to_owned(),
+            line,
+            3,
+            "duplicate key \"planned_values\": a plan's objects never repeat a key, and the later value would hide the earlier".to_owned()
+        )]
+    );
+}
+
+/// kubectl rejects a manifest with a repeated key; scalegate checks the last
+/// value, as the API machinery reads it, and warns at the repeat.
+#[test]
+fn a_duplicate_key_in_a_manifest_is_a_warning_at_the_second_key() {
+    let project = Project::new();
+    project.write(
+        "cm.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  name: b\ndata:\n  k: v\n",
+    );
+    let (_, report, _) = project.scan_json(&["."]);
+    let warnings: Vec<_> = report["notifications"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["level"] == "warning")
+        .map(|n| {
+            (
+                n["file"].as_str().unwrap().to_owned(),
+                n["line"].as_u64().unwrap(),
+                n["column"].as_u64().unwrap(),
+                n["message"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        warnings,
+        [(
+            "cm.yaml".to_owned(),
+            5,
+            3,
+            "duplicate key \"name\": kubectl rejects the file; the last value was checked"
+                .to_owned()
+        )]
+    );
+    assert!(parse_failures(&report).is_empty());
+}
+
+/// A merge key's entries may be overridden: that is no duplicate.
+#[test]
+fn overriding_a_merged_key_is_not_a_duplicate() {
+    let project = Project::new();
+    project.write(
+        "cm.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  base: &base {k: v}\n  more:\n    <<: *base\n    k: w\n",
+    );
+    let (_, report, _) = project.scan_json(&["."]);
+    let warnings = report["notifications"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["level"] == "warning")
+        .count();
+    assert_eq!(warnings, 0, "{report}");
+}
+
+/// Terraform reads numbers as arbitrary-precision floats: `1e400` is valid.
+/// It parses, and its value is unknown (out of a 64-bit float's range).
+#[test]
+fn a_number_beyond_a_float_parses_and_is_unknown() {
+    let project = Project::new();
+    project.write(
+        "main.tf",
+        "resource \"aws_s3_bucket\" \"b\" {\n  bucket = \"b\"\n  tags = { size = 1e400 }\n}\n",
+    );
+    let (_, report, _) = project.scan_json(&["."]);
+    assert!(parse_failures(&report).is_empty(), "{report}");
+    let output = project.run(&["inspect", ".", "--explain-unknown"]);
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        text.contains("\"cause\": \"number 1e400 is out of range\""),
+        "{text}"
+    );
+}

@@ -29,6 +29,11 @@ pub fn render(report: &Report) -> String {
         let r = display_region(report, &f.location.file, f.location.region);
         let title = format!("{} ({})", f.rule_id, f.slug);
         let mut message = f.message.clone();
+        if let Some(bundle) = f.concerns_bundle() {
+            message.push_str(&format!(
+                " (This concerns bundle {bundle} as a whole, not this line.)"
+            ));
+        }
         if !f.remediation.is_empty() {
             message.push_str("\nhelp: ");
             message.push_str(&f.remediation);
@@ -72,6 +77,16 @@ pub fn render(report: &Report) -> String {
             "::{command} {}::{}\n",
             props.join(","),
             escape_data(&n.message)
+        ));
+    }
+    for e in &report.rule_errors {
+        out.push_str(&format!(
+            "::error file={},line={},col={},title={}::{}\n",
+            escape_property(&e.file),
+            e.line,
+            e.column,
+            escape_property(&format!("scalegate: {} could not run", e.rule)),
+            escape_data(&e.headline())
         ));
     }
     out

@@ -226,11 +226,9 @@ fn query_exprs(query: &Query, f: &mut dyn FnMut(&Expr)) {
 fn collect_calls(expr: &Expr, calls: &mut Vec<(regorus::unstable::Span, String)>) {
     let mut nested = |e: &Expr| collect_calls(e, calls);
     match expr {
-        Expr::Call {
-            span, fcn, params, ..
-        } => {
+        Expr::Call { fcn, params, .. } => {
             if let Ok(path) = get_path_string(fcn, None) {
-                calls.push((span.clone(), path));
+                calls.push((name_start(fcn).clone(), path));
             }
             let mut inner = Vec::new();
             for p in params {
@@ -291,5 +289,14 @@ fn collect_calls(expr: &Expr, calls: &mut Vec<(regorus::unstable::Span, String)>
             nested(value);
             nested(collection);
         }
+    }
+}
+
+/// Where a function's name starts: the span of its first segment (the
+/// call's own span starts at `(`, a dotted name's at its last `.`).
+fn name_start(fcn: &Expr) -> &regorus::unstable::Span {
+    match fcn {
+        Expr::RefDot { refr, .. } | Expr::RefBrack { refr, .. } => name_start(refr),
+        other => other.span(),
     }
 }

@@ -1035,8 +1035,8 @@ fn missing_input<'r>(
 }
 
 /// What makes two findings the same: rule, kind, location, value path, the
-/// rule's key, the resource's address within its module, and how (and
-/// whether) it is suppressed.
+/// rule's key, the resource's address within its module, how (and whether)
+/// it is suppressed, and the message as the module sees it.
 type MergeKey = (
     String,
     FindingKind,
@@ -1078,7 +1078,13 @@ fn merge_duplicates(findings: Vec<Finding>) -> Vec<Finding> {
                 .suppression
                 .as_ref()
                 .map(|s| (s.kind.clone(), s.source.clone())),
-            message_in_module(&finding),
+            if finding.rule_id == META_RULE {
+                // One note per rule and place says "could not verify"; its
+                // message names just one of the resources behind it.
+                String::new()
+            } else {
+                message_in_module(&finding)
+            },
         );
         match index.get(&key) {
             Some(&at) => {

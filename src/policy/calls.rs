@@ -300,3 +300,78 @@ fn name_start(fcn: &Expr) -> &regorus::unstable::Span {
         other => other.span(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The load errors of `files` (path, text), parsed into one engine.
+    fn refusals(files: &[(&str, &str)]) -> Vec<String> {
+        let mut engine = regorus::Engine::new();
+        for (path, text) in files {
+            engine
+                .add_policy((*path).to_owned(), (*text).to_owned())
+                .unwrap();
+        }
+        check(engine.get_modules())
+            .iter()
+            .map(ToString::to_string)
+            .collect()
+    }
+
+    #[test]
+    fn calls_nested_anywhere_are_checked() {
+        // In a comprehension, an `every` body, a function's value and a
+        // call's argument: each one is found.
+        let errors = refusals(&[(
+            "p.rego",
+            "package p\n\nxs := [y | some x in input; y := nope1(x)]\n\nok if {\n  every x in input { nope2(x) }\n}\n\nf(x) := nope3(x)\n\ng := count(nope4(1))\n",
+        )]);
+        assert_eq!(
+            errors,
+            [
+                "p.rego:3:34: could not find function `nope1`: no policy defines it and it is not a builtin",
+                "p.rego:6:22: could not find function `nope2`: no policy defines it and it is not a builtin",
+                "p.rego:9:9: could not find function `nope3`: no policy defines it and it is not a builtin",
+                "p.rego:11:12: could not find function `nope4`: no policy defines it and it is not a builtin",
+            ]
+        );
+    }
+
+    #[test]
+    fn imports_packages_and_builtins_resolve() {
+        // An import without `as` binds its last segment; a ref-head
+        // function (`a.f`) is called through its path; `print` is no
+        // builtin of the table but is always there.
+        let errors = refusals(&[
+            ("lib.rego", "package lib.k8s\n\nname(r) := r.name\n\na.f(x) := x\n"),
+            (
+                "p.rego",
+                "package p\n\nimport data.lib.k8s\n\nx := k8s.name({\"name\": \"n\"}) if {\n  data.lib.k8s.a.f(1) == 1\n  k8s.a.f(1) == 1\n  print(\"x\")\n  startswith(\"ab\", \"a\")\n}\n",
+            ),
+        ]);
+        assert_eq!(errors, Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_nondeterministic_builtin_is_refused() {
+        let errors = refusals(&[("p.rego", "package p\n\nn := rand.intn(\"seed\", 10)\n")]);
+        assert_eq!(
+            errors,
+            ["p.rego:3:6: `rand.intn` is not available to policies: it returns a different number on every run, and a scan must give the same findings every time"]
+        );
+    }
+
+    #[test]
+    fn a_policy_may_define_a_function_named_like_a_refused_builtin() {
+        // Its own `send` in package `http` is no network call.
+        let errors = refusals(&[
+            ("http.rego", "package http\n\nsend(x) := x\n"),
+            (
+                "p.rego",
+                "package p\n\nimport data.http\n\ny := http.send(1)\n",
+            ),
+        ]);
+        assert_eq!(errors, Vec::<String>::new());
+    }
+}

@@ -74,6 +74,10 @@ const FAMILIES: &[(&str, &str)] = &[
         r#"graph.reachable({"a": ["b"], "b": ["c"], "c": []}, ["a"]) == {"a", "b", "c"}"#,
     ),
     ("opa", r#"is_string(opa.runtime()["regorus-version"])"#),
+    (
+        "crypto",
+        r#"crypto.sha256(r.config.data.raw) == "08953fb743c5947d379f93f67325b42e5bab73d6ca19764c6e686728542e28e8""#,
+    ),
 ];
 
 fn policy(index: usize, family: &str, condition: &str) -> String {

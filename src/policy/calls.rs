@@ -14,6 +14,7 @@ use std::collections::BTreeSet;
 use regorus::unstable::{Expr, Literal, Module, Query, Rule, RuleHead, BUILTINS};
 use regorus::utils::get_path_string;
 
+use crate::policy::crypto;
 use crate::policy::loader::LoadError;
 
 /// Builtins regorus offers that a scan refuses, and why: a scan never
@@ -99,7 +100,7 @@ impl Scope<'_> {
         if let Some((_, why)) = REFUSED.iter().find(|(name, _)| *name == path) {
             return Some(format!("`{path}` is not available to policies: it {why}"));
         }
-        if path == "print" || BUILTINS.contains_key(path) {
+        if path == "print" || BUILTINS.contains_key(path) || crypto::FUNCTIONS.contains(&path) {
             return None;
         }
         Some(format!(

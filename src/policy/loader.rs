@@ -11,8 +11,8 @@ use std::path::Path;
 use regorus::{Engine, Value};
 
 use crate::model::{FindingKind, RuleInfo, Severity};
-use crate::policy::calls;
 use crate::policy::metadata::{self, Metadata};
+use crate::policy::{calls, crypto};
 
 include!(concat!(env!("OUT_DIR"), "/embedded_policies.rs"));
 
@@ -179,6 +179,9 @@ pub fn load(
     let mut engine = Engine::new();
     engine.set_strict_builtin_errors(false);
     let mut errors = Vec::new();
+    if let Err(e) = crypto::register(&mut engine) {
+        errors.push(engine_error("<crypto>", &e.to_string()));
+    }
     let mut rules = Vec::new();
 
     let builtin = embedded_policies(false);

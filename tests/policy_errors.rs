@@ -77,7 +77,7 @@ fn http_send_is_refused_at_load_with_its_position() {
     let p = two_deployments();
     p.write(
         "policy/fetch.rego",
-        &rule(
+        rule(
             "ACME-010",
             "acme.fetch",
             // The call sits behind a condition no input meets: refused all
@@ -105,7 +105,7 @@ fn an_unknown_function_is_refused_at_load_with_a_hint() {
     let p = two_deployments();
     p.write(
         "policy/typo.rego",
-        &rule(
+        rule(
             "ACME-011",
             "acme.typo",
             "deny contains r.name if {\n  some r in input.resources\n  startwith(r.name, \"a\")\n}\n",
@@ -137,7 +137,7 @@ fn functions_of_other_files_through_imports_and_full_paths_are_found() {
     );
     p.write(
         "policy/named.rego",
-        &rule(
+        rule(
             "ACME-012",
             "acme.named",
             "import data.acme.helpers as h\n\ndeny contains msg if {\n  some r in input.resources\n  r.name == \"alpha\"\n  msg := h.shout(label(r))\n  data.acme.helpers.shout(\"x\") == \"X\"\n}\n",
@@ -156,10 +156,10 @@ fn functions_of_other_files_through_imports_and_full_paths_are_found() {
 /// bundle with a resource, which the engine can only find evaluating it.
 fn with_a_failing_rule() -> Project {
     let p = two_deployments();
-    p.write("policy/named.rego", &rule("ACME-001", "acme.named", NAMED));
+    p.write("policy/named.rego", rule("ACME-001", "acme.named", NAMED));
     p.write(
         "policy/conflict.rego",
-        &rule(
+        rule(
             "ACME-003",
             "acme.conflict",
             "level := 1 if { true }\nlevel := 2 if { count(input.resources) > 0 }\n\ndeny contains \"too high\" if {\n  level > 5\n}\n",
@@ -282,7 +282,7 @@ fn builtin_errors_keep_opa_semantics() {
     let p = two_deployments();
     p.write(
         "policy/lenient.rego",
-        &rule(
+        rule(
             "ACME-004",
             "acme.lenient",
             "deny contains r.name if {\n  some r in input.resources\n  to_number(r.name) > 0\n}\n",
@@ -297,7 +297,7 @@ fn builtin_errors_keep_opa_semantics() {
 #[test]
 fn each_distinct_message_is_its_own_finding_about_the_bundle() {
     let p = two_deployments();
-    p.write("policy/named.rego", &rule("ACME-001", "acme.named", NAMED));
+    p.write("policy/named.rego", rule("ACME-001", "acme.named", NAMED));
     let (code, report, _) = p.scan_json(&["k8s", "--policy", "policy"]);
     assert_eq!(code, 1);
     // Both messages, each once, at line 1 of the bundle's first file in
@@ -353,11 +353,11 @@ fn a_bundle_finding_keeps_its_fingerprint_when_its_number_changes() {
         let p = Project::new();
         p.write(
             "k8s/a.yaml",
-            &format!("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: a\nspec:\n  replicas: {replicas}\n"),
+            format!("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: a\nspec:\n  replicas: {replicas}\n"),
         );
         p.write(
             "policy/total.rego",
-            &rule(
+            rule(
                 "ACME-005",
                 "acme.total",
                 "deny contains sprintf(\"%d replicas in all\", [sum([n | some r in input.resources; n := r.config.spec.replicas])]) if { true }\n",

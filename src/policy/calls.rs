@@ -134,9 +134,8 @@ fn imports(module: &Module) -> Vec<(String, String)> {
         .collect()
 }
 
-/// `data.<package>.<rule>` for every rule and function of every module,
-/// with each prefix of a rule's reference (`a.b.f` defines `a.b.f` only,
-/// but a call goes through the full path, so prefixes are not needed).
+/// `data.<package>.<rule>` for every rule and function of every module; a
+/// ref head (`a.b.f(x)`) gives its full path, the one a call names.
 fn defined_paths(modules: &[regorus::unstable::Ref<Module>]) -> BTreeSet<String> {
     let mut defined = BTreeSet::new();
     for module in modules {

@@ -1,6 +1,6 @@
 //! The process edge: parse arguments, call the library, print, exit.
 //! Exit codes (DESIGN.md §7): 0 clean, 1 findings at or above the gate,
-//! 2 bad usage, config or policy.
+//! 2 bad usage, config or policy, or a rule that could not run.
 
 mod cli;
 
@@ -211,6 +211,21 @@ fn run_scan(args: ScanArgs) -> Result<u8, Failure> {
     match &args.output {
         Some(path) => write_file(path, &rendered)?,
         None => write_stdout(&rendered)?,
+    }
+    if report.could_not_run() {
+        // The reports are written (the other rules' findings are in them),
+        // but what the failed rules would have found is unknown: the gate
+        // can neither pass nor fail on it.
+        for e in &report.rule_errors {
+            eprintln!(
+                "scalegate: error: could not run: {}:{}:{}: {}",
+                e.file,
+                e.line,
+                e.column,
+                e.headline()
+            );
+        }
+        return Ok(EXIT_USAGE);
     }
     Ok(if report.fails(fail_on) {
         EXIT_FINDINGS

@@ -351,6 +351,16 @@ pub struct Finding {
 }
 
 impl Finding {
+    /// The bundle a finding concerns as a whole: one about no resource (a
+    /// bare message, as Conftest policies write). It is placed at line 1 of
+    /// the bundle's first file only so it has a place; reports say so.
+    pub fn concerns_bundle(&self) -> Option<&str> {
+        match (&self.resource, &self.bundle) {
+            (None, Some(bundle)) => Some(bundle),
+            _ => None,
+        }
+    }
+
     /// The order findings are reported in: file, line, column, rule id, message.
     pub fn sort_key(&self) -> impl Ord + '_ {
         (
@@ -443,6 +453,39 @@ pub struct Report {
     pub summary: Summary,
     /// The files findings point into, by reported path (for code frames).
     pub sources: BTreeMap<String, SharedSource>,
+    /// Rules that failed while evaluating a bundle, sorted. Any makes the
+    /// run "could not run" (exit 2), after the reports are written.
+    pub rule_errors: Vec<RuleError>,
+}
+
+/// A rule that raised an error while evaluating a bundle. Its findings on
+/// that bundle are unknown, so the gate cannot pass; the other rules'
+/// findings are still reported.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct RuleError {
+    /// The rule's id.
+    pub rule: String,
+    /// The policy file, and where in it the error was raised (the rule's
+    /// `package` line when the engine does not say).
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    /// The bundle (directory, or file) being evaluated.
+    pub bundle: String,
+    /// The engine's message, one line.
+    pub message: String,
+    /// The engine's code frame of the failing expression, if it gave one.
+    pub frame: Option<String>,
+}
+
+impl RuleError {
+    /// One line naming the rule, the bundle and the error.
+    pub fn headline(&self) -> String {
+        format!(
+            "rule {} could not run on bundle {}: {}",
+            self.rule, self.bundle, self.message
+        )
+    }
 }
 
 impl Report {
@@ -452,6 +495,12 @@ impl Report {
             .binary_search_by(|r| r.id.as_str().cmp(id))
             .ok()
             .map(|i| &self.rules[i])
+    }
+
+    /// Whether a rule could not run: the run's outcome is unknown, whatever
+    /// the gate (exit 2).
+    pub fn could_not_run(&self) -> bool {
+        !self.rule_errors.is_empty()
     }
 
     /// Whether any unsuppressed finding fails a gate at `threshold`

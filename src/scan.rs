@@ -17,15 +17,18 @@ use regorus::Value;
 
 use crate::config::{self, Config, ConfigError, FailOn};
 use crate::discover::{self, Candidate, FileKind, MissingPath, Scope};
-use crate::locate::{self, HelmTemplates};
+use crate::locate::{self, HelmTemplates, Located};
 use crate::model::{
     Bundle, Cause, Finding, FindingKind, Format, Location, ModuleCall, Notification,
-    NotificationLevel, PathSeg, RelatedLocation, Report, Resource, RuleInfo, Severity, Summary,
+    NotificationLevel, PathSeg, RelatedLocation, Report, Resource, RuleError, RuleInfo, Severity,
+    Summary,
 };
 use crate::module_loader;
 use crate::parse::{self, ParseError};
-use crate::policy::evaluate::{evaluate, RawFinding};
-use crate::policy::loader::{self, LoadError, PolicyFile, PolicySet, RuleOverride};
+use crate::policy::evaluate::{evaluate, EvalError, RawFinding};
+use crate::policy::loader::{
+    self, engine_error, LoadError, LoadedRule, PolicyFile, PolicySet, RuleOverride,
+};
 use crate::source::{Region, SharedSource, SourceFile, Span};
 use crate::suppress::{self, Date, IgnoreFile, RuleCatalog};
 
@@ -782,17 +785,16 @@ pub fn evaluate_loaded(options: &Options, prepared: &Prepared, loaded: Loaded) -
     let policies = &prepared.policies;
     let pool = thread_pool(options.threads);
     let helm = HelmTemplates::new(&prepared.root, options.helm_chart.clone());
-    let evaluated: Vec<(Vec<RawFinding>, Vec<crate::policy::evaluate::EvalError>)> =
-        pool.install(|| {
-            loaded
-                .bundles
-                .par_iter()
-                .map_init(
-                    || policies.engine.clone(),
-                    |engine, bundle| evaluate(policies, engine, bundle),
-                )
-                .collect()
-        });
+    let evaluated: Vec<(Vec<RawFinding>, Vec<EvalError>)> = pool.install(|| {
+        loaded
+            .bundles
+            .par_iter()
+            .map_init(
+                || policies.engine.clone(),
+                |engine, bundle| evaluate(policies, engine, bundle),
+            )
+            .collect()
+    });
 
     let mut rules: Vec<RuleInfo> = policies.rules.iter().map(|r| r.info.clone()).collect();
     rules.extend(prepared.engine_rules.iter().map(|r| r.info.clone()));
@@ -801,22 +803,16 @@ pub fn evaluate_loaded(options: &Options, prepared: &Prepared, loaded: Loaded) -
 
     let mut report = Report::default();
     let mut notifications = loaded.notifications;
+    let mut rule_errors = Vec::new();
     let mut findings = Vec::new();
     let mut sources: BTreeMap<String, SharedSource> = BTreeMap::new();
 
     for (bundle, (raw, errors)) in loaded.bundles.iter().zip(evaluated) {
         let from_stdin = loaded.stdin_bundle.as_ref() == Some(&bundle.path);
         for error in errors {
-            let rule = &policies.rules[error.rule].info;
-            notifications.push(Notification::file(
-                NotificationLevel::Error,
-                rule.file.clone(),
-                format!(
-                    "rule {} failed on bundle {}: {}",
-                    rule.id, bundle.path, error.message
-                ),
-            ));
+            rule_errors.push(rule_error(&policies.rules[error.rule], bundle, &error));
         }
+        let bundle_file = first_file(bundle);
         let by_id: BTreeMap<&str, &Resource> = bundle
             .resources
             .iter()
@@ -835,12 +831,20 @@ pub fn evaluate_loaded(options: &Options, prepared: &Prepared, loaded: Loaded) -
                     (located, Some(resource.id.clone()))
                 }
                 None => {
-                    // A finding about no resource of the bundle: point at the
-                    // first file of the bundle, so it is still reported.
-                    let Some(first) = bundle.resources.first() else {
+                    // A finding about no resource of the bundle concerns the
+                    // bundle as a whole: it is reported once, at line 1 of
+                    // the bundle's first file, so it still has a place.
+                    let Some(first) = bundle_file else {
                         continue;
                     };
-                    let located = locate::locate(first, &[], from_stdin, &helm);
+                    let located = Located {
+                        location: Location {
+                            file: first.path.clone(),
+                            region: point_region(first, 0),
+                        },
+                        related: Vec::new(),
+                        extra_sources: Vec::new(),
+                    };
                     (located, finding.resource.clone())
                 }
             };
@@ -1015,9 +1019,45 @@ pub fn evaluate_loaded(options: &Options, prepared: &Prepared, loaded: Loaded) -
     };
     report.findings = findings;
     report.notifications = notifications;
+    rule_errors.sort();
+    rule_errors.dedup();
+    report.rule_errors = rule_errors;
     report.rules = rules;
     report.sources = sources;
     report
+}
+
+/// The bundle's first file in path order: where findings that concern the
+/// whole bundle are reported.
+fn first_file(bundle: &Bundle) -> Option<&SharedSource> {
+    bundle
+        .resources
+        .iter()
+        .map(|r| &r.source)
+        .min_by(|a, b| a.path.cmp(&b.path))
+}
+
+/// A rule's evaluation error on `bundle`, at the position the engine names
+/// in the rule's files, else at the rule's `package` line.
+fn rule_error(rule: &LoadedRule, bundle: &Bundle, error: &EvalError) -> RuleError {
+    let located = engine_error(&rule.info.file, &error.message);
+    let (message, frame) = match located.message.split_once('\n') {
+        Some((headline, frame)) => (headline.to_owned(), Some(frame.to_owned())),
+        None => (located.message.clone(), None),
+    };
+    let (line, column) = match (located.line, located.column) {
+        (Some(line), Some(column)) => (line, column),
+        _ => (rule.package_line, 1),
+    };
+    RuleError {
+        rule: rule.info.id.clone(),
+        file: located.file,
+        line,
+        column,
+        bundle: bundle.path.clone(),
+        message,
+        frame,
+    }
 }
 
 /// For a note on a resource of a called module whose value is unknown
@@ -1049,8 +1089,8 @@ fn missing_input<'r>(
 }
 
 /// What makes two findings the same: rule, kind, location, value path, the
-/// rule's key, the resource's address within its module, and how (and
-/// whether) it is suppressed.
+/// rule's key, the resource's address within its module, how (and whether)
+/// it is suppressed, and the message as the module sees it.
 type MergeKey = (
     String,
     FindingKind,
@@ -1059,6 +1099,7 @@ type MergeKey = (
     Option<String>,
     String,
     Option<(String, String)>,
+    String,
 );
 
 /// Findings that say the same thing at the same place — one module's
@@ -1091,6 +1132,13 @@ fn merge_duplicates(findings: Vec<Finding>) -> Vec<Finding> {
                 .suppression
                 .as_ref()
                 .map(|s| (s.kind.clone(), s.source.clone())),
+            if finding.rule_id == META_RULE {
+                // One note per rule and place says "could not verify"; its
+                // message names just one of the resources behind it.
+                String::new()
+            } else {
+                message_in_module(&finding)
+            },
         );
         match index.get(&key) {
             Some(&at) => {
@@ -1110,6 +1158,21 @@ fn merge_duplicates(findings: Vec<Finding>) -> Vec<Finding> {
         finding.related.sort();
     }
     out
+}
+
+/// The finding's message as its module sees it: the module path of its
+/// resource taken out. Two messages of one rule at one place are two
+/// findings, but the same message reached through two callers
+/// (`module.a.x is public`, `module.b.x is public`) is one.
+fn message_in_module(finding: &Finding) -> String {
+    let Some(resource) = finding.resource.as_deref() else {
+        return finding.message.clone();
+    };
+    let local = crate::address::in_module(resource);
+    match resource.strip_suffix(local) {
+        Some(prefix) if !prefix.is_empty() => finding.message.replace(prefix, ""),
+        _ => finding.message.clone(),
+    }
 }
 
 /// A one-character region at `offset` (or an empty one at the end of a line).

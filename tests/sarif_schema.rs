@@ -78,3 +78,37 @@ fn the_schema_catches_a_broken_log() {
     );
     assert!(errors.len() >= 2, "{errors:?}");
 }
+
+#[test]
+fn a_rule_error_and_a_bundle_finding_are_valid_sarif() {
+    // The fixture plus what a user's policy can add: a rule that could not
+    // run (a notification tied to the rule, with the bundle as logical
+    // location) and a finding about a whole bundle.
+    let mut report = fixture::report();
+    let mut bundle_wide = report.findings[1].clone();
+    bundle_wide.resource = None;
+    bundle_wide.bundle = Some("infra".to_owned());
+    report.findings.push(bundle_wide);
+    report.rule_errors.push(model::RuleError {
+        rule: "ACME-001".to_owned(),
+        file: "policy/acme.rego".to_owned(),
+        line: 8,
+        column: 1,
+        bundle: "infra".to_owned(),
+        message: "rule conflicts with rule at policy/acme.rego:7:1".to_owned(),
+        frame: None,
+    });
+    let options = RenderOptions {
+        tool_version: "0.1.0".to_owned(),
+        ..RenderOptions::default()
+    };
+    let sarif = render(&report, OutputFormat::Sarif, &options);
+    assert!(sarif.contains("\"kind\": \"bundle\""), "{sarif}");
+    let errors = errors(&validator(), &sarif);
+    assert!(
+        errors.is_empty(),
+        "{} schema errors:\n{}",
+        errors.len(),
+        errors.join("\n")
+    );
+}

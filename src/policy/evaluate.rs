@@ -19,7 +19,8 @@ pub struct RawFinding {
     pub key: Option<String>,
 }
 
-/// A rule that failed at evaluation time (reported as a notification).
+/// A rule that failed at evaluation time: the run could not run (exit 2),
+/// and reports carry it as an `error` notification.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EvalError {
     pub rule: usize,

@@ -12,6 +12,7 @@ use regorus::{Engine, Value};
 
 use crate::model::{FindingKind, RuleInfo, Severity};
 use crate::policy::metadata::{self, Metadata};
+use crate::policy::{calls, crypto};
 
 include!(concat!(env!("OUT_DIR"), "/embedded_policies.rs"));
 
@@ -60,6 +61,9 @@ pub struct LoadedRule {
     pub default_severity: Severity,
     /// `false` when config says the rule cannot be suppressed inline.
     pub ignorable: bool,
+    /// The line of its `package` statement, where an error the engine
+    /// cannot place is reported.
+    pub package_line: usize,
 }
 
 impl LoadedRule {
@@ -175,6 +179,9 @@ pub fn load(
     let mut engine = Engine::new();
     engine.set_strict_builtin_errors(false);
     let mut errors = Vec::new();
+    if let Err(e) = crypto::register(&mut engine) {
+        errors.push(engine_error("<crypto>", &e.to_string()));
+    }
     let mut rules = Vec::new();
 
     let builtin = embedded_policies(false);
@@ -198,6 +205,11 @@ pub fn load(
         });
     }
     check_unique_ids(&rules, &mut errors);
+    if errors.is_empty() {
+        // Only once every file parsed: a call may name a function that a
+        // later file defines.
+        errors.extend(calls::check(engine.get_modules()));
+    }
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -327,6 +339,7 @@ fn add_file(
         related_resources: meta.related_resources,
         default_severity: meta.severity,
         ignorable: true,
+        package_line: metadata::package_line(&file.text).unwrap_or(1),
     }))
 }
 
@@ -352,7 +365,7 @@ fn check_unique_ids(rules: &[LoadedRule], errors: &mut Vec<LoadError>) {
 }
 
 /// Turns a regorus error (which names `--> file:line:col`) into a LoadError.
-fn engine_error(file: &str, message: &str) -> LoadError {
+pub fn engine_error(file: &str, message: &str) -> LoadError {
     let mut error = LoadError {
         file: file.to_owned(),
         line: None,

@@ -1,6 +1,8 @@
 //! The Rego side: loading the embedded pack and users' policies, their
 //! METADATA, evaluation with `regorus`, and the `test_*` runner.
 
+pub mod calls;
+pub mod crypto;
 pub mod evaluate;
 pub mod input;
 pub mod loader;

@@ -85,6 +85,7 @@ pub fn run_tests(files: &[PolicyFile], data: Value) -> anyhow::Result<Vec<TestRe
     engine.set_strict_builtin_errors(false);
     // Prints belong to the test, not to our stdout (which carries only the report).
     engine.set_gather_prints(true);
+    crate::policy::crypto::register(&mut engine)?;
 
     let mut packages = Vec::with_capacity(files.len());
     for file in files {

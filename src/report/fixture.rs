@@ -230,7 +230,9 @@ pub fn report() -> Report {
             Region::new(3, 5, 3, 5),
             None,
             Vec::new(),
-            Some("infra"),
+            // As a scan reports it: a file that could not be parsed joined
+            // no bundle.
+            None,
         ),
         finding(
             &acme,
@@ -329,5 +331,6 @@ pub fn report() -> Report {
             resources: 4,
         },
         sources,
+        rule_errors: Vec::new(),
     }
 }

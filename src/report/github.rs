@@ -32,6 +32,12 @@ pub fn render(report: &Report) -> String {
         // The Actions log renders ANSI escapes, so a scanned file's control
         // characters are made visible here as in the text report.
         let mut message = printable(&f.message).into_owned();
+        if let Some(bundle) = f.concerns_bundle() {
+            message.push_str(&format!(
+                " (This concerns bundle {} as a whole, not this line.)",
+                printable(bundle)
+            ));
+        }
         if !f.remediation.is_empty() {
             message.push_str("\nhelp: ");
             message.push_str(&f.remediation);
@@ -75,6 +81,16 @@ pub fn render(report: &Report) -> String {
             "::{command} {}::{}\n",
             props.join(","),
             escape_data(&printable(&n.message))
+        ));
+    }
+    for e in &report.rule_errors {
+        out.push_str(&format!(
+            "::error file={},line={},col={},title={}::{}\n",
+            escape_property(&e.file),
+            e.line,
+            e.column,
+            escape_property(&format!("scalegate: {} could not run", e.rule)),
+            escape_data(&printable(&e.headline()))
         ));
     }
     out

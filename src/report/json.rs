@@ -10,7 +10,7 @@ use serde::Serialize;
 use super::{Counts, RenderOptions};
 use crate::model::{
     Finding, FindingKind, Notification, NotificationLevel, PathSeg, RelatedLocation, Report,
-    Severity, Suppression,
+    RuleError, Severity, Suppression,
 };
 
 /// The contract version; bump only for incompatible changes.
@@ -93,7 +93,13 @@ struct JsonNotification<'a> {
     file: Option<&'a str>,
     line: Option<usize>,
     column: Option<usize>,
-    message: &'a str,
+    message: std::borrow::Cow<'a, str>,
+    /// The rule that could not run, for a rule error.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rule: Option<&'a str>,
+    /// The bundle it could not run on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    bundle: Option<&'a str>,
 }
 
 /// Renders the version-1 JSON report, pretty-printed, with a trailing newline.
@@ -125,7 +131,12 @@ pub fn render(report: &Report, options: &RenderOptions) -> String {
             suppressed: counts.suppressed,
         },
         findings: report.findings.iter().map(finding).collect(),
-        notifications: report.notifications.iter().map(notification).collect(),
+        notifications: report
+            .notifications
+            .iter()
+            .map(notification)
+            .chain(report.rule_errors.iter().map(rule_error))
+            .collect(),
     };
     let mut out = serde_json::to_string_pretty(&doc).expect("the JSON report is serialisable");
     out.push('\n');
@@ -175,7 +186,27 @@ fn notification(n: &Notification) -> JsonNotification<'_> {
         file: n.file.as_deref(),
         line: n.line,
         column: n.column,
-        message: &n.message,
+        message: n.message.as_str().into(),
+        rule: None,
+        bundle: None,
+    }
+}
+
+/// A rule that could not run, as an `error` notification at the failing
+/// expression in its policy file.
+fn rule_error(e: &RuleError) -> JsonNotification<'_> {
+    let message = match &e.frame {
+        Some(frame) => format!("{}\n{frame}", e.headline()),
+        None => e.headline(),
+    };
+    JsonNotification {
+        level: NotificationLevel::Error,
+        file: Some(&e.file),
+        line: Some(e.line),
+        column: Some(e.column),
+        message: message.into(),
+        rule: Some(&e.rule),
+        bundle: Some(&e.bundle),
     }
 }
 

@@ -14,7 +14,8 @@ use serde_sarif::sarif;
 
 use super::{display_region, is_empty, RenderOptions};
 use crate::model::{
-    Finding, FindingKind, Location, Notification, NotificationLevel, Report, RuleInfo, Severity,
+    Finding, FindingKind, Location, Notification, NotificationLevel, Report, RuleError, RuleInfo,
+    Severity,
 };
 use crate::source::Region;
 
@@ -58,6 +59,7 @@ fn build(report: &Report, options: &RenderOptions, max_results: usize) -> sarif:
 
     let mut notifications: Vec<sarif::Notification> =
         report.notifications.iter().map(notification).collect();
+    notifications.extend(report.rule_errors.iter().map(rule_error));
     if dropped > 0 {
         notifications.push(notification(&Notification {
             level: NotificationLevel::Warning,
@@ -73,7 +75,7 @@ fn build(report: &Report, options: &RenderOptions, max_results: usize) -> sarif:
         }));
     }
     let mut invocation = sarif::Invocation::builder()
-        .execution_successful(true)
+        .execution_successful(!report.could_not_run())
         .build();
     if !notifications.is_empty() {
         invocation.tool_execution_notifications = Some(notifications);
@@ -259,6 +261,14 @@ fn result(report: &Report, f: &Finding, rule_index: i64) -> sarif::Result {
             .kind("resource")
             .build()]);
     }
+    let mut message = sentence(&f.message);
+    if let Some(bundle) = f.concerns_bundle() {
+        location.logical_locations = Some(vec![bundle_location(bundle)]);
+        // GitHub shows the message and the line, not logical locations.
+        message.push_str(&format!(
+            " (This concerns bundle {bundle} as a whole, not this line.)"
+        ));
+    }
     let related: Vec<sarif::Location> = f
         .related
         .iter()
@@ -280,7 +290,7 @@ fn result(report: &Report, f: &Finding, rule_index: i64) -> sarif::Result {
         .rule_index(rule_index)
         .kind(sarif::ResultKind::Fail)
         .level(level)
-        .message(text_message(&sentence(&f.message)))
+        .message(text_message(&message))
         .locations(vec![location])
         .partial_fingerprints(BTreeMap::from([
             (FINGERPRINT_KEY.to_owned(), f.fingerprint.clone()),
@@ -353,6 +363,41 @@ fn region(r: Region) -> sarif::Region {
         region.end_column = Some(r.end_column as i64);
     }
     region
+}
+
+/// The logical location of a bundle (a directory, or `<stdin>`).
+fn bundle_location(bundle: &str) -> sarif::LogicalLocation {
+    sarif::LogicalLocation::builder()
+        .fully_qualified_name(bundle.to_owned())
+        .kind("bundle")
+        .build()
+}
+
+/// A rule that could not run: an `error` notification tied to the rule,
+/// at the failing expression in its policy file, naming the bundle.
+fn rule_error(e: &RuleError) -> sarif::Notification {
+    let mut region = sarif::Region::builder().start_line(e.line as i64).build();
+    region.start_column = Some(e.column as i64);
+    let mut location = sarif::Location::builder()
+        .physical_location(
+            sarif::PhysicalLocation::builder()
+                .artifact_location(artifact(&e.file))
+                .region(region)
+                .build(),
+        )
+        .build();
+    location.logical_locations = Some(vec![bundle_location(&e.bundle)]);
+    let mut out = sarif::Notification::builder()
+        .level(json!("error"))
+        .message(text_message(&sentence(&e.headline())))
+        .locations(vec![location])
+        .build();
+    out.associated_rule = Some(
+        sarif::ReportingDescriptorReference::builder()
+            .id(e.rule.clone())
+            .build(),
+    );
+    out
 }
 
 fn notification(n: &Notification) -> sarif::Notification {

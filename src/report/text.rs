@@ -20,7 +20,9 @@ use miette::{
 
 use super::printable::printable;
 use super::{display_region, summary_line, RenderOptions};
-use crate::model::{Finding, FindingKind, Location, NotificationLevel, Report, Severity};
+use crate::model::{
+    Finding, FindingKind, Location, NotificationLevel, Report, RuleError, Severity,
+};
 use crate::source::{Region, SourceFile};
 
 /// Wide enough for most code frames, narrow enough for a terminal; fixed so
@@ -96,9 +98,31 @@ pub fn render(report: &Report, options: &RenderOptions) -> String {
         out.push('\n');
     }
 
+    for e in &report.rule_errors {
+        rule_error(e, &mut out);
+    }
+
     out.push_str(&summary_line(report));
     out.push('\n');
     out
+}
+
+/// A rule that could not run: the error, then the engine's code frame of
+/// the failing expression (or where the rule is, when it gave none).
+fn rule_error(e: &RuleError, out: &mut String) {
+    out.push_str(&format!(
+        "error: could not run: {}\n",
+        printable(&e.headline())
+    ));
+    match &e.frame {
+        Some(frame) => {
+            for line in printable(frame).lines() {
+                out.push_str(&format!("  {line}\n"));
+            }
+        }
+        None => out.push_str(&format!("  --> {}:{}:{}\n", e.file, e.line, e.column)),
+    }
+    out.push('\n');
 }
 
 /// One line per suppressed finding: where, what, and who accepted it why.
@@ -192,8 +216,20 @@ impl<'a> Frames<'a> {
 
 impl<'a> FindingDiagnostic<'a> {
     fn new(report: &'a Report, frames: &'a Frames<'a>, f: &'a Finding) -> Self {
-        let source = frames.get(&f.location.file);
         let mut message = printable(&f.message).into_owned();
+        // A finding about the whole bundle has no line to frame: line 1 of
+        // the bundle's first file is only where it is filed.
+        let source = match f.concerns_bundle() {
+            Some(bundle) => {
+                message.push_str(&format!(
+                    "\n--> in bundle {} (filed at {})",
+                    printable(bundle),
+                    at(&f.location)
+                ));
+                None
+            }
+            None => frames.get(&f.location.file),
+        };
         let mut labels = Vec::new();
         let mut related = Vec::new();
         match &source {
@@ -205,7 +241,10 @@ impl<'a> FindingDiagnostic<'a> {
                 ));
             }
             // No text to frame (the file could not be read): say where.
-            None => message.push_str(&format!("\n--> {}", at(&f.location))),
+            None if f.concerns_bundle().is_none() => {
+                message.push_str(&format!("\n--> {}", at(&f.location)))
+            }
+            None => {}
         }
         for r in &f.related {
             let same_file = r.location.file == f.location.file;

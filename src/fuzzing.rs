@@ -174,13 +174,17 @@ fn parsed<T>(source: &SourceFile, result: Result<T, ParseError>) -> Option<T> {
     }
 }
 
-fn evaluate(files: Vec<TerraformFile>, command_line: CommandLineValues) {
+/// Evaluates one root module; the addresses of what it declares.
+fn evaluate(files: Vec<TerraformFile>, command_line: CommandLineValues) -> Vec<String> {
     let mut modules = Modules::default();
     modules.scanned.insert(".".to_owned(), files);
     let evaluated = terraform::evaluate(&modules, &command_line);
+    let mut ids = Vec::new();
     for (_, resources) in &evaluated.roots {
         check_resources(resources);
+        ids.extend(resources.iter().map(|r| r.id.clone()));
     }
+    ids
 }
 
 fn check_resources(resources: &[Resource]) {
@@ -221,4 +225,75 @@ fn check_span(text: &str, span: Span, what: &str) {
         text.is_char_boundary(span.start) && text.is_char_boundary(span.end),
         "{what} span {span:?} splits a character"
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The values target is only worth its executions if what it parses
+    /// reaches evaluation: values set in a `.tfvars` file expand the fixed
+    /// module's `count` and `for_each`.
+    #[test]
+    fn values_file_drives_the_fixed_module() {
+        let text =
+            "name = \"api\"\ncount_of = 2\nenabled = true\nzones = [\"a\", \"b\"]\ntags = {}\n";
+        let values = source("terraform.tfvars", text.as_bytes());
+        let values = terraform::parse(&values).unwrap();
+        let ids = evaluate(vec![values_module(), values], CommandLineValues::default());
+        // Variables are resources of the model too; the six declared come first.
+        assert_eq!(ids.iter().filter(|id| id.starts_with("var.")).count(), 6);
+        assert_eq!(
+            ids[6..],
+            [
+                "aws_instance.web[0]",
+                "aws_instance.web[1]",
+                "aws_s3_bucket.each[\"a\"]",
+                "aws_s3_bucket.each[\"b\"]",
+            ]
+        );
+    }
+
+    #[test]
+    #[should_panic(expected = "value span Span { start: 2, end: 4 } outside a text of 3 bytes")]
+    fn a_span_past_the_end_fails_the_target() {
+        check_span("abc", Span::new(2, 4), "value");
+    }
+
+    #[test]
+    #[should_panic(expected = "key span Span { start: 1, end: 2 } splits a character")]
+    fn a_span_inside_a_character_fails_the_target() {
+        // `é` is two bytes: offset 1 is inside it.
+        check_span("é", Span::new(1, 2), "key");
+    }
+
+    /// Each target's own checks pass on a well-formed input and on bytes
+    /// that are not UTF-8, which every target reads lossily.
+    #[test]
+    fn every_target_accepts_valid_and_invalid_input() {
+        let inputs: [(fn(&[u8]), &[u8]); 6] = [
+            (
+                terraform_module,
+                b"resource \"aws_s3_bucket\" \"b\" { tags = { a = \"\xff\" } }\n",
+            ),
+            (terraform_values, b"name = \"\xfe\"\n"),
+            (
+                kubernetes_manifests,
+                b"apiVersion: v1\nkind: Pod\nmetadata: {name: \"\xff\"}\n",
+            ),
+            (
+                terraform_plan,
+                b"{\"format_version\": \"1.2\", \"planned_values\": {}}\xff",
+            ),
+            (
+                suppression_directives,
+                b"# scalegate:ignore SG-TAG-001 reason=\"\xff\"\n",
+            ),
+            (config_files, b"fail_on: \xff\n"),
+        ];
+        for (target, bytes) in inputs {
+            target(bytes);
+            target(&bytes[..bytes.len() / 2]);
+        }
+    }
 }

@@ -271,7 +271,8 @@ mod tests {
     /// that are not UTF-8, which every target reads lossily.
     #[test]
     fn every_target_accepts_valid_and_invalid_input() {
-        let inputs: [(fn(&[u8]), &[u8]); 6] = [
+        type Target = fn(&[u8]);
+        let inputs: [(Target, &[u8]); 6] = [
             (
                 terraform_module,
                 b"resource \"aws_s3_bucket\" \"b\" { tags = { a = \"\xff\" } }\n",

@@ -140,9 +140,12 @@ pub fn config_files(bytes: &[u8]) {
         .err()
         .unwrap_or_default();
     for error in errors.iter().chain(&ignore_errors).chain(&data_errors) {
-        // A position past the end would point the code frame at nothing.
+        // A position past the end would point the code frame at nothing. The
+        // end of the file is a place (an unexpected end of input, or an empty
+        // node the YAML parser places there): after a final line break that
+        // is the start of the line after the last.
         assert!(
-            (1..=line_count.max(1)).contains(&error.line) && error.column >= 1,
+            (1..=line_count + 1).contains(&error.line) && error.column >= 1,
             "error at {}:{} in a file of {line_count} lines: {}",
             error.line,
             error.column,
@@ -252,6 +255,25 @@ mod tests {
                 "aws_s3_bucket.each[\"b\"]",
             ]
         );
+    }
+
+    /// An empty explicit key (`?` and nothing else) is reported where the
+    /// YAML parser places the empty node: at the end of a file that ends with
+    /// a line break, the start of the line after the last. Found by the
+    /// `config` target, which first took it for a position outside the file.
+    #[test]
+    fn an_error_at_the_end_of_the_file_is_inside_it() {
+        let errors = config::parse(".scalegate.yaml", "fail_on: low\n? # empty key\n")
+            .err()
+            .unwrap();
+        assert_eq!(
+            errors
+                .iter()
+                .map(|e| (e.line, e.column))
+                .collect::<Vec<_>>(),
+            [(3, 1)]
+        );
+        config_files(b"fail_on: low\n? # empty key\n");
     }
 
     #[test]

@@ -18,6 +18,8 @@ pub mod discover;
 pub mod docs;
 pub mod explain;
 pub mod fingerprint;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod init;
 pub mod locate;
 pub mod model;

@@ -16,9 +16,9 @@
 //! (misplaced, misspelt, or stale) adds SG-SUP-003. Baselines, applied after
 //! these, are in [`crate::baseline`].
 
-mod comments;
+pub(crate) mod comments;
 pub mod date;
-mod directive;
+pub(crate) mod directive;
 pub mod ignore_file;
 
 use std::collections::{BTreeMap, BTreeSet};

@@ -605,10 +605,12 @@ fn parse_source(candidate: Candidate, scope: Scope, source: SharedSource) -> Par
     let mut terraform = None;
     let mut warnings = Vec::new();
     let result = match scope {
-        Scope::Terraform | Scope::TerraformJson | Scope::TerraformVars => parse::terraform::parse(&source).map(|file| {
-            terraform = Some(file);
-            Vec::new()
-        }),
+        Scope::Terraform | Scope::TerraformJson | Scope::TerraformVars => {
+            parse::terraform::parse(&source).map(|file| {
+                terraform = Some(file);
+                Vec::new()
+            })
+        }
         Scope::Kubernetes => {
             parse::kubernetes::parse_with_warnings(&source).map(|(resources, found)| {
                 for (offset, message) in found {

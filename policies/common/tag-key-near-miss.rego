@@ -25,8 +25,9 @@ import data.scalegate.lib.result
 import data.scalegate.lib.tags
 
 deny contains finding if {
-	some r in tags.sources
-	some e in tags.written(r)
+	some source in tags.written_sources
+	r := source.resource
+	some e in source.entries
 	# One normalisation and one lookup per written key: a resource may carry
 	# hundreds of tags, and comparing each with every required key (normalising
 	# both every time) made this rule the slowest of the pack. Most keys miss the

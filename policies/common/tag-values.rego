@@ -26,8 +26,9 @@ import data.scalegate.lib.result
 import data.scalegate.lib.tags
 
 deny contains finding if {
-	some r in tags.sources
-	some e in tags.written(r)
+	some source in tags.written_sources
+	r := source.resource
+	some e in source.entries
 	_may_be_constrained(e.key)
 	some key in _constrained_keys
 	tags.same_key(r, e.key, key)
@@ -46,9 +47,10 @@ deny contains finding if {
 # whether it holds a constrained key at all cannot be told, and SG-TAG-001 already
 # notes it when a required key is not visible.
 unverified contains finding if {
-	some r in tags.sources
+	some source in tags.written_sources
+	r := source.resource
 	entries := [e |
-		some e in tags.written(r)
+		some e in source.entries
 		e.unknown
 		_may_be_constrained(e.key)
 		some key in _constrained_keys

@@ -54,6 +54,13 @@ _provider_tags_path(r) := ["default_labels"] if {
 # group's `tag {}` block). Entries whose key is not known are left out.
 written(r) := [e | some e in _written(r); _takes_effect(r, e.key)]
 
+# written_sources pairs each of `sources` with its `written` tags, as
+# `{"resource", "entries"}`, in the same order. It is a rule, so its value is
+# computed once per evaluation and shared by every tag rule: a function is evaluated
+# again at each call, and a resource with a thousand tags would be walked once per
+# rule.
+written_sources := [{"resource": r, "entries": written(r)} | some r in sources]
+
 # A provider's default tags: a map.
 _written(r) := _map_entries(r, path) if path := _provider_tags_path(r)
 
@@ -96,10 +103,11 @@ _own_tags_path(type) := ["tags"] if tf.provider_of(type) != "google"
 # the keys listed as unknown right below it (`["tags", "environment"]`). A `*` there
 # means the map may hold more keys, which nobody can name.
 _map_entries(r, base) := array.concat(
-	[_entry(k, array.concat(base, [k]), array.concat(base, [k]), v) |
+	[_entry(k, path, path, v) |
 		tags := known.at(r.config, base)
 		is_object(tags)
 		some k, v in tags
+		path := array.concat(base, [k])
 	],
 	[{"key": u[n], "path": u, "key_path": u, "unknown": true} |
 		n := count(base)

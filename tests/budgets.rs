@@ -382,3 +382,53 @@ fn a_number_beyond_a_float_parses_and_is_unknown() {
         "{text}"
     );
 }
+
+/// `count = 200` over a thousand tags: the tag rules look each key up rather
+/// than compare it with every required key, so this finishes in seconds (it
+/// ran for minutes when the cost grew with tags times required keys) and each
+/// instance still gets its own finding from each tag rule, at the tag.
+#[test]
+fn many_instances_with_a_thousand_tags_are_all_checked() {
+    const INSTANCES: usize = 200;
+    let project = Project::new();
+    // Three tags the rules act on, then filler keys up to 1,024.
+    let filler: String = (0..1021)
+        .map(|i| format!("    key{i:04} = \"value{i}\"\n"))
+        .collect();
+    project.write(
+        "main.tf",
+        format!(
+            "resource \"aws_s3_bucket\" \"b\" {{\n  count  = {INSTANCES}\n  bucket = \"logs\"\n  tags = {{\n\
+             \x20   owner       = \"team-a\"\n\
+             \x20   Cost_Center = \"cc-1\"\n\
+             \x20   environment = \"qa\"\n{filler}  }}\n}}\n"
+        ),
+    );
+    let report = scan_limited(&project);
+    let mut expected = Vec::new();
+    for (rule, line, column) in [
+        ("SG-AWS-009", 1, 1),
+        ("SG-TAG-001", 4, 3),
+        ("SG-TAG-003", 6, 19),
+        ("SG-TAG-002", 7, 19),
+    ] {
+        expected
+            .extend((0..INSTANCES).map(|_| (rule.to_owned(), "main.tf".to_owned(), line, column)));
+    }
+    let mut actual = findings(&report);
+    actual.sort();
+    expected.sort();
+    assert_eq!(actual, expected);
+    // One finding per instance, not one repeated.
+    let near_misses: std::collections::BTreeSet<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule_id"] == "SG-TAG-003")
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(near_misses.len(), INSTANCES);
+    assert!(near_misses.contains(
+        "aws_s3_bucket.b[199]: tag key \"Cost_Center\" differs from the required key \"cost-center\" only by case or separators, so it is a different tag"
+    ));
+}

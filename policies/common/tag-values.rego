@@ -26,8 +26,10 @@ import data.scalegate.lib.result
 import data.scalegate.lib.tags
 
 deny contains finding if {
-	some r in tags.sources
-	some e in tags.written(r)
+	some source in tags.written_sources
+	r := source.resource
+	some e in source.entries
+	_may_be_constrained(e.key)
 	some key in _constrained_keys
 	tags.same_key(r, e.key, key)
 	value := tags.value_text(e.value)
@@ -45,10 +47,12 @@ deny contains finding if {
 # whether it holds a constrained key at all cannot be told, and SG-TAG-001 already
 # notes it when a required key is not visible.
 unverified contains finding if {
-	some r in tags.sources
+	some source in tags.written_sources
+	r := source.resource
 	entries := [e |
-		some e in tags.written(r)
+		some e in source.entries
 		e.unknown
+		_may_be_constrained(e.key)
 		some key in _constrained_keys
 		tags.same_key(r, e.key, key)
 	]
@@ -75,6 +79,17 @@ _constrained_keys := ({k | some k, values in _allowed_values; count(values) > 0}
 	some k, _ in _patterns
 	_has_pattern(k)
 }) - {k | some k, pattern in _patterns; _broken_pattern(pattern)}
+
+# _may_be_constrained(k) holds when tag key `k` equals a constrained key but for case,
+# which `tags.same_key` requires on every provider. One lookup per written key keeps
+# resources with hundreds of tags cheap: the comparison with each constrained key
+# runs only for the few keys that pass.
+_may_be_constrained(k) if {
+	is_string(k)
+	lower(k) in _constrained_keys_lower
+}
+
+_constrained_keys_lower := {lower(k) | some k in _constrained_keys; is_string(k)}
 
 _broken_pattern(pattern) if not is_string(pattern)
 

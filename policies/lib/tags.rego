@@ -52,7 +52,20 @@ _provider_tags_path(r) := ["default_labels"] if {
 # Terraform runs. `path` is the value's path in `config`, `key_path` the path that
 # best shows the key (the value's own for a map entry, `key` for an autoscaling
 # group's `tag {}` block). Entries whose key is not known are left out.
-written(r) := [e | some e in _written(r); _takes_effect(r, e.key)]
+written(r) := [e | some e in _written(r)] if _every_key_takes_effect(r)
+
+else := _kept([e | some e in _written(r)], _effective_keys(r))
+
+# The effective keys are gathered once per resource and each entry is looked up among
+# them, which keeps a resource with a thousand tags linear in its tags.
+_kept(entries, keys) := [e | some e in entries; e.key in keys]
+
+# written_sources pairs each of `sources` with its `written` tags, as
+# `{"resource", "entries"}`, in the same order. It is a rule, so its value is
+# computed once per evaluation and shared by every tag rule: a function is evaluated
+# again at each call, and a resource with a thousand tags would be walked once per
+# rule.
+written_sources := [{"resource": r, "entries": written(r)} | some r in sources]
 
 # A provider's default tags: a map.
 _written(r) := _map_entries(r, path) if path := _provider_tags_path(r)
@@ -96,10 +109,11 @@ _own_tags_path(type) := ["tags"] if tf.provider_of(type) != "google"
 # the keys listed as unknown right below it (`["tags", "environment"]`). A `*` there
 # means the map may hold more keys, which nobody can name.
 _map_entries(r, base) := array.concat(
-	[_entry(k, array.concat(base, [k]), array.concat(base, [k]), v) |
+	[_entry(k, path, path, v) |
 		tags := known.at(r.config, base)
 		is_object(tags)
 		some k, v in tags
+		path := array.concat(base, [k])
 	],
 	[{"key": u[n], "path": u, "key_path": u, "unknown": true} |
 		n := count(base)
@@ -156,17 +170,22 @@ _plan_effective_attribute(type) := "tags_all" if tf.provider_of(type) != "google
 
 # A provider block's tags always take effect; a resource's own key takes effect when
 # its effective tags hold it (the provider's `ignore_tags` drops some keys).
-_takes_effect(r, _) if r.type == "provider"
+_every_key_takes_effect(r) if r.type == "provider"
 
 # An autoscaling group's blocks are its tags; `ignore_tags` does not apply to them, and
 # a plan's effective tags leave them out.
-_takes_effect(r, _) if r.type == "aws_autoscaling_group"
+_every_key_takes_effect(r) if r.type == "aws_autoscaling_group"
 
-_takes_effect(r, k) if known.present(r.tags, [k])
+_every_key_takes_effect(r) if "*" in object.get(r, "tags_unknown", [])
 
-_takes_effect(r, k) if k in object.get(r, "tags_unknown", [])
-
-_takes_effect(r, _) if "*" in object.get(r, "tags_unknown", [])
+# _effective_keys(r) is the keys of the effective tags with a known, non-null value,
+# and those whose value is known only when Terraform runs.
+_effective_keys(r) := {k |
+	effective := object.get(r, "tags", {})
+	is_object(effective)
+	some k, v in effective
+	v != null
+} | {k | some k in object.get(r, "tags_unknown", [])}
 
 # same_key(r, a, b) holds when tag keys `a` and `b` name the same tag on `r`: equal,
 # or equal but for case on a provider whose keys compare without case (Azure).
@@ -188,7 +207,10 @@ _case_insensitive := tf.tag_keys_case_insensitive
 # blanks): `CostCenter`, `cost_center` and `Cost-Center` all give `costcenter`.
 # (Spelled out: regorus is built without the regex crate's Unicode classes, so `\s`,
 # `\d`, `\w` and `(?i)` do not compile.)
-normalized_key(k) := regex.replace(lower(k), `[-_.:/ \t]`, "")
+normalized_key(k) := regex.replace(lower(k), key_separators, "")
+
+# key_separators matches the characters `normalized_key` removes.
+key_separators := `[-_.:/ \t]`
 
 # value_text(v) is a tag value as Terraform stores it, a string: tag maps are
 # `map(string)`, so `1234` and `true` are converted. Undefined for null, lists and

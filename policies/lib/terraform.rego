@@ -78,9 +78,15 @@ tag_keys_case_insensitive := {"azurerm"}
 # `tags_unknown`, or as `["tags", key]` in `unknown` (plan resources and resources
 # without a provider still say it there; both sources count). Azure keys compare
 # without case.
+# The exact key is looked up rather than compared with every key, so a resource with
+# hundreds of tags costs one lookup per required key; only a provider whose keys
+# compare without case walks the keys.
+has_tag(r, key) if key in _tag_keys(r)
+
 has_tag(r, key) if {
+	provider_of(r.type) in tag_keys_case_insensitive
 	some k in _tag_keys(r)
-	_same_tag_key(r, k, key)
+	lower(k) == lower(key)
 }
 
 # _tag_keys(r) is every tag key `r` is known to carry, whether its value is known or
@@ -100,13 +106,6 @@ _known_tag_keys(r) := {k | some k, _ in tags} if {
 	tags := object.get(r, "tags", null)
 	is_object(tags)
 } else := set()
-
-_same_tag_key(_, k, key) if k == key
-
-_same_tag_key(r, k, key) if {
-	provider_of(r.type) in tag_keys_case_insensitive
-	lower(k) == lower(key)
-}
 
 # tags_may_hold_more(r) holds when the tags of `r` may hold keys that cannot be seen
 # before Terraform runs (`merge(var.tags, {...})`, `tags = var.tags`, a provider's

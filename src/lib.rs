@@ -20,6 +20,7 @@ pub mod explain;
 pub mod fingerprint;
 pub mod init;
 pub mod locate;
+pub mod memory;
 pub mod model;
 pub mod module_loader;
 pub mod parse;

@@ -443,6 +443,9 @@ pub struct Report {
     pub summary: Summary,
     /// The files findings point into, by reported path (for code frames).
     pub sources: BTreeMap<String, SharedSource>,
+    /// Some bundle was not evaluated (the memory ceiling was reached before
+    /// its turn): the scan could not run in full, whatever the findings.
+    pub incomplete: bool,
 }
 
 impl Report {

@@ -101,6 +101,11 @@ pub struct InputArgs {
     /// (by default a git work tree is scanned as git sees it).
     #[arg(long)]
     pub no_ignore: bool,
+    /// Memory ceiling for the whole scan: bytes, or a number with K, M or G
+    /// (default 2G). A file or bundle that would take the scan past it is
+    /// reported as not checked, and the gate fails.
+    #[arg(long, value_name = "SIZE")]
+    pub max_memory: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -22,6 +22,7 @@ pub mod fingerprint;
 pub mod fuzzing;
 pub mod init;
 pub mod locate;
+pub mod memory;
 pub mod model;
 pub mod module_loader;
 pub mod parse;

@@ -12,15 +12,18 @@ use clap::Parser;
 
 use cli::{Cli, Command, FailOnArg, FormatArg, ScanArgs};
 use scalegate::baseline::Baseline;
+use scalegate::memory::{self, CountingAllocator};
 use scalegate::model::{Report, Severity};
 use scalegate::report::{self, OutputFormat, RenderOptions};
 use scalegate::scan::{self, Options, ScanError};
 use scalegate::suppress::Date;
 
-// mimalloc: +36–48 % on the parse pipelines (DESIGN.md §11), where the
-// system allocator serialises the many small allocations of parallel parsing.
+// mimalloc: +36–48 % on the parse pipelines, where the system allocator
+// serialises the many small allocations of parallel parsing. Counted, so
+// that the scan can stay under its memory ceiling (`--max-memory`) and give
+// up a file cleanly instead of aborting on a failed allocation.
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: CountingAllocator<mimalloc::MiMalloc> = CountingAllocator(mimalloc::MiMalloc);
 
 const EXIT_CLEAN: u8 = 0;
 const EXIT_FINDINGS: u8 = 1;
@@ -97,6 +100,12 @@ fn write_file(path: &std::path::Path, text: &str) -> Result<(), Failure> {
 
 fn options(input: cli::InputArgs, fail_on: Option<FailOnArg>) -> Result<Options, Failure> {
     let cwd = working_dir()?;
+    let ceiling = match &input.max_memory {
+        Some(text) => memory::parse_size(text)
+            .map_err(|message| Failure::Usage(format!("scalegate: error: {message}")))?,
+        None => memory::DEFAULT_CEILING,
+    };
+    memory::set_ceiling(ceiling);
     let mut stdin_over_budget = false;
     let stdin =
         if input.paths.iter().any(|p| p.as_os_str() == "-") {

@@ -456,6 +456,9 @@ pub struct Report {
     /// Rules that failed while evaluating a bundle, sorted. Any makes the
     /// run "could not run" (exit 2), after the reports are written.
     pub rule_errors: Vec<RuleError>,
+    /// Some bundle was not evaluated (the memory ceiling was reached before
+    /// its turn): the scan could not run in full, whatever the findings.
+    pub incomplete: bool,
 }
 
 /// A rule that raised an error while evaluating a bundle. Its findings on
@@ -500,7 +503,7 @@ impl Report {
     /// Whether a rule could not run: the run's outcome is unknown, whatever
     /// the gate (exit 2).
     pub fn could_not_run(&self) -> bool {
-        !self.rule_errors.is_empty()
+        !self.rule_errors.is_empty() || self.incomplete
     }
 
     /// Whether any unsuppressed finding fails a gate at `threshold`

@@ -401,7 +401,7 @@ pub fn load_inputs(options: &Options, prepared: &Prepared) -> Result<Loaded, Sca
                 warnings: Vec::new(),
             }
         } else {
-            pool.install(|| parse_source(candidate, scope, source))
+            pool.install(|| within_ceiling(parse_source(candidate, scope, source)))
         };
         parsed.push(stdin_file);
     }
@@ -598,7 +598,44 @@ fn read_and_parse(candidate: &Candidate) -> ParsedFile {
         };
     }
     let source = Arc::new(SourceFile::new(candidate.display.clone(), text));
-    parse_source(candidate.clone(), scope, source)
+    if let Some(message) = crate::memory::over_ceiling() {
+        // Other files' work took the scan to its ceiling: this one is not
+        // parsed, and says so.
+        return ParsedFile {
+            candidate: candidate.clone(),
+            scope,
+            source: None,
+            resources: Vec::new(),
+            terraform: None,
+            failure: Some((source, ParseError::new(0, message))),
+            warnings: Vec::new(),
+        };
+    }
+    within_ceiling(parse_source(candidate.clone(), scope, source))
+}
+
+/// `file`, or, when parsing it took the scan over its memory ceiling, a
+/// failure in its place: its resources are dropped here, which frees the
+/// memory for the files that follow.
+fn within_ceiling(file: ParsedFile) -> ParsedFile {
+    if file.failure.is_some() {
+        return file;
+    }
+    let Some(message) = crate::memory::over_ceiling() else {
+        return file;
+    };
+    let Some(source) = file.source else {
+        return file;
+    };
+    ParsedFile {
+        candidate: file.candidate,
+        scope: file.scope,
+        source: None,
+        resources: Vec::new(),
+        terraform: None,
+        failure: Some((source, ParseError::new(0, message))),
+        warnings: file.warnings,
+    }
 }
 
 fn parse_source(candidate: Candidate, scope: Scope, source: SharedSource) -> ParsedFile {
@@ -787,13 +824,19 @@ pub fn evaluate_loaded(options: &Options, prepared: &Prepared, loaded: Loaded) -
     let policies = &prepared.policies;
     let pool = thread_pool(options.threads);
     let helm = HelmTemplates::new(&prepared.root, options.helm_chart.clone());
-    let evaluated: Vec<(Vec<RawFinding>, Vec<EvalError>)> = pool.install(|| {
+    // `None`: the bundle was not evaluated, the scan being over its memory
+    // ceiling when its turn came.
+    type Evaluated = Option<(Vec<RawFinding>, Vec<EvalError>)>;
+    let evaluated: Vec<Evaluated> = pool.install(|| {
         loaded
             .bundles
             .par_iter()
             .map_init(
                 || policies.engine.clone(),
-                |engine, bundle| evaluate(policies, engine, bundle),
+                |engine, bundle| match crate::memory::over_ceiling() {
+                    Some(_) => None,
+                    None => Some(evaluate(policies, engine, bundle)),
+                },
             )
             .collect()
     });
@@ -809,7 +852,23 @@ pub fn evaluate_loaded(options: &Options, prepared: &Prepared, loaded: Loaded) -
     let mut findings = Vec::new();
     let mut sources: BTreeMap<String, SharedSource> = BTreeMap::new();
 
-    for (bundle, (raw, errors)) in loaded.bundles.iter().zip(evaluated) {
+    for (bundle, evaluated) in loaded.bundles.iter().zip(evaluated) {
+        let Some((raw, errors)) = evaluated else {
+            report.incomplete = true;
+            notifications.push(Notification::file(
+                NotificationLevel::Error,
+                bundle.path.clone(),
+                format!(
+                    "bundle {} was not evaluated: {}",
+                    bundle.path,
+                    crate::memory::over_ceiling().unwrap_or_else(|| format!(
+                        "memory ceiling of {} reached (raise it with --max-memory)",
+                        crate::memory::show_size(crate::memory::ceiling())
+                    ))
+                ),
+            ));
+            continue;
+        };
         let from_stdin = loaded.stdin_bundle.as_ref() == Some(&bundle.path);
         for error in errors {
             rule_errors.push(rule_error(&policies.rules[error.rule], bundle, &error));

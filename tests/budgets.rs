@@ -432,3 +432,83 @@ fn many_instances_with_a_thousand_tags_are_all_checked() {
         "aws_s3_bucket.b[19]: tag key \"Cost_Center\" differs from the required key \"cost-center\" only by case or separators, so it is a different tag"
     ));
 }
+
+/// Twelve files that each fit every per-file budget but together need more
+/// than `--max-memory 64M`: the files parsed after the ceiling was reached
+/// are SG-PARSE-001 at their first line, naming the ceiling, and every file
+/// is accounted for (parsed, or reported as not checked).
+#[test]
+fn files_past_the_memory_ceiling_are_reported_not_dropped() {
+    const FILES: usize = 12;
+    let project = Project::new();
+    let list: Vec<String> = (0..150_000).map(|i| i.to_string()).collect();
+    let text = format!("locals {{\n  big = [{}]\n}}\n", list.join(","));
+    for i in 0..FILES {
+        project.write(&format!("f{i:02}.tf"), &text);
+    }
+    let output = limited(
+        &project,
+        &["scan", ".", "--format", "json", "--max-memory", "64M"],
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    let report: Value = serde_json::from_slice(&output.stdout).expect("a JSON report");
+    assert_eq!(report["summary"]["files_scanned"], FILES);
+    let failures = parse_failures(&report);
+    assert!(!failures.is_empty(), "the ceiling was never reached");
+    for (file, line, column, message) in &failures {
+        assert!(file.starts_with('f') && file.ends_with(".tf"), "{file}");
+        assert_eq!((*line, *column), (1, 1), "{file}");
+        assert_eq!(
+            message,
+            "memory ceiling of 64M reached; not checked (raise it with --max-memory)"
+        );
+    }
+    // The locals hold no resource: a parse failure is the only finding.
+    assert_eq!(report["summary"]["findings"], failures.len());
+}
+
+/// The same repository under the default ceiling (2G) is scanned in full.
+#[test]
+fn the_default_memory_ceiling_leaves_ordinary_scans_alone() {
+    let project = Project::new();
+    let list: Vec<String> = (0..150_000).map(|i| i.to_string()).collect();
+    for i in 0..3 {
+        project.write(
+            &format!("f{i}.tf"),
+            format!("locals {{\n  big = [{}]\n}}\n", list.join(",")),
+        );
+    }
+    let output = limited(&project, &["scan", ".", "--format", "json"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    let report: Value = serde_json::from_slice(&output.stdout).expect("a JSON report");
+    assert_eq!(report["summary"]["files_scanned"], 3);
+    assert_eq!(report["summary"]["findings"], 0);
+}
+
+/// A ceiling that is not a size, or too low for any scan, is a usage error.
+#[test]
+fn a_bad_memory_ceiling_is_a_usage_error() {
+    let project = Project::new();
+    project.write("main.tf", "locals {}\n");
+    for (value, expected) in [
+        (
+            "lots",
+            "scalegate: error: --max-memory \"lots\" is not a size; write bytes or a number with K, M or G, e.g. 2G or 512M",
+        ),
+        (
+            "16M",
+            "scalegate: error: --max-memory \"16M\" is below the least a scan needs (64M), e.g. 512M",
+        ),
+    ] {
+        let output = limited(&project, &["scan", ".", "--max-memory", value]);
+        assert_eq!(output.status.code(), Some(2), "{value}");
+        assert_eq!(
+            String::from_utf8_lossy(&output.stderr).trim_end(),
+            expected,
+            "{value}"
+        );
+        assert!(output.stdout.is_empty(), "{value}");
+    }
+}

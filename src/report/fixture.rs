@@ -332,5 +332,6 @@ pub fn report() -> Report {
         },
         sources,
         rule_errors: Vec::new(),
+        incomplete: false,
     }
 }

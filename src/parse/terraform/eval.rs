@@ -92,6 +92,11 @@ pub(super) const MAX_VALUE_WEIGHT: usize = 1 << 20;
 
 /// `value`, or an error when it weighs more than [`MAX_VALUE_WEIGHT`].
 fn bounded(value: Partial) -> Eval {
+    // The scan's memory ceiling is checked where values grow: a value built
+    // past it is dropped here, before anything larger is built from it.
+    if let Some(message) = crate::memory::over_ceiling() {
+        return Err(message);
+    }
     let mut budget = MAX_VALUE_WEIGHT;
     if fits(&value, &mut budget) {
         Ok(value)

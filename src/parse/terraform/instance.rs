@@ -567,6 +567,15 @@ impl<'e, 'p, 'f> Instance<'e, 'p, 'f> {
                 );
                 break;
             }
+            if let Some(message) = crate::memory::over_ceiling() {
+                // Nothing more of this root is built; what was is dropped
+                // with the failing file's data.
+                self.ev.weight_left.set(0);
+                let (file, span) = expansion_site(item);
+                self.ev
+                    .fail(file, span, &format!("{base_id}{}: {message}", key.suffix));
+                break;
+            }
             let mut id = format!("{}{}", self.prefix(), base_id);
             if mode == Mode::Provider {
                 if let Some(Value::String(alias)) = config

@@ -257,12 +257,12 @@ mod tests {
         );
     }
 
-    /// An empty explicit key (`?` and nothing else) is reported where the
-    /// YAML parser places the empty node: at the end of a file that ends with
-    /// a line break, the start of the line after the last. Found by the
-    /// `config` target, which first took it for a position outside the file.
+    /// An empty explicit key (`?` and nothing else) at the end of a file is
+    /// reported at its `?`. Found by the `config` target: the YAML parser
+    /// places the empty node at the next token, here past the last line,
+    /// which the target first took for a position outside the file.
     #[test]
-    fn an_error_at_the_end_of_the_file_is_inside_it() {
+    fn an_empty_key_at_the_end_of_the_file_is_at_its_question_mark() {
         let errors = config::parse(".scalegate.yaml", "fail_on: low\n? # empty key\n")
             .err()
             .unwrap();
@@ -271,7 +271,7 @@ mod tests {
                 .iter()
                 .map(|e| (e.line, e.column))
                 .collect::<Vec<_>>(),
-            [(3, 1)]
+            [(2, 1)]
         );
         config_files(b"fail_on: low\n? # empty key\n");
     }

@@ -401,6 +401,30 @@ fn span_of(span: &granit_parser::Span) -> Span {
     )
 }
 
+/// The offset of the `?` that opens an empty explicit key, looking back from
+/// `next` (the token after the key) over blanks, blank lines and comments.
+fn explicit_key_indicator(text: &str, next: usize) -> Option<usize> {
+    let mut end = next;
+    loop {
+        let start = text[..end].rfind('\n').map_or(0, |i| i + 1);
+        let line = &text[start..end];
+        // A comment starts at a `#` at the line's start or after a blank.
+        let code = line
+            .char_indices()
+            .find(|&(i, c)| c == '#' && (i == 0 || line[..i].ends_with([' ', '\t'])))
+            .map_or(line, |(i, _)| &line[..i])
+            .trim_end_matches([' ', '\t', '\r']);
+        if let Some(before) = code.strip_suffix('?') {
+            let opens = before.is_empty() || before.ends_with([' ', '\t', '{', ',', '[']);
+            return opens.then_some(start + before.len());
+        }
+        if !code.trim_start_matches([' ', '\t']).is_empty() || start == 0 {
+            return None;
+        }
+        end = start - 1;
+    }
+}
+
 /// An open collection.
 struct Frame {
     start: usize,
@@ -473,6 +497,21 @@ impl<'a> Builder<'a> {
             Event::Scalar(value, style, anchor, tag) => {
                 let core = tag.as_deref().and_then(|t| t.core_suffix());
                 let merge = style == ScalarStyle::Plain && tag.is_none() && value == "<<";
+                let mut span = span;
+                if span.start == span.end
+                    && style == ScalarStyle::Plain
+                    && tag.is_none()
+                    && anchor == 0
+                    && self.awaits_key()
+                {
+                    // An empty node has no text (granit says `~`); granit
+                    // places an empty key at the token after it (the
+                    // `:` of `?` / `: x`, often a line below); a finding on
+                    // the key belongs at its `?`.
+                    if let Some(at) = explicit_key_indicator(self.text, span.start) {
+                        span = Span::new(at, at);
+                    }
+                }
                 let value = resolve(value, style, core, self.typing)
                     .map_err(|message| ParseError::new(span.start, message))?;
                 self.add(Node { value, span }, 1, 0, anchor, merge);
@@ -601,6 +640,17 @@ impl<'a> Builder<'a> {
         node.span = span;
         self.add(node, nodes, height, 0, false);
         Ok(())
+    }
+
+    /// Whether the next node is a mapping key.
+    fn awaits_key(&self) -> bool {
+        matches!(
+            self.stack.last(),
+            Some(Frame {
+                body: Body::Map { key: None, .. },
+                ..
+            })
+        )
     }
 
     /// Hands a finished node to its parent (or makes it the document root).
@@ -1306,6 +1356,36 @@ spec:
         let app = labels.child(&K("app".into())).unwrap();
         assert_eq!(region(text, app.value), Region::new(9, 17, 9, 20));
         assert_eq!(region(text, spans.value), Region::new(1, 1, 9, 21));
+    }
+
+    /// An empty explicit key is located at its `?`, not at the `:` that
+    /// follows it (which may be lines below, past comments).
+    #[test]
+    fn an_empty_explicit_key_is_at_its_question_mark() {
+        let key_region = |text: &str| {
+            let root = parse_one(text, Typing::Kubernetes);
+            let NodeValue::Map(entries) = &root.value else {
+                panic!("{text:?} is not a mapping")
+            };
+            let (key, _) = entries.iter().find(|(k, _)| k.text == "null").unwrap();
+            region(text, key.span)
+        };
+        assert_eq!(key_region("?\n: x\n"), Region::new(1, 1, 1, 1));
+        assert_eq!(key_region("a: 1\n? \n: x\n"), Region::new(2, 1, 2, 1));
+        assert_eq!(
+            key_region("? # why\n\n  # more\n: x\n"),
+            Region::new(1, 1, 1, 1)
+        );
+        assert_eq!(key_region("{a: 1, ? : x}\n"), Region::new(1, 8, 1, 8));
+        assert_eq!(key_region("?\r\n: x\r\n"), Region::new(1, 1, 1, 1));
+        // An empty implicit key (`: x`) stays at its `:`.
+        assert_eq!(key_region("{: x}\n"), Region::new(1, 2, 1, 2));
+        // An empty value is not a key: `b:` keeps its place.
+        let root = parse_one("b:\n", Typing::Kubernetes);
+        assert_eq!(
+            region("b:\n", root.get("b").unwrap().span),
+            Region::new(1, 2, 1, 2)
+        );
     }
 
     #[test]

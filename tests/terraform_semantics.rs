@@ -493,28 +493,16 @@ fn a_named_file_in_a_called_module_is_evaluated_through_its_callers() {
 #[test]
 fn a_block_with_no_instance_is_a_declaration_only() {
     let project = Project::new();
-    project.write(
-        "main.tf",
-        r#"variable "enabled" {
-  type = bool
-}
-
-variable "serverless_enabled" {
-  type    = bool
-  default = true
-}
-
-locals {
-  create = var.enabled && !var.serverless_enabled
-}
-
-resource "aws_elasticache_replication_group" "Redis" {
-  count                      = local.create ? 1 : 0
-  replication_group_id       = "redis"
-  automatic_failover_enabled = false
-}
-"#,
-    );
+    // The cache-failover rule's fixture (cloudposse's shape), with a label
+    // the naming rule rejects.
+    let fixture = std::fs::read_to_string("fixtures/rules/cache-failover/pass.zero-count.tf")
+        .unwrap()
+        .replace(
+            "\"aws_elasticache_replication_group\" \"default\"",
+            "\"aws_elasticache_replication_group\" \"Redis\"",
+        );
+    assert!(fixture.contains("\"Redis\""));
+    project.write("main.tf", &fixture);
     let (code, stdout, stderr) = inspect(&project, &["."]);
     assert_eq!(code, 0, "{stderr}");
     let bundles: Value = serde_json::from_str(&stdout).unwrap();
@@ -527,7 +515,7 @@ resource "aws_elasticache_replication_group" "Redis" {
     let rules: Vec<String> = findings(&report).into_iter().map(|f| f.0).collect();
     assert_eq!(
         findings(&report),
-        [tuple("SG-NAM-002", "main.tf", 14, 1)],
+        [tuple("SG-NAM-002", "main.tf", 17, 1)],
         "{stderr}"
     );
     assert!(!rules.contains(&"SG-AWS-011".to_owned()));

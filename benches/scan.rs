@@ -1,6 +1,6 @@
 //! Benchmarks on the real repositories of `../shared/corpus/bench`
-//! (DESIGN.md §9): discovery, parse-only and a full scan with the built-in
-//! pack, on one thread and on all cores.
+//! (docs/architecture.md "Performance model"): discovery, parse-only and a full
+//! scan with the built-in pack, on one thread and on all cores.
 //!
 //! `cargo bench` prints medians; the README's performance table is made from
 //! them. Nothing here asserts a time: the machines are shared and noisy.

@@ -1,4 +1,4 @@
-//! Stable finding identities (DESIGN.md §7 "Fingerprints").
+//! Stable finding identities (docs/architecture.md "Fingerprints").
 //!
 //! GitHub code scanning matches alerts across commits by
 //! `partialFingerprints`, and baselines match findings by the same value. Line

@@ -1,6 +1,6 @@
-//! `.scalegate.yaml` as a user meets it (DESIGN.md §8): every error at once
-//! with a code frame, flags over the file, settings merged over the
-//! defaults, and `scalegate init`.
+//! `.scalegate.yaml` as a user meets it (docs/architecture.md "Configuration"):
+//! every error at once with a code frame, flags over the file, settings merged
+//! over the defaults, and `scalegate init`.
 
 mod common;
 

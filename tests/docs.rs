@@ -1,4 +1,4 @@
-//! Rule documentation is generated from one source (issue 4): the committed
+//! Rule documentation is generated from one source: the committed
 //! `docs/rules/` must be what `scalegate docs` writes today, every built-in
 //! rule must have the fields a page needs, and SARIF `helpUri` must point
 //! at a page that exists.

@@ -1,4 +1,4 @@
-//! Every rule's fixtures, as a user would meet them (issue 4): each
+//! Every rule's fixtures, as a user would meet them: each
 //! `fixtures/rules/<slug>/` holds `fail.*` and `pass.*` files and an
 //! `expected.txt` naming the rule and every finding `fail.*` must give:
 //!

@@ -1,6 +1,7 @@
 //! The SARIF writer's output must be valid against the official SARIF 2.1.0
-//! JSON schema (DESIGN.md §7), vendored in `tests/schemas/` (see the README
-//! there for where it comes from and the one change made to it).
+//! JSON schema (docs/architecture.md "Output contract"), vendored in
+//! `tests/schemas/` (see the README there for where it comes from and the one
+//! change made to it).
 //!
 //! The report is the writers' snapshot fixture, included by path so both
 //! tests check the same document. The SARIF is also written to

@@ -1,4 +1,4 @@
-//! Terraform as Terraform would see it (issue 3): variables and their
+//! Terraform as Terraform would see it: variables and their
 //! precedence, override files, locals, functions, instances, modules,
 //! references, effective tags and plan JSON. Each fixture under
 //! `fixtures/terraform-semantics/` is one bullet; `inspect` snapshots pin

@@ -1,5 +1,5 @@
-# AWS knowledge shared by the rules of the elastic, resilient patterns (DESIGN.md §6,
-# "Terraform, AWS first"): numbers as Terraform reads them, what an address names,
+# AWS knowledge shared by the rules of the elastic, resilient patterns for Terraform
+# on AWS (docs/rules/): numbers as Terraform reads them, what an address names,
 # joins through a literal name where a user wrote one instead of a reference, the
 # referrers that cannot be resolved before Terraform runs, and the tags of
 # autoscaling groups.
@@ -7,7 +7,7 @@
 # Every index here is a function of constant arguments that a rule evaluates once, in
 # a package-level rule (`_policies := aws.value_index(...)`), and then looks up per
 # resource: regorus does not index comprehensions, so a scan per resource would make
-# the rule quadratic in the bundle size (DESIGN.md §9).
+# the rule quadratic in the bundle size (docs/architecture.md "Performance model").
 package scalegate.lib.aws
 
 import data.scalegate.lib.index

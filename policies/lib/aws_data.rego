@@ -1,9 +1,9 @@
-# What the AWS rules of the pack (DESIGN.md §6, "Approved patterns — Terraform, AWS
-# first") know about how AWS resources attach to one another: which resource names a
-# queue as where failed messages go, and which attachment resources (a lifecycle
-# configuration, a scheduled action, a cluster instance) belong to which target —
-# by reference, or by the target's name written as a plain string. Every join is a
-# lookup in an index built once per bundle, so no rule is quadratic (DESIGN.md §9).
+# What the AWS rules of the pack (docs/rules/) know about how AWS resources attach
+# to one another: which resource names a queue as where failed messages go, and
+# which attachment resources (a lifecycle configuration, a scheduled action, a
+# cluster instance) belong to which target — by reference, or by the target's name
+# written as a plain string. Every join is a lookup in an index built once per
+# bundle, so no rule is quadratic (docs/architecture.md "Performance model").
 package scalegate.lib.aws_data
 
 import data.scalegate.lib.index
@@ -117,9 +117,10 @@ unresolved(type, attribute) := [r |
 ]
 
 # refers_to_resource(r, path) holds when the expression of attribute `path` of `r` (a
-# dotted path, as in `references`: `redrive_policy`, `notification.0.subscriber_sns_topic_arns`)
-# refers to a resource, data source or module output — not only to variables and
-# locals (`references` lists those when it cannot resolve them further):
+# dotted path, as in `references`: `redrive_policy`,
+# `notification.0.subscriber_sns_topic_arns`) refers to a resource, data source or
+# module output — not only to variables and locals (`references` lists those when it
+# cannot resolve them further):
 # `jsonencode({deadLetterTargetArn = aws_sqs_queue.dlq.arn})` does,
 # `var.redrive_policy` does not.
 refers_to_resource(r, path) if {
@@ -128,7 +129,8 @@ refers_to_resource(r, path) if {
 }
 
 # may_be_absent(r) holds when `r` may create no object: its `count` or `for_each` is
-# known only when Terraform runs (such a resource is kept once, DESIGN.md §4).
+# known only when Terraform runs (such a resource is kept once, docs/architecture.md
+# "Input model").
 may_be_absent(r) if known.unknown(r, ["count"])
 
 may_be_absent(r) if known.unknown(r, ["for_each"])

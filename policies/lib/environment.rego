@@ -1,5 +1,5 @@
 # Which environment a Terraform resource belongs to, from its effective `environment`
-# tag (DESIGN.md §6: "Production" means the tag is one of `tags.production_values`).
+# tag: "production" means the tag is one of `tags.production_values`.
 # Rules that apply to production only report a violation when the environment is
 # known, and an unverified note when it is not.
 package scalegate.lib.environment

@@ -1,5 +1,5 @@
-# Grouping for the joins of cross-resource rules (DESIGN.md §9: no rule may be
-# quadratic in the bundle size).
+# Grouping for the joins of cross-resource rules (docs/architecture.md
+# "Performance model": no rule may be quadratic in the bundle size).
 package scalegate.lib.index
 
 # group(pairs) turns [[key, value], ...] into {key: [value, ...]}, each list sorted.

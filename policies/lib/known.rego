@@ -1,6 +1,7 @@
-# Reading values that may be unknown (DESIGN.md §4): a value Terraform cannot know
-# before running is absent from `config` and its path is listed in `unknown`. A rule
-# must not call such a value missing; it reports an `unverified` note instead.
+# Reading values that may be unknown (docs/architecture.md "Input model"): a value
+# Terraform cannot know before running is absent from `config` and its path is
+# listed in `unknown`. A rule must not call such a value missing; it reports an
+# `unverified` note instead.
 package scalegate.lib.known
 
 # at(obj, path) is the value at `path` (keys and array indexes) in `obj`; undefined

@@ -4,14 +4,15 @@
 # which workload each one targets, which PodDisruptionBudgets select their pods, and
 # which requests a namespace's LimitRange gives their containers.
 #
-# Cross-resource joins look only inside the bundle (DESIGN.md §4) and go through
-# indexes keyed by namespace and label, so no rule is quadratic in the bundle size.
+# Cross-resource joins look only inside the bundle (docs/architecture.md "Input
+# model") and go through indexes keyed by namespace and label, so no rule is
+# quadratic in the bundle size.
 package scalegate.lib.kubernetes
 
 import data.scalegate.lib.index
 import data.scalegate.lib.known
 
-# The kinds that own a pod template (DESIGN.md §6, "Approved patterns").
+# The kinds that own a pod template (docs/rules/).
 workload_kinds := {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob", "Pod"}
 
 # objects is every Kubernetes object of the bundle, in input order.

@@ -1,4 +1,5 @@
-# The one place a finding's shape is defined (DESIGN.md §5): every rule builds its
+# The one place a finding's shape is defined (docs/architecture.md "Policies"): every
+# rule builds its
 # `deny` and `unverified` entries through these functions, so a change of shape is
 # one edit here and not one per rule.
 package scalegate.lib.result

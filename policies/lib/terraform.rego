@@ -8,7 +8,7 @@ import data.scalegate.lib.taggable_azurerm
 import data.scalegate.lib.taggable_google
 
 # The `type` of blocks that are not resources but appear in `input.resources` so that
-# rules can report on them (DESIGN.md §4, "Ids").
+# rules can report on them (docs/architecture.md "Input model").
 block_types := {"provider", "module", "variable", "output", "locals"}
 
 # declarations is every Terraform and plan entry of the bundle, blocks included, in
@@ -132,7 +132,7 @@ _trailing_instance_key := `^((?:[^.\["\]]+|\.|\[(?:[0-9]+|"(?:[^"\\]|\\.)*")\])*
 # refers_to(r, path, target) holds when the expression of attribute `path` of `r` (a
 # dotted path: `bucket`, `rule.0.filter.0.prefix`) refers to `target`: its reference
 # list holds `target.id`, or `base_address(target.id)` when the instance it refers
-# to is not known. The join of cross-resource rules (DESIGN.md §4, "references").
+# to is not known. The join of cross-resource rules (docs/architecture.md "Input model").
 refers_to(r, path, target) if {
 	some address in object.get(r, ["references", path], [])
 	address in {target.id, base_address(target.id)}

@@ -3,7 +3,8 @@
 # claim's volume can be attached to more than one node.
 #
 # Claims are looked up through an index keyed by namespace and name, built once per
-# bundle, so a rule that follows every pod's claims stays linear (DESIGN.md §9).
+# bundle, so a rule that follows every pod's claims stays linear
+# (docs/architecture.md "Performance model").
 package scalegate.lib.volumes
 
 import data.scalegate.lib.index

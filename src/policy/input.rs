@@ -1,6 +1,6 @@
-//! Turns a bundle into the `input` document policies see (DESIGN.md §4),
-//! building `regorus::Value`s directly: a round trip through serde_json costs
-//! more than parsing the files did.
+//! Turns a bundle into the `input` document policies see (docs/architecture.md
+//! "Input model"), building `regorus::Value`s directly: a round trip through
+//! serde_json costs more than parsing the files did.
 
 use std::collections::BTreeMap;
 

@@ -1,4 +1,4 @@
-//! GitHub Actions output (DESIGN.md §7 "GitHub"): workflow commands that
+//! GitHub Actions output (docs/architecture.md "Formats"): workflow commands that
 //! become annotations on the pull request, and a Markdown table for the job
 //! summary (`$GITHUB_STEP_SUMMARY`).
 //!
@@ -14,7 +14,7 @@ use crate::model::{Finding, NotificationLevel, Report, Severity};
 /// instead of listed.
 const MAX_SUMMARY_ROWS: usize = 1000;
 
-/// The workflow command for a severity (DESIGN.md §7 severity table).
+/// The workflow command for a severity (docs/architecture.md "Severity").
 pub fn command(severity: Severity) -> &'static str {
     match severity {
         Severity::Critical | Severity::High => "error",

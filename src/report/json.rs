@@ -1,4 +1,5 @@
-//! The JSON report: version 1 of a public contract (DESIGN.md §7, README).
+//! The JSON report: version 1 of a public contract (README; docs/architecture.md
+//! "Formats").
 //!
 //! Field names and order are the contract, so the output is built from
 //! dedicated structs rather than by serialising the model types, which are

@@ -1,4 +1,4 @@
-//! Report writers, one per output format (DESIGN.md §7).
+//! Report writers, one per output format (docs/architecture.md "Output contract").
 //!
 //! Every writer is a pure function from a [`Report`] to a `String`: no clock,
 //! no environment, no absolute paths, so the same report always renders to the

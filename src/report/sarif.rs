@@ -1,4 +1,4 @@
-//! SARIF 2.1.0, shaped for GitHub code scanning (DESIGN.md §7 "SARIF 2.1.0").
+//! SARIF 2.1.0, shaped for GitHub code scanning (docs/architecture.md "Formats").
 //!
 //! Built from `serde-sarif`'s typed structs so the output cannot drift from
 //! the schema. Beyond schema validity, the output must pass Microsoft's SARIF
@@ -426,7 +426,7 @@ fn notification(n: &Notification) -> sarif::Notification {
     out
 }
 
-/// SARIF `level` for a severity (DESIGN.md §7 severity table).
+/// SARIF `level` for a severity (docs/architecture.md "Severity").
 pub fn level(severity: Severity) -> sarif::ResultLevel {
     match severity {
         Severity::Critical | Severity::High => sarif::ResultLevel::Error,
@@ -435,7 +435,7 @@ pub fn level(severity: Severity) -> sarif::ResultLevel {
     }
 }
 
-/// GitHub's `problem.severity` for a severity (DESIGN.md §7 severity table).
+/// GitHub's `problem.severity` for a severity (docs/architecture.md "Severity").
 pub fn problem_severity(severity: Severity) -> &'static str {
     match severity {
         Severity::Critical | Severity::High => "error",

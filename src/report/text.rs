@@ -1,5 +1,5 @@
 //! The human-readable report: rustc/clippy-style diagnostics with code frames
-//! (DESIGN.md §7 "Text"), drawn by `miette`.
+//! (docs/architecture.md "Formats"), drawn by `miette`.
 //!
 //! miette's own `SourceCode` for strings rescans the text from the start for
 //! every label (16 ms a finding on a 5 MB file); [`IndexedSource`] answers the

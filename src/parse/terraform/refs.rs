@@ -1,7 +1,8 @@
-//! The objects an expression refers to (`references` in DESIGN.md §4).
-//! Cross-resource rules join through these, so they are collected from every
-//! expression whether or not its value is known; the module evaluator then
-//! resolves locals, variables and module outputs to the resources behind them.
+//! The objects an expression refers to (`references` in docs/architecture.md
+//! "Input model"). Cross-resource rules join through these, so they are
+//! collected from every expression whether or not its value is known; the
+//! module evaluator then resolves locals, variables and module outputs to the
+//! resources behind them.
 
 use hcl_edit::expr::{Expression, ObjectKey, TraversalOperator};
 use hcl_edit::template::{Directive, Element, Template};

@@ -2,7 +2,7 @@
 //! runs. Known parts are plain values; unknown parts say why they are unknown.
 //! The evaluator and the function library compute with it, and
 //! [`Partial::into_config`] turns it into what policies see: known values in
-//! `config`, unknown paths in `unknown` (DESIGN.md §4).
+//! `config`, unknown paths in `unknown` (docs/architecture.md "Input model").
 
 use std::collections::BTreeMap;
 

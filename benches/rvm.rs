@@ -1,10 +1,11 @@
 //! Time-boxed comparison of regorus's interpreter with its compiled VM (RVM)
-//! on the built-in pack over `../shared/corpus/bench` (issue: ship the
-//! interpreter unless the VM is at least 2× faster with identical results).
+//! on the built-in pack over the benchmark corpus (`benches/corpus.txt`): the
+//! interpreter ships unless the VM is at least 2× faster with identical results.
 //!
 //! Run with `cargo bench --features rvm --bench rvm`.
 
-use std::path::Path;
+mod corpus;
+
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -19,11 +20,9 @@ fn main() {
     if std::env::var_os("RUST_LIB_BACKTRACE").is_none() {
         std::env::set_var("RUST_LIB_BACKTRACE", "0");
     }
-    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/bench");
-    if !corpus.is_dir() {
-        eprintln!("../shared/corpus/bench not found");
+    let Some(corpus) = corpus::directory() else {
         return;
-    }
+    };
     let options = Options {
         paths: vec![corpus.clone()],
         cwd: corpus,

@@ -1,9 +1,11 @@
-//! Benchmarks on the real repositories of `../shared/corpus/bench`
-//! (docs/architecture.md "Performance model"): discovery, parse-only and a full
-//! scan with the built-in pack, on one thread and on all cores.
+//! Benchmarks on real repositories (`benches/corpus.txt`; docs/architecture.md
+//! "Performance model"): discovery, parse-only and a full scan with the
+//! built-in pack, on one thread and on all cores.
 //!
 //! `cargo bench` prints medians; the README's performance table is made from
 //! them. Nothing here asserts a time: the machines are shared and noisy.
+
+mod corpus;
 
 use std::path::{Path, PathBuf};
 
@@ -12,13 +14,8 @@ use scalegate::scan::{self, Options};
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-fn corpus() -> Option<PathBuf> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/bench");
-    path.is_dir().then(|| path.canonicalize().unwrap_or(path))
-}
-
 fn options(threads: usize) -> Options {
-    let corpus = corpus().expect("corpus present");
+    let corpus = corpus::directory().expect("corpus present");
     Options {
         paths: vec![corpus.clone()],
         cwd: corpus,
@@ -41,8 +38,7 @@ fn main() {
     if std::env::var_os("RUST_LIB_BACKTRACE").is_none() {
         std::env::set_var("RUST_LIB_BACKTRACE", "0");
     }
-    let Some(corpus) = corpus() else {
-        eprintln!("../shared/corpus/bench not found; nothing to benchmark");
+    let Some(corpus) = corpus::directory() else {
         return;
     };
     let prepared = scan::prepare(&options(1)).expect("built-in pack loads");
@@ -79,7 +75,7 @@ fn walk_bytes(dir: &Path) -> u64 {
 
 #[divan::bench(sample_count = 5, sample_size = 1)]
 fn discovery(bencher: divan::Bencher) {
-    let corpus = corpus().expect("corpus present");
+    let corpus = corpus::directory().expect("corpus present");
     let exclude = globset::GlobSet::empty();
     bencher.bench(|| {
         scalegate::discover::discover(

@@ -11,14 +11,10 @@ import data.scalegate.lib.known
 import data.scalegate.lib.terraform as tf
 
 # label_paths maps the Google types whose labels are not in `labels` to the path of
-# their labels in `config`; every other `google_*` type uses `labels`. The same map
-# as the parser's (it reflects hashicorp/google 6.x), needed here to find where a
-# label is written.
-label_paths := {
-	"google_container_cluster": ["resource_labels"],
-	"google_sql_database_instance": ["settings", 0, "user_labels"],
-	"google_container_node_pool": ["node_config", 0, "labels"],
-}
+# their labels in `config`; every other `google_*` type uses `labels`. It is the
+# parser's own table (it reflects hashicorp/google 6.x), handed to the pack as data
+# so that the two cannot disagree; needed here to find where a label is written.
+label_paths := data.scalegate.google_label_attributes
 
 # sources is the Terraform blocks whose written tags the tag rules check, in input
 # order: the resources SG-TAG-001 checks (taggable types, minus `tags.exclude_types`)

@@ -84,6 +84,13 @@ test_written_google_labels_by_type if {
 	[e.path | some e in tags.written(bucket)] == [["labels", "owner"]]
 }
 
+# The node pool's path comes from the parser's table, as data: a list index in it
+# is a number, as in `config`.
+test_written_google_node_pool_labels_from_the_parser_table if {
+	pool := _r("google_container_node_pool.p", "google_container_node_pool", {"node_config": [{"labels": {"owner": "data"}}]}, [], {"owner": "data"}, [])
+	[e.path | some e in tags.written(pool)] == [["node_config", 0, "labels", "owner"]]
+}
+
 test_written_autoscaling_group_blocks if {
 	asg := _r(
 		"aws_autoscaling_group.web",

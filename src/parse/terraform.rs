@@ -34,6 +34,7 @@ use rayon::prelude::*;
 use self::eval::{NoNames, Scope};
 use self::instance::Project;
 use self::module::{join_dir, Module};
+pub(crate) use self::tags::google_label_attributes;
 use self::value::Partial;
 use crate::model::{Notification, NotificationLevel, Resource};
 use crate::parse::yaml;

@@ -13,6 +13,7 @@ use crate::model::{Cause, PathSeg, Unknown, ValuePath};
 
 /// Google types whose labels are not in `labels`, and where they are.
 /// Every other `google_*` type uses `labels`. Reflects hashicorp/google 6.x.
+/// The one copy: the policies read it as data ([`google_label_attributes`]).
 const GOOGLE_LABEL_PATHS: [(&str, &[&str]); 3] = [
     ("google_container_cluster", &["resource_labels"]),
     (
@@ -24,6 +25,28 @@ const GOOGLE_LABEL_PATHS: [(&str, &[&str]); 3] = [
         &["node_config", "0", "labels"],
     ),
 ];
+
+/// [`GOOGLE_LABEL_PATHS`] as the policies read it,
+/// `data.scalegate.google_label_attributes`: type → path in `config`, a list
+/// index as a number (`["settings", 0, "user_labels"]`). The pack's tag
+/// library finds where a label is written from it, so the parser and the
+/// rules cannot disagree on where a type keeps its labels.
+pub(crate) fn google_label_attributes() -> Value {
+    let table: BTreeMap<Value, Value> = GOOGLE_LABEL_PATHS
+        .iter()
+        .map(|(kind, path)| {
+            let path: Vec<Value> = path
+                .iter()
+                .map(|s| match s.parse::<u64>() {
+                    Ok(i) => Value::from(i),
+                    Err(_) => Value::from(*s),
+                })
+                .collect();
+            (Value::from(*kind), Value::from(path))
+        })
+        .collect();
+    Value::from(table)
+}
 
 /// A tag map as far as it is known: the known entries, the keys whose
 /// value is unknown, and whether it may hold keys that cannot be seen.
@@ -367,6 +390,59 @@ mod tests {
         );
         assert_eq!(tags, json(r#"{"team":"web"}"#));
         assert!(unknown.is_empty());
+    }
+
+    #[test]
+    fn google_label_attributes_are_the_table_with_numeric_indexes() {
+        assert_eq!(
+            google_label_attributes(),
+            json(
+                r#"{"google_container_cluster": ["resource_labels"],
+                    "google_container_node_pool": ["node_config", 0, "labels"],
+                    "google_sql_database_instance": ["settings", 0, "user_labels"]}"#
+            )
+        );
+    }
+
+    /// Every `.rego` file under `dir`, with its path.
+    fn rego_files(dir: &std::path::Path, out: &mut Vec<(String, String)>) {
+        let mut entries: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        entries.sort();
+        for path in entries {
+            if path.is_dir() {
+                rego_files(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rego") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                out.push((path.display().to_string(), text));
+            }
+        }
+    }
+
+    #[test]
+    fn the_policies_read_the_label_table_and_hold_no_copy() {
+        // A second literal table could drift from this one; the pack must
+        // read the one handed to it as data.
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("policies");
+        let mut files = Vec::new();
+        rego_files(&root, &mut files);
+        assert!(files.len() > 10, "the pack was not found under {root:?}");
+        for (path, text) in &files {
+            let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+            for (kind, _) in GOOGLE_LABEL_PATHS {
+                assert!(
+                    !compact.contains(&format!("\"{kind}\":[")),
+                    "{path} holds its own label path for {kind}"
+                );
+            }
+        }
+        let (_, library) = files
+            .iter()
+            .find(|(path, _)| path.ends_with("lib/tags.rego"))
+            .unwrap();
+        assert!(library.contains("label_paths := data.scalegate.google_label_attributes"));
     }
 
     #[test]

@@ -7,7 +7,7 @@
 
 mod corpus;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use scalegate::scan::{self, Options};
 

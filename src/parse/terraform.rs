@@ -134,6 +134,9 @@ pub fn parse(source: &SharedSource) -> Result<TerraformFile, ParseError> {
             ),
         ));
     }
+    if let Some((at, message)) = unclosed::deeply_open(&source.text) {
+        return Err(ParseError::new(at, message));
+    }
     let parsed = recover::parse_body(&source.text).map_err(|err| {
         let location = err.location();
         let offset = source.offset_of(location.line(), location.column());

@@ -44,32 +44,59 @@ pub(super) fn refine(text: &str, error_at: usize) -> Option<(usize, String)> {
     if !backtracked {
         return None;
     }
+    Some(describe(text, &problem))
+}
+
+/// Brackets left open where a text stops making sense, from which
+/// hcl-edit's backtracking takes time exponential in their number: each
+/// level that fails at the end of the input (or at a string left open) is
+/// retried as every other expression it could have been, so 24 levels took
+/// seconds and a few more minutes. Beyond this many the parser is not run.
+const MAX_OPEN_BRACKETS: usize = 8;
+
+/// The position and message to report, without running the parser, for a
+/// text left open (a bracket at its end, a string at its line end) inside
+/// more than [`MAX_OPEN_BRACKETS`] brackets: the report [`refine`] gives for
+/// such a text.
+pub(super) fn deeply_open(text: &str) -> Option<(usize, String)> {
+    let (problem, open_brackets) = scan_with_depth(text)?;
+    (open_brackets > MAX_OPEN_BRACKETS).then(|| describe(text, &problem))
+}
+
+/// The report for something left open: where the scan stopped, and what was
+/// opened where.
+fn describe(text: &str, problem: &Problem) -> (usize, String) {
     let (line, column) = line_column(text, problem.opened_at);
     let what = match &problem.open {
         Open::Bracket("{") => "block or object `{`".to_owned(),
         Open::Bracket(b) => format!("`{b}`"),
         Open::Quote => {
-            return Some((
+            return (
                 problem.at,
                 format!(
                     "unclosed string (opened at line {line}, column {column}): a quoted string must end on the line it starts"
                 ),
-            ))
+            )
         }
         Open::Heredoc(delimiter) => format!("heredoc (no `{delimiter}` line)"),
         Open::Comment => "comment `/*`".to_owned(),
     };
-    Some((
+    (
         problem.at,
         format!(
             "unclosed {what} (opened at line {line}, column {column}): the file ends before it is closed"
         ),
-    ))
+    )
 }
 
 /// The first thing left open, or `None` when everything closes (or a
 /// closing bracket does not match, which the parser reports well itself).
 fn scan(text: &str) -> Option<Problem> {
+    scan_with_depth(text).map(|(problem, _)| problem)
+}
+
+/// [`scan`], with the number of brackets still open where it stopped.
+fn scan_with_depth(text: &str) -> Option<(Problem, usize)> {
     let bytes = text.as_bytes();
     let mut stack: Vec<(Open, usize)> = Vec::new();
     let mut i = 0;
@@ -91,11 +118,12 @@ fn scan(text: &str) -> Option<Problem> {
                     i += 1;
                 }
                 b'\n' => {
-                    return Some(Problem {
+                    let problem = Problem {
                         at: i,
                         open: Open::Quote,
                         opened_at: *opened_at,
-                    })
+                    };
+                    return Some((problem, brackets(&stack)));
                 }
                 _ => {}
             },
@@ -115,11 +143,12 @@ fn scan(text: &str) -> Option<Problem> {
                 b'/' if next == Some(b'*') => match text[i + 2..].find("*/") {
                     Some(n) => i += n + 3,
                     None => {
-                        return Some(Problem {
+                        let problem = Problem {
                             at: text.len(),
                             open: Open::Comment,
                             opened_at: i,
-                        })
+                        };
+                        return Some((problem, brackets(&stack)));
                     }
                 },
                 b'"' => stack.push((Open::Quote, i)),
@@ -151,12 +180,22 @@ fn scan(text: &str) -> Option<Problem> {
         }
         i += 1;
     }
+    let depth = brackets(&stack);
     let (open, opened_at) = stack.pop()?;
-    Some(Problem {
+    let problem = Problem {
         at: text.len(),
         open,
         opened_at,
-    })
+    };
+    Some((problem, depth))
+}
+
+/// How many brackets of `stack` are open.
+fn brackets(stack: &[(Open, usize)]) -> usize {
+    stack
+        .iter()
+        .filter(|(open, _)| matches!(open, Open::Bracket(_)))
+        .count()
 }
 
 /// `<<EOT` or `<<-EOT` at `at`, followed by a line break: the delimiter and
@@ -219,6 +258,38 @@ mod tests {
         );
         let text = "a = <<-EOT\nx\n";
         assert_eq!(scan(text).unwrap().open, Open::Heredoc("EOT".into()));
+    }
+
+    /// Beyond eight brackets open where the text stops, the parser is not
+    /// run: the report is the one `refine` gives, at the innermost bracket
+    /// or at the line end of the open string.
+    #[test]
+    fn a_text_left_open_deep_inside_brackets_is_reported_without_the_parser() {
+        let eight = format!("a = {}1\n", "f(".repeat(8));
+        assert_eq!(deeply_open(&eight), None);
+        let nine = format!("a = {}1\n", "f(".repeat(9));
+        let innermost = nine.rfind('(').unwrap();
+        assert_eq!(
+            deeply_open(&nine),
+            Some((
+                nine.len(),
+                "unclosed `(` (opened at line 1, column 22): the file ends before it is closed"
+                    .to_owned()
+            ))
+        );
+        assert_eq!(innermost, 21);
+        let string = format!("a = {}\"x\nb = 1\n", "{ k = ".repeat(9));
+        assert_eq!(
+            deeply_open(&string),
+            Some((
+                string.find('\n').unwrap(),
+                "unclosed string (opened at line 1, column 59): a quoted string must end on the line it starts"
+                    .to_owned()
+            ))
+        );
+        // Everything closed: nothing to say, however deep.
+        let closed = format!("a = {}1{}\n", "f(".repeat(20), ")".repeat(20));
+        assert_eq!(deeply_open(&closed), None);
     }
 
     #[test]

@@ -17,7 +17,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use regorus::Value;
 
-use super::eval::{over_budget, MAX_VALUE_WEIGHT};
+use super::budget::{over_budget, MAX_VALUE_WEIGHT};
 use super::value::Partial;
 use crate::model::Cause;
 

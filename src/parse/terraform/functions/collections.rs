@@ -11,11 +11,12 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use regorus::Value;
 
-use super::{
-    arity, arity_message, count, equals, fail, float_value, integer, into_set, item_string, kind,
-    list, map, number, require_known, string, stringify, take, unify_to_strings, unsupported,
-    Outcome, Stop,
+use super::args::{
+    arity, arity_message, count, fail, float_value, integer, into_set, item_string, kind, list,
+    map, number, require_known, string, stringify, take, unify_to_strings, unsupported, Outcome,
+    Stop,
 };
+use super::semantics::equals;
 use crate::model::Cause;
 use crate::parse::terraform::value::Partial;
 

@@ -6,8 +6,8 @@
 
 use regorus::Value;
 
-use super::{fail, into_set, item_string, kind, list, map, parse_number, stringify, take};
-use super::{unify_to_strings, Outcome, Stop};
+use super::args::{fail, into_set, item_string, kind, list, map, parse_number, stringify, take};
+use super::args::{unify_to_strings, Outcome, Stop};
 use crate::parse::terraform::value::Partial;
 
 /// `tostring(v)`: a primitive as a string; null stays null.

@@ -4,7 +4,8 @@
 
 use regorus::Value;
 
-use super::{fail, float_value, kind, scalar_to_string, string, take, unsupported, Outcome, Stop};
+use super::args::{fail, float_value, kind, string, take, unsupported, Outcome, Stop};
+use super::semantics::scalar_to_string;
 use crate::parse::terraform::value::Partial;
 
 /// `jsonencode(value)`: needs the whole value.

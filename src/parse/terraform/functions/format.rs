@@ -7,11 +7,11 @@
 
 use regorus::Value;
 
-use super::encoding::{json, json_quote};
-use super::{
+use super::args::{
     arity, arity_message, fail, item_string, parse_number, require_known, string, unsupported,
     Outcome, Stop,
 };
+use super::encoding::{json, json_quote};
 use crate::parse::terraform::value::Partial;
 
 /// `format(spec, values...)`: every value must be known (collections print

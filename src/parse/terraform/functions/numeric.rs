@@ -6,7 +6,7 @@ use std::cmp::Ordering;
 
 use regorus::Value;
 
-use super::{arity, number, take, Outcome};
+use super::args::{arity, number, take, Outcome};
 use crate::parse::terraform::value::Partial;
 
 /// `min(numbers...)` (`pick` Less) and `max(numbers...)` (`pick` Greater).

@@ -6,7 +6,7 @@
 //! `strings.Split` and `strings.Title`), which is why they are written out
 //! here instead of calling the standard library directly.
 
-use super::{
+use super::args::{
     arity, fail, integer, item_string, kind, list, require_known, string, take, unsupported,
     Outcome, Stop,
 };

@@ -10,6 +10,7 @@
 //! Terraform address, known values in `config`, unknown paths in `unknown`,
 //! resolved `references`, effective `tags` and a span for every value.
 
+mod budget;
 mod eval;
 mod functions;
 mod instance;

@@ -14,6 +14,8 @@
 pub mod address;
 pub mod baseline;
 pub mod config;
+pub mod diagnostic;
+pub mod did_you_mean;
 pub mod discover;
 pub mod docs;
 pub mod explain;
@@ -34,3 +36,4 @@ pub mod schema;
 pub mod settings;
 pub mod source;
 pub mod suppress;
+pub mod yaml;

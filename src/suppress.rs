@@ -33,10 +33,10 @@ use crate::model::{
     Bundle, Finding, FindingKind, Format, Location, ModuleCall, PathSeg, Resource, RuleInfo,
     SpanNode, Suppression,
 };
-use crate::parse::yaml::{self, Limits, Typing};
 use crate::policy::loader::LoadedRule;
 use crate::scan::{EngineRule, META_RULE, PARSE_RULE};
 use crate::source::{SharedSource, SourceFile, Span};
+use crate::yaml::{self, Limits, Typing};
 
 /// The engine rule for a suppression without a reason.
 pub const NO_REASON_RULE: &str = "SG-SUP-001";
@@ -102,7 +102,7 @@ impl RuleCatalog {
     /// find the rules.
     pub fn unknown_hint(&self, name: &str) -> String {
         let names: Vec<&str> = self.names.keys().map(String::as_str).collect();
-        crate::config::unknown_rule_hint(name, &names)
+        crate::did_you_mean::unknown_rule_hint(name, &names)
     }
 }
 

@@ -25,9 +25,9 @@ use crate::address::{module_steps, steps};
 use crate::model::{
     dotted, Cause, Format, PathSeg, Resource, SpanChildren, SpanNode, Unknown, ValuePath,
 };
-use crate::parse::yaml::{duplicate_keys, parse_documents, Key, Limits, Node, NodeValue, Typing};
 use crate::parse::ParseError;
 use crate::source::{SharedSource, Span};
+use crate::yaml::{duplicate_keys, parse_documents, Key, Limits, Node, NodeValue, Typing};
 
 /// Resources of one plan file: every resource of `planned_values` at every
 /// module level, in file order (a module's own resources before its child

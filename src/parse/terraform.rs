@@ -36,9 +36,9 @@ use self::instance::Project;
 use self::module::{join_dir, Module};
 use self::value::Partial;
 use crate::model::{Notification, NotificationLevel, Resource};
-use crate::parse::yaml;
 use crate::parse::ParseError;
 use crate::source::SharedSource;
+use crate::yaml;
 
 /// One parsed Terraform file.
 #[derive(Debug)]

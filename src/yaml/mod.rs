@@ -2,6 +2,12 @@
 //! Kubernetes' YAML 1.1 scalar typing, merge keys, and alias expansion under a
 //! node budget.
 //!
+//! Shared infrastructure, not a parser of scanned input: the Kubernetes, Helm,
+//! plan and Terraform JSON parsers read through it, and so do the config, the
+//! settings, policy metadata, discovery and suppressions. `node` holds the
+//! tree, `builder` turns events into it under the budgets, `resolve`
+//! types scalars, and [`check`] collects the problems of a hand-written file.
+//!
 //! granit-parser is used at the event level because it is the only YAML
 //! parser that gives byte offsets, comments and nesting limits (DESIGN.md
 //! §11); the tree is ours. The builder keeps its own stack of open

@@ -9,6 +9,7 @@
 //! finding keeps it matched; renaming its file makes it new.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
@@ -40,13 +41,27 @@ pub struct Entry {
 }
 
 /// Why a baseline file cannot be used.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 pub enum BaselineError {
-    #[error("{path}: not a scalegate baseline: {message}")]
     Invalid { path: String, message: String },
-    #[error("{path}: baseline version {found} is not supported (this scalegate reads version {VERSION}); recreate it with `scalegate baseline create`")]
     Version { path: String, found: u64 },
 }
+
+impl fmt::Display for BaselineError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BaselineError::Invalid { path, message } => {
+                write!(f, "{path}: not a scalegate baseline: {message}")
+            }
+            BaselineError::Version { path, found } => write!(
+                f,
+                "{path}: baseline version {found} is not supported (this scalegate reads version {VERSION}); recreate it with `scalegate baseline create`"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for BaselineError {}
 
 impl Baseline {
     /// Today's unsuppressed findings. Parse errors are never recorded: a
@@ -165,5 +180,26 @@ mod tests {
         )
         .unwrap();
         assert_eq!(ok.findings[0].resource, None);
+    }
+
+    /// The messages are written out by hand (no derive): pin them whole.
+    #[test]
+    fn error_messages_name_the_file_and_say_what_to_do() {
+        let invalid = BaselineError::Invalid {
+            path: "b.json".to_owned(),
+            message: "no `version`".to_owned(),
+        };
+        assert_eq!(
+            invalid.to_string(),
+            "b.json: not a scalegate baseline: no `version`"
+        );
+        let version = BaselineError::Version {
+            path: "b.json".to_owned(),
+            found: 9,
+        };
+        assert_eq!(
+            version.to_string(),
+            "b.json: baseline version 9 is not supported (this scalegate reads version 1); recreate it with `scalegate baseline create`"
+        );
     }
 }

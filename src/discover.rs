@@ -22,7 +22,7 @@ use std::sync::{Arc, Mutex};
 use globset::GlobSet;
 
 use crate::model::{Notification, NotificationLevel};
-use crate::parse::yaml::{self, NodeValue};
+use crate::yaml::{self, NodeValue};
 pub use git_view::GitView;
 pub use scope::{classify, decode, Scope};
 

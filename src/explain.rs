@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use crate::config::closest;
+use crate::did_you_mean::closest;
 use crate::docs::RuleDoc;
 use crate::policy::loader::RuleOverride;
 

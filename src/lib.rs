@@ -10,10 +10,16 @@
 //! `settings:` against the built-in defaults; [`schema`] publishes the same
 //! rules as a JSON Schema; [`docs`], [`explain`] and [`init`] render rule
 //! documentation and a starter config from one source each.
+//!
+//! Below them all: [`model`] (the data every stage passes), [`source`],
+//! [`diagnostic`] (positioned errors), [`did_you_mean`] and [`yaml`], the
+//! YAML reader the parsers and the config share.
 
 pub mod address;
 pub mod baseline;
 pub mod config;
+pub mod diagnostic;
+pub mod did_you_mean;
 pub mod discover;
 pub mod docs;
 pub mod explain;
@@ -34,3 +40,4 @@ pub mod schema;
 pub mod settings;
 pub mod source;
 pub mod suppress;
+pub mod yaml;

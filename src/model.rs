@@ -109,7 +109,7 @@ pub fn dotted(path: &[PathSeg]) -> String {
 /// Where a value of `config` is written, mirroring the value's shape.
 ///
 /// Kept beside the value rather than inside it so policies see plain data;
-/// only [`crate::locate`] reads it, when a finding needs a location.
+/// only the `locate` stage reads it, when a finding needs a location.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SpanNode {
     /// The key of a mapping entry or attribute; for a list item, its first
@@ -345,7 +345,7 @@ pub struct Finding {
     /// The rule's optional discriminator between two findings on one resource.
     pub key: Option<String>,
     pub related: Vec<RelatedLocation>,
-    /// `partialFingerprints["scalegate/v1"]`, filled by [`crate::fingerprint`].
+    /// `partialFingerprints["scalegate/v1"]`, filled by the `fingerprint` stage.
     pub fingerprint: String,
     pub suppression: Option<Suppression>,
 }

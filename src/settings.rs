@@ -12,8 +12,8 @@
 
 use std::sync::OnceLock;
 
-use crate::parse::yaml::{self, Node, NodeValue};
 use crate::source::Span;
+use crate::yaml::{self, Node, NodeValue};
 
 /// What a setting holds.
 #[derive(Debug, Clone, PartialEq)]
@@ -392,7 +392,7 @@ pub fn validate(node: &Node, shape: &Shape, path: &str, report: &mut dyn FnMut(S
                         } else {
                             shown(path)
                         };
-                        let hint = match crate::config::closest(&key.text, &names) {
+                        let hint = match crate::did_you_mean::closest(&key.text, &names) {
                             Some(s) => format!(" — did you mean `{s}`?"),
                             None => format!("; expected one of: {}", names.join(", ")),
                         };

@@ -11,7 +11,7 @@ use std::path::Path;
 use std::process::Command;
 
 use common::Project;
-use scalegate::parse::yaml::{parse_documents, Limits, Typing};
+use scalegate::yaml::{parse_documents, Limits, Typing};
 
 fn repo() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use scalegate::config;
 use scalegate::docs::{self, RuleDoc};
-use scalegate::parse::yaml;
+use scalegate::yaml;
 use scalegate::{init, schema, settings};
 use serde_json::Value;
 

@@ -5,8 +5,8 @@
 
 use std::path::Path;
 
-use scalegate::parse::yaml;
 use scalegate::suppress::IgnoreFile;
+use scalegate::yaml;
 use scalegate::{docs, schema, settings};
 use serde_json::Value;
 

@@ -25,7 +25,7 @@
 use serde::de::{Deserializer, IgnoredAny, MapAccess, Visitor};
 
 use super::FileKind;
-use crate::parse::yaml::{self, NodeValue};
+use crate::yaml::{self, NodeValue};
 
 /// What a file's text says about its scope.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -8,7 +8,7 @@
 //! written before its content, wherever the parser filed the comment.
 
 use crate::model::HelmSource;
-use crate::parse::yaml::{Comment, CommentPlacement, Document};
+use crate::yaml::{Comment, CommentPlacement, Document};
 
 /// The template named by a `# Source:` comment, if this is one.
 pub fn template(comment: &Comment) -> Option<&str> {
@@ -71,8 +71,8 @@ pub fn document_sources(docs: &[Document]) -> Vec<Option<HelmSource>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::parse::yaml::{parse_documents, Limits, Typing};
     use crate::source::SourceFile;
+    use crate::yaml::{parse_documents, Limits, Typing};
 
     fn templates(text: &str) -> Vec<Option<String>> {
         let docs = parse_documents(text, Typing::Kubernetes, &Limits::YAML).unwrap();

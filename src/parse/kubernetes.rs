@@ -12,9 +12,9 @@ use std::collections::BTreeMap;
 use regorus::Value;
 
 use crate::model::{Format, HelmSource, Resource};
-use crate::parse::yaml::{duplicate_keys, parse_documents, Limits, Node, NodeValue, Typing};
 use crate::parse::{helm, ParseError};
 use crate::source::{SharedSource, Span};
+use crate::yaml::{duplicate_keys, parse_documents, Limits, Node, NodeValue, Typing};
 
 /// Parses a (multi-document) manifest file into resources.
 pub fn parse(source: &SharedSource) -> Result<Vec<Resource>, ParseError> {

@@ -38,9 +38,9 @@ use self::module::{join_dir, Module};
 pub(crate) use self::tags::google_label_attributes;
 use self::value::Partial;
 use crate::model::{Notification, NotificationLevel, Resource};
-use crate::parse::yaml;
 use crate::parse::ParseError;
 use crate::source::SharedSource;
+use crate::yaml;
 
 /// One parsed Terraform file.
 #[derive(Debug)]

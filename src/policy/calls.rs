@@ -113,7 +113,7 @@ impl Scope<'_> {
 /// A builtin whose name is close to `path`, as a hint.
 fn did_you_mean(path: &str) -> String {
     let names: Vec<&str> = BUILTINS.keys().copied().collect();
-    match crate::config::closest(path, &names) {
+    match crate::did_you_mean::closest(path, &names) {
         Some(name) => format!(" (did you mean `{name}`?)"),
         None => String::new(),
     }

@@ -6,7 +6,7 @@
 //! prefix), read with YAML 1.2 core typing.
 
 use crate::model::Severity;
-use crate::parse::yaml::{self, Node, NodeValue};
+use crate::yaml::{self, Node, NodeValue};
 
 /// What a rule file declares about itself.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -17,9 +17,11 @@ use std::sync::Arc;
 use globset::{Glob, GlobBuilder, GlobMatcher, GlobSet, GlobSetBuilder};
 
 use super::date::Date;
-use crate::config::{found, one_document, string_list, unknown_key, ConfigError, Errors};
-use crate::parse::yaml::{Node, NodeValue};
+use crate::diagnostic::ConfigError;
+use crate::did_you_mean::unknown_key;
 use crate::source::{SharedSource, SourceFile, Span};
+use crate::yaml::check::{found, one_document, string_list, Errors};
+use crate::yaml::{Node, NodeValue};
 
 /// The file's name at the project root.
 pub const FILE_NAME: &str = ".scalegate-ignore.yaml";

@@ -5,7 +5,7 @@
 //! Every part of the reader goes through these helpers, so a plan that lacks
 //! what the format promises fails the same way wherever the gap is.
 
-use crate::parse::yaml::{parse_documents, Key, Limits, Node, NodeValue, Typing};
+use crate::yaml::{parse_documents, Key, Limits, Node, NodeValue, Typing};
 use crate::parse::ParseError;
 
 /// The one JSON object of the file.

@@ -12,7 +12,7 @@ use super::references::references;
 use super::unknowns::{remove_null, unknown_paths};
 use crate::address::{module_steps, steps};
 use crate::model::{Cause, Format, Resource, SpanChildren, SpanNode, Unknown};
-use crate::parse::yaml::{Node, NodeValue};
+use crate::yaml::{Node, NodeValue};
 use crate::parse::ParseError;
 use crate::source::{SharedSource, Span};
 

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use super::document::{array, entries, expect_object, non_null, required_str};
 use crate::address::steps;
 use crate::model::{dotted, PathSeg, ValuePath};
-use crate::parse::yaml::{Node, NodeValue};
+use crate::yaml::{Node, NodeValue};
 use crate::parse::ParseError;
 
 /// Every resource of `configuration`, by module call names and module-local

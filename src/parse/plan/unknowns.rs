@@ -9,7 +9,7 @@ use regorus::Value;
 
 use super::document::{array, expect_object, non_null, required_str};
 use crate::model::{PathSeg, ValuePath};
-use crate::parse::yaml::{Node, NodeValue};
+use crate::yaml::{Node, NodeValue};
 use crate::parse::ParseError;
 
 /// `change.after_unknown` of every current resource instance, by address.

@@ -36,9 +36,9 @@ use hcl_edit::template::{Element, Strip, Template};
 use hcl_edit::Span as _;
 
 use super::span_map::SpanMap;
-use crate::parse::yaml::{self, Key, Node, NodeValue};
 use crate::parse::ParseError;
 use crate::source::Span;
+use crate::yaml::{self, Key, Node, NodeValue};
 
 /// Names of arguments that hold a map even though their value is written
 /// as a JSON object of plain names: read as a nested block, they would lose

@@ -1,0 +1,218 @@
+//! Inline suppressions: directives in the comments of Terraform and YAML
+//! files, and the node, document or file each one attaches to.
+//!
+//! Separate because attaching a comment to what it covers (the line below,
+//! the end of a line, the leading comment lines) is its own set of rules.
+
+use std::collections::BTreeMap;
+
+use super::collect::{as_written, range_scope, Collector};
+use super::directive::{self, Directive, Reach};
+use super::{comments, Origin, Suppressor};
+use crate::model::{Bundle, Format, Location, Resource, SpanNode};
+use crate::source::{SharedSource, SourceFile, Span};
+use crate::yaml::{self, Limits, Typing};
+
+impl Collector<'_, '_> {
+    /// Inline comments in every Terraform and Kubernetes file.
+    pub(super) fn collect_comments(&mut self, bundles: &[Bundle]) {
+        // Resources by file; whether a file has a directive at all is
+        // looked up once per file, not once per resource.
+        let mut files: BTreeMap<&str, (&SharedSource, Vec<&Resource>, bool)> = BTreeMap::new();
+        for bundle in bundles {
+            for resource in &bundle.resources {
+                let entry = files
+                    .entry(resource.source.path.as_str())
+                    .or_insert_with(|| (&resource.source, Vec::new(), false));
+                entry.1.push(resource);
+                entry.2 |= resource.format == Format::Terraform;
+            }
+        }
+        for (source, resources, hcl) in files.into_values() {
+            if !source.text.contains(directive::MARKER) {
+                continue;
+            }
+            let nodes = NodeIndex::new(source, &resources);
+            if hcl {
+                self.hcl_comments(source, &nodes);
+            } else {
+                self.yaml_comments(source, &nodes);
+            }
+        }
+    }
+
+    fn hcl_comments(&mut self, source: &SharedSource, nodes: &NodeIndex) {
+        let text = &source.text;
+        let mut leading = true;
+        let mut last_line = 0;
+        for comment in comments::hcl(text) {
+            let (line, _) = source.position(comment.span.start);
+            // Still in the file's first comment lines: nothing but blank
+            // lines and comments before this one.
+            leading = leading
+                && (last_line + 1..line).all(|n| source.line_text(n).trim().is_empty())
+                && !is_trailing(source, comment.span.start);
+            last_line = line;
+            let body = &text[comment.body.start..comment.body.end];
+            let file = (leading, Span::new(0, text.len()));
+            self.comment(source, comment.span, body, nodes, file);
+        }
+    }
+
+    fn yaml_comments(&mut self, source: &SharedSource, nodes: &NodeIndex) {
+        let Ok(documents) = yaml::parse_documents(&source.text, Typing::Kubernetes, &Limits::YAML)
+        else {
+            return;
+        };
+        for document in &documents {
+            let first = document
+                .comments
+                .first()
+                .map_or(document.span.start, |c| c.span.start);
+            let whole = Span::new(first.min(document.span.start), document.span.end);
+            for comment in &document.comments {
+                let leading = document
+                    .root
+                    .as_ref()
+                    .is_none_or(|root| comment.span.start < root.span.start);
+                self.comment(source, comment.span, &comment.text, nodes, (leading, whole));
+            }
+        }
+    }
+
+    /// One comment: a directive is attached to its node (or its file or
+    /// document when `file.0` says the comment is in the leading lines).
+    fn comment(
+        &mut self,
+        source: &SharedSource,
+        span: Span,
+        body: &str,
+        nodes: &NodeIndex,
+        file: (bool, Span),
+    ) {
+        let directive: Directive = match directive::parse_comment(body) {
+            None => return,
+            Some(Ok(d)) => d,
+            Some(Err(why)) => {
+                return self.unusable(
+                    source,
+                    span,
+                    format!("this suppression cannot be read: {why}"),
+                )
+            }
+        };
+        let range = match directive.reach {
+            Reach::File if file.0 => file.1,
+            Reach::File => {
+                return self.unusable(
+                    source,
+                    span,
+                    "`scalegate:ignore-file` counts only in the comment lines at the top of a file (or of a YAML document); move it there".to_owned(),
+                )
+            }
+            Reach::Node => {
+                let target = target_line(source, span.start);
+                match target.and_then(|line| nodes.widest(line)) {
+                    Some(range) => range,
+                    None => {
+                        return self.unusable(
+                            source,
+                            span,
+                            "this suppression covers nothing: put it directly above a block, attribute or YAML node (no blank line between) or at the end of its first line".to_owned(),
+                        )
+                    }
+                }
+            }
+        };
+        let at = Location {
+            file: source.path.clone(),
+            region: source.region(span),
+        };
+        self.add(Suppressor {
+            origin: Origin::Inline,
+            rules: as_written(directive.rules),
+            reason: directive.reason,
+            owner: None,
+            expires: directive.expires,
+            at,
+            source: source.clone(),
+            scope: range_scope(source, range, None),
+        });
+    }
+}
+
+/// Whether something other than blanks precedes `offset` on its line.
+fn is_trailing(source: &SourceFile, offset: usize) -> bool {
+    let (line, _) = source.position(offset);
+    let line_start = source.line_start(line);
+    !source.text[line_start..offset].trim().is_empty()
+}
+
+/// The line a node directive at `offset` attaches to: its own line for a
+/// trailing comment, else the next line that is not a comment or a YAML
+/// `---`, provided no blank line comes first.
+fn target_line(source: &SourceFile, offset: usize) -> Option<usize> {
+    let (line, _) = source.position(offset);
+    if is_trailing(source, offset) {
+        return Some(line);
+    }
+    for next in line + 1..=source.line_count() {
+        let text = source.line_text(next).trim();
+        if text.is_empty() {
+            return None;
+        }
+        if !(text.starts_with('#') || text.starts_with("//") || text == "---") {
+            return Some(next);
+        }
+    }
+    None
+}
+
+/// From a node's key (or value) to the end of its value.
+pub(super) fn node_extent(node: &SpanNode) -> Span {
+    match node.key {
+        Some(key) => key.join(node.value),
+        None => node.value,
+    }
+}
+
+/// For each line, the widest block, attribute or node that starts on it.
+struct NodeIndex {
+    widest: BTreeMap<usize, Span>,
+}
+
+impl NodeIndex {
+    fn new(source: &SourceFile, resources: &[&Resource]) -> NodeIndex {
+        let mut index = NodeIndex {
+            widest: BTreeMap::new(),
+        };
+        for resource in resources {
+            index.visit(source, &resource.spans);
+        }
+        index
+    }
+
+    fn visit(&mut self, source: &SourceFile, node: &SpanNode) {
+        let extent = node_extent(node);
+        if extent.end > extent.start {
+            let (line, _) = source.position(extent.start);
+            let widest = self.widest.entry(line).or_insert(extent);
+            if extent.end - extent.start > widest.end - widest.start {
+                *widest = extent;
+            }
+        }
+        match &node.children {
+            crate::model::SpanChildren::Leaf => {}
+            crate::model::SpanChildren::Map(entries) => {
+                entries.iter().for_each(|(_, n)| self.visit(source, n));
+            }
+            crate::model::SpanChildren::List(items) => {
+                items.iter().for_each(|n| self.visit(source, n));
+            }
+        }
+    }
+
+    fn widest(&self, line: usize) -> Option<Span> {
+        self.widest.get(&line).copied()
+    }
+}

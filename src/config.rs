@@ -709,21 +709,6 @@ pub fn merge(base: &mut Value, overlay: &Value) {
     }
 }
 
-/// The built-in settings (`policies/defaults.yaml`) with the user's merged over.
-pub fn effective_settings(user: Option<&Value>) -> Value {
-    let defaults = crate::policy::loader::embedded_defaults();
-    let mut settings =
-        yaml::parse_documents(defaults, yaml::Typing::Core, &yaml::Limits::default())
-            .ok()
-            .and_then(|docs| docs.into_iter().find_map(|d| d.root))
-            .map(|root| root.to_value())
-            .unwrap_or_else(Value::new_object);
-    if let Some(user) = user {
-        merge(&mut settings, user);
-    }
-    settings
-}
-
 /// Reads a `--data` file (JSON or YAML 1.2) as a value.
 pub fn load_data(display: &str, text: &str) -> Result<Value, Vec<ConfigError>> {
     let source = SourceFile::new(display, text.to_owned());
@@ -763,25 +748,6 @@ mod tests {
         assert_eq!(parse_fail_on("never"), Some(None));
         assert_eq!(parse_fail_on("high"), Some(Some(Severity::High)));
         assert_eq!(parse_fail_on("info"), None);
-    }
-
-    #[test]
-    fn built_in_defaults_load_and_user_settings_merge_over_them() {
-        let user = Value::from_json_str(r#"{"tags": {"required": ["team"]}, "custom": {"x": 1}}"#)
-            .unwrap();
-        let settings = effective_settings(Some(&user));
-        assert_eq!(
-            settings["tags"]["required"],
-            Value::from_json_str(r#"["team"]"#).unwrap()
-        );
-        // Untouched defaults survive the merge.
-        assert_eq!(settings["kubernetes"]["min_replicas"], Value::from(2u64));
-        assert_eq!(settings["custom"]["x"], Value::from(1u64));
-        let defaults = effective_settings(None);
-        assert_eq!(
-            defaults["tags"]["required"],
-            Value::from_json_str(r#"["owner", "cost-center", "environment"]"#).unwrap()
-        );
     }
 
     #[test]

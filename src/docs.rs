@@ -99,11 +99,8 @@ pub fn catalog(rules: &[LoadedRule]) -> Vec<RuleDoc> {
 /// The built-in pack and engine rules, with METADATA severities: what the
 /// published pages describe, whatever a project's config says.
 pub fn builtin_catalog() -> Result<Vec<RuleDoc>, Vec<LoadError>> {
-    let set = crate::policy::loader::load(
-        &[],
-        crate::policy::testing::settings_data(None),
-        &BTreeMap::new(),
-    )?;
+    let set =
+        crate::policy::loader::load(&[], crate::settings::settings_data(None), &BTreeMap::new())?;
     Ok(catalog(&set.rules))
 }
 

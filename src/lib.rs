@@ -12,6 +12,7 @@
 //! documentation and a starter config from one source each.
 
 pub mod address;
+pub mod assets;
 pub mod baseline;
 pub mod config;
 pub mod discover;

@@ -453,13 +453,14 @@ fn run_schema(args: cli::SchemaArgs) -> Result<u8, Failure> {
 }
 
 fn run_test(args: cli::TestArgs) -> Result<u8, Failure> {
+    use scalegate::assets::embedded_policies;
     use scalegate::policy::loader::{self, LoadError};
     use scalegate::policy::testing::{self, Outcome};
 
     let cwd = working_dir()?;
     let mut files = Vec::new();
     if args.dirs.is_empty() {
-        files = loader::embedded_policies(true);
+        files = embedded_policies(true);
     }
     for dir in &args.dirs {
         if !dir.exists() {
@@ -487,10 +488,10 @@ fn run_test(args: cli::TestArgs) -> Result<u8, Failure> {
             .any(|l| l.trim_start().starts_with("package scalegate."))
     });
     if !has_pack {
-        files.extend(loader::embedded_policies(false));
+        files.extend(embedded_policies(false));
     }
     let mut data = scan::load_data_files(&args.data)?;
-    scalegate::config::merge(&mut data, &testing::settings_data(None));
+    scalegate::config::merge(&mut data, &scalegate::settings::settings_data(None));
     let results = testing::run_tests(&files, data)
         .map_err(|e| Failure::Usage(format!("scalegate: error: {e:#}")))?;
     let mut out = String::new();

@@ -15,6 +15,7 @@ use globset::{Glob, GlobSetBuilder};
 use rayon::prelude::*;
 use regorus::Value;
 
+use crate::assets::PolicyFile;
 use crate::config::{self, Config, ConfigError, FailOn};
 use crate::discover::{self, Candidate, FileKind, MissingPath, Scope};
 use crate::locate::{self, HelmTemplates, Located};
@@ -26,9 +27,7 @@ use crate::model::{
 use crate::module_loader;
 use crate::parse::{self, ParseError};
 use crate::policy::evaluate::{evaluate, EvalError, RawFinding};
-use crate::policy::loader::{
-    self, engine_error, LoadError, LoadedRule, PolicyFile, PolicySet, RuleOverride,
-};
+use crate::policy::loader::{self, engine_error, LoadError, LoadedRule, PolicySet, RuleOverride};
 use crate::source::{Region, SharedSource, SourceFile, Span};
 use crate::suppress::{self, Date, IgnoreFile, RuleCatalog};
 
@@ -153,7 +152,7 @@ pub fn prepare(options: &Options) -> Result<Prepared, ScanError> {
     let mut data = load_data_files(&options.data_files)?;
     config::merge(
         &mut data,
-        &crate::policy::testing::settings_data(config.settings.as_ref()),
+        &crate::settings::settings_data(config.settings.as_ref()),
     );
 
     let config_dir = config_path

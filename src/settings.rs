@@ -12,8 +12,40 @@
 
 use std::sync::OnceLock;
 
+use regorus::Value;
+
 use crate::parse::yaml::{self, Node, NodeValue};
 use crate::source::Span;
+
+/// The built-in settings (`policies/defaults.yaml`) with the user's merged over.
+pub fn effective_settings(user: Option<&Value>) -> Value {
+    let defaults = crate::assets::embedded_defaults();
+    let mut settings =
+        yaml::parse_documents(defaults, yaml::Typing::Core, &yaml::Limits::default())
+            .ok()
+            .and_then(|docs| docs.into_iter().find_map(|d| d.root))
+            .map(|root| root.to_value())
+            .unwrap_or_else(Value::new_object);
+    if let Some(user) = user {
+        crate::config::merge(&mut settings, user);
+    }
+    settings
+}
+
+/// `{"scalegate": {"settings": ...}}`: the built-in settings with the user's
+/// merged over them, as the scanner and the tests see them.
+pub fn settings_data(user_settings: Option<&Value>) -> Value {
+    let settings = effective_settings(user_settings);
+    let mut scalegate = Value::new_object();
+    if let Ok(map) = scalegate.as_object_mut() {
+        map.insert(Value::from("settings"), settings);
+    }
+    let mut data = Value::new_object();
+    if let Ok(map) = data.as_object_mut() {
+        map.insert(Value::from("scalegate"), scalegate);
+    }
+    data
+}
 
 /// What a setting holds.
 #[derive(Debug, Clone, PartialEq)]
@@ -160,7 +192,7 @@ const DESCRIPTIONS: &[(&str, &str)] = &[
 /// `policies/defaults.yaml`.
 pub fn built_in() -> &'static BuiltIn {
     static BUILT_IN: OnceLock<BuiltIn> = OnceLock::new();
-    BUILT_IN.get_or_init(|| from_defaults(crate::policy::loader::embedded_defaults()))
+    BUILT_IN.get_or_init(|| from_defaults(crate::assets::embedded_defaults()))
 }
 
 /// Builds the shape from a defaults file's text.
@@ -455,6 +487,25 @@ mod tests {
         let mut out = Vec::new();
         validate(&root, &built_in().shape, "", &mut |_, m| out.push(m));
         out
+    }
+
+    #[test]
+    fn built_in_defaults_load_and_user_settings_merge_over_them() {
+        let user = Value::from_json_str(r#"{"tags": {"required": ["team"]}, "custom": {"x": 1}}"#)
+            .unwrap();
+        let settings = effective_settings(Some(&user));
+        assert_eq!(
+            settings["tags"]["required"],
+            Value::from_json_str(r#"["team"]"#).unwrap()
+        );
+        // Untouched defaults survive the merge.
+        assert_eq!(settings["kubernetes"]["min_replicas"], Value::from(2u64));
+        assert_eq!(settings["custom"]["x"], Value::from(1u64));
+        let defaults = effective_settings(None);
+        assert_eq!(
+            defaults["tags"]["required"],
+            Value::from_json_str(r#"["owner", "cost-center", "environment"]"#).unwrap()
+        );
     }
 
     #[test]

@@ -132,7 +132,7 @@ fn loader_errors(text: &str) -> Vec<String> {
     let (config, mut errors) = config::parse_partial(".scalegate.yaml", text);
     let set = scalegate::policy::loader::load(
         &[],
-        scalegate::policy::testing::settings_data(None),
+        scalegate::settings::settings_data(None),
         &config.rules,
     )
     .expect("the pack loads");

@@ -10,21 +10,13 @@ use std::path::Path;
 
 use regorus::{Engine, Value};
 
+use crate::assets::{embedded_policies, is_test_file, PolicyFile};
 use crate::model::{FindingKind, RuleInfo, Severity};
 use crate::policy::metadata::{self, Metadata};
 use crate::policy::{calls, crypto};
 
-include!(concat!(env!("OUT_DIR"), "/embedded_policies.rs"));
-
 /// The package prefix reserved for the built-in pack.
 const RESERVED_PREFIX: &str = "data.scalegate.";
-
-/// One policy file's path (as reported) and text.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PolicyFile {
-    pub path: String,
-    pub text: String,
-}
 
 /// A policy that cannot be used: a compile error, missing METADATA, a
 /// reserved package. Always exit code 2.
@@ -93,31 +85,6 @@ impl fmt::Debug for PolicySet {
             .field("rules", &self.rules)
             .finish()
     }
-}
-
-/// The built-in pack's policy files (no tests, no data).
-pub fn embedded_policies(include_tests: bool) -> Vec<PolicyFile> {
-    EMBEDDED_POLICIES
-        .iter()
-        .filter(|(path, _)| path.ends_with(".rego") && (include_tests || !is_test_file(path)))
-        .map(|(path, text)| PolicyFile {
-            path: (*path).to_owned(),
-            text: (*text).to_owned(),
-        })
-        .collect()
-}
-
-/// The text of `policies/defaults.yaml`.
-pub fn embedded_defaults() -> &'static str {
-    EMBEDDED_POLICIES
-        .iter()
-        .find(|(path, _)| *path == "policies/defaults.yaml")
-        .map(|(_, text)| *text)
-        .unwrap_or("{}\n")
-}
-
-fn is_test_file(path: &str) -> bool {
-    path.ends_with("_test.rego")
 }
 
 /// Reads every `.rego` file under `dir`, sorted by path. `display` turns a

@@ -14,9 +14,8 @@ use std::path::{Path, PathBuf};
 
 use regorus::Value;
 
-use crate::model::{RuleInfo, Severity};
+use crate::model::Severity;
 use crate::parse::yaml::{self, Key, Node, NodeValue};
-use crate::policy::loader::{LoadedRule, RuleOverride};
 use crate::source::{SourceFile, Span};
 
 /// The config file's name.
@@ -24,6 +23,14 @@ pub const FILE_NAME: &str = ".scalegate.yaml";
 
 /// The gate threshold: a severity, or never.
 pub type FailOn = Option<Severity>;
+
+/// How config changes a rule: `off`, a severity, or both plus `ignorable`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RuleOverride {
+    pub enabled: Option<bool>,
+    pub severity: Option<Severity>,
+    pub ignorable: Option<bool>,
+}
 
 /// A validated configuration.
 #[derive(Debug, Clone, Default)]
@@ -620,75 +627,6 @@ fn rule_override(key: &Key, value: &Node, errors: &mut Errors) -> Option<RuleOve
             None
         }
     }
-}
-
-/// Checks `rules:` against the loaded rules and the engine's own: every key
-/// names a rule (by id, slug or old id), no rule is configured under two of
-/// its names, and SG-PARSE-001 is not configured at all.
-pub fn check_rule_names(
-    config: &Config,
-    rules: &[LoadedRule],
-    engine: &[RuleInfo],
-) -> Vec<ConfigError> {
-    if config.marks.policies_invalid {
-        return Vec::new();
-    }
-    // Each rule's names, id first.
-    let mut rule_names: Vec<Vec<&str>> = rules
-        .iter()
-        .map(|rule| {
-            [rule.info.id.as_str(), rule.info.slug.as_str()]
-                .into_iter()
-                .chain(rule.aliases.iter().map(String::as_str))
-                .collect()
-        })
-        .collect();
-    rule_names.extend(
-        engine
-            .iter()
-            .map(|rule| vec![rule.id.as_str(), rule.slug.as_str()]),
-    );
-    let names: Vec<&str> = rule_names.iter().flatten().copied().collect();
-    let mut problems = Vec::new();
-    for (key, mark) in &config.marks.rules {
-        if rule_names
-            .iter()
-            .any(|n| n[0] == crate::scan::PARSE_RULE && n.contains(&key.as_str()))
-        {
-            problems.push(mark.error(format!(
-                "`rules`: {} cannot be configured: a file that cannot be read or parsed always fails the gate (exclude the file, or accept it in .scalegate-ignore.yaml)",
-                crate::scan::PARSE_RULE
-            )));
-        } else if !names.contains(&key.as_str()) {
-            let hint = unknown_rule_hint(key, &names);
-            problems.push(mark.error(format!("`rules`: unknown rule `{key}`{hint}")));
-        }
-    }
-    for names in &rule_names {
-        let written: Vec<&str> = names
-            .iter()
-            .copied()
-            .filter(|name| config.marks.rules.contains_key(*name))
-            .collect();
-        if written.len() > 1 {
-            // Point at the one written last: the first is the one to keep.
-            let mark = written
-                .iter()
-                .map(|name| &config.marks.rules[*name])
-                .max_by_key(|m| (m.line, m.column))
-                .expect("two or more");
-            problems.push(mark.error(format!(
-                "`rules`: {} is configured twice, as {}; keep one",
-                names[0],
-                written
-                    .iter()
-                    .map(|n| format!("`{n}`"))
-                    .collect::<Vec<_>>()
-                    .join(" and ")
-            )));
-        }
-    }
-    problems
 }
 
 /// Deep-merges `overlay` into `base`: objects merge key by key, anything else

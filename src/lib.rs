@@ -30,6 +30,7 @@ pub mod parse;
 pub mod policy;
 pub mod report;
 pub mod report_file;
+pub mod rules;
 pub mod scan;
 pub mod schema;
 pub mod settings;

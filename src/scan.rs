@@ -27,14 +27,12 @@ use crate::model::{
 use crate::module_loader;
 use crate::parse::{self, ParseError};
 use crate::policy::evaluate::{evaluate, EvalError, RawFinding};
-use crate::policy::loader::{self, engine_error, LoadError, LoadedRule, PolicySet, RuleOverride};
+use crate::policy::loader::{self, engine_error, LoadError, LoadedRule, PolicySet};
+use crate::rules::{
+    self, builtin_rules, configured_engine_rules, EngineRule, META_RULE, PARSE_RULE,
+};
 use crate::source::{Region, SharedSource, SourceFile, Span};
 use crate::suppress::{self, Date, IgnoreFile, RuleCatalog};
-
-/// The rule for files that cannot be read or parsed.
-pub const PARSE_RULE: &str = "SG-PARSE-001";
-/// The rule unverified notes are reported under.
-pub const META_RULE: &str = "SG-META-001";
 
 /// Files larger than this are not read (DESIGN.md §7 budgets).
 pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
@@ -209,7 +207,7 @@ pub fn prepare(options: &Options) -> Result<Prepared, ScanError> {
         Err(_) if !config_errors.is_empty() => return Err(config_failure(config_errors)),
         Err(e) => return Err(ScanError::Policy(e)),
     };
-    config_errors.extend(config::check_rule_names(
+    config_errors.extend(rules::check_rule_names(
         &config,
         &policies.rules,
         &builtin_rules(),
@@ -712,104 +710,6 @@ fn command_line_values(
     Ok(values)
 }
 
-/// The rules scalegate itself reports under.
-pub fn builtin_rules() -> Vec<RuleInfo> {
-    let rule =
-        |id: &str, slug: &str, severity, title: &str, description: &str, remediation: &str| {
-            RuleInfo {
-                id: id.into(),
-                slug: slug.into(),
-                title: title.into(),
-                description: description.into(),
-                remediation: remediation.into(),
-                severity,
-                security: false,
-                builtin: true,
-                help_uri: crate::docs::page_url(id),
-                file: "<built-in>".into(),
-            }
-        };
-    vec![
-        rule(
-            META_RULE,
-            "unverified",
-            Severity::Info,
-            "Check could not be verified",
-            "A rule's check depended on a value that cannot be known without running Terraform (a variable without a value, a data source, another resource's attribute). scalegate reports a note instead of guessing.",
-            "Give the value a literal, a default or a tfvars entry so the rule can check it, or review it by hand.",
-        ),
-        rule(
-            PARSE_RULE,
-            "parse-error",
-            Severity::High,
-            "File could not be read or parsed",
-            "A file in scope could not be read, is not UTF-8, does not parse, or exceeds a budget (size, nesting depth, alias expansion). Its resources were not checked, so the gate fails rather than pass a file it could not read.",
-            "Fix the syntax error at the reported position, or exclude the file if it is not an infrastructure definition.",
-        ),
-        rule(
-            crate::suppress::NO_REASON_RULE,
-            "suppression-without-reason",
-            Severity::Low,
-            "Suppression has no reason",
-            "A suppression (inline comment, annotation or ignore-file entry) gives no reason. It still suppresses, but an exception nobody can explain is one nobody can review or retire, so it is reported where it is written.",
-            "Add the reason: `reason=\"…\"` in a comment or annotation, `reason:` in an ignore-file entry. Add an expiry (`exp=YYYY-MM-DD`, `expires:`) if the exception is temporary.",
-        ),
-        rule(
-            crate::suppress::EXPIRED_RULE,
-            "suppression-expired",
-            Severity::Info,
-            "Suppression has expired",
-            "A suppression's expiry date has passed (dates are UTC and inclusive), so it no longer suppresses: the findings it covered are reported again, and this note points at the suppression.",
-            "Fix the findings and remove the suppression, or, if the exception still holds, move its expiry date after review.",
-        ),
-        rule(
-            crate::suppress::UNUSED_RULE,
-            "suppression-unused",
-            Severity::Info,
-            "Suppression suppresses nothing",
-            "A suppression matches no finding: the finding was fixed, the rule name is misspelt, the comment is not attached to a block, attribute or node, or config does not allow the rule to be suppressed inline. When files are named on the command line (pre-commit), a suppression is not called stale, because findings elsewhere are not known.",
-            "Remove the suppression, correct the rule name, or move the comment directly above the block, attribute or node (no blank line between) or to the end of its first line.",
-        ),
-    ]
-}
-
-/// An engine rule as the project's config leaves it.
-#[derive(Debug, Clone)]
-pub struct EngineRule {
-    /// With the configured severity.
-    pub info: RuleInfo,
-    pub enabled: bool,
-    /// `false` when comments and annotations cannot suppress it.
-    pub ignorable: bool,
-}
-
-/// The engine's rules with `rules:` overrides (by id or slug) applied.
-/// SG-PARSE-001 is never configurable ([`config::check_rule_names`] refuses it).
-pub fn configured_engine_rules(overrides: &Overrides) -> Vec<EngineRule> {
-    builtin_rules()
-        .into_iter()
-        .map(|info| {
-            let configured = [&info.id, &info.slug]
-                .into_iter()
-                .find_map(|name| overrides.get(name.as_str()))
-                .filter(|_| info.id != PARSE_RULE);
-            let mut rule = EngineRule {
-                info,
-                enabled: true,
-                ignorable: true,
-            };
-            if let Some(o) = configured {
-                if let Some(severity) = o.severity {
-                    rule.info.severity = severity;
-                }
-                rule.enabled = o.enabled != Some(false);
-                rule.ignorable = o.ignorable != Some(false);
-            }
-            rule
-        })
-        .collect()
-}
-
 /// Runs the whole scan.
 pub fn scan(options: &Options) -> Result<(Report, FailOn), ScanError> {
     let prepared = prepare(options)?;
@@ -1270,6 +1170,3 @@ pub fn inspect(
         .collect();
     Ok((Value::from(inputs), loaded.notifications, loaded.failures))
 }
-
-/// The config overrides type, re-exported for callers building options.
-pub type Overrides = BTreeMap<String, RuleOverride>;

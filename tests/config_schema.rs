@@ -136,10 +136,10 @@ fn loader_errors(text: &str) -> Vec<String> {
         &config.rules,
     )
     .expect("the pack loads");
-    errors.extend(config::check_rule_names(
+    errors.extend(scalegate::rules::check_rule_names(
         &config,
         &set.rules,
-        &scalegate::scan::builtin_rules(),
+        &scalegate::rules::builtin_rules(),
     ));
     errors.iter().map(|e| e.message.clone()).collect()
 }

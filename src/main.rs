@@ -143,6 +143,7 @@ fn options(input: cli::InputArgs, fail_on: Option<FailOnArg>) -> Result<Options,
         today: Some(today()?),
         no_inline_suppressions: input.no_inline_suppressions,
         no_ignore: input.no_ignore,
+        baseline: None,
         fail_on: fail_on.map(|f| match f {
             FailOnArg::Critical => Some(Severity::Critical),
             FailOnArg::High => Some(Severity::High),
@@ -180,11 +181,11 @@ fn run_scan(args: ScanArgs) -> Result<u8, Failure> {
         }
         None => None,
     };
-    let options = options(args.input, args.fail_on)?;
-    let (mut report, fail_on) = scan::scan(&options)?;
-    if let Some((path, baseline)) = &baseline {
-        scalegate::baseline::apply(&mut report, baseline, path);
-    }
+    let options = Options {
+        baseline,
+        ..options(args.input, args.fail_on)?
+    };
+    let (report, fail_on) = scan::scan(&options)?;
     let color = !args.no_color
         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         && args.output.is_none()

@@ -4,8 +4,9 @@
 //!
 //! `docs/rules/<ID>.md` and the index `docs/rules/README.md` are rendered
 //! here; `scalegate explain` and the SARIF `help` render the same fields. The
-//! page URL is built in one place, [`page_url`], which the loader uses for
-//! SARIF `helpUri` — so an alert links to the page this module writes.
+//! page URL is built in one place, [`crate::rules::page_url`], which the
+//! loader uses for SARIF `helpUri` — so an alert links to the page this
+//! module writes.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;

@@ -3,8 +3,9 @@
 //! `rules:` names a config writes.
 //!
 //! It sits below orchestration and below the policy loader: the loader,
-//! suppressions, docs, SARIF and config all consult it, and it consults
-//! none of them, so rule ids never have to be fetched from the scan.
+//! suppressions, baselines, docs, `explain` and the scan consult it, and it
+//! reads nothing above the config whose `rules:` entries it checks, so no
+//! lower layer has to reach up into the scan for a rule id.
 
 use std::collections::BTreeMap;
 

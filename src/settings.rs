@@ -9,6 +9,10 @@
 //! description of every setting for the JSON Schema. [`built_in`] reports
 //! where the two drift apart (a declaration for a key that is gone, an empty
 //! default whose shape nobody declared), and a test fails on it.
+//!
+//! [`effective_settings`] merges a user's `settings:` over the defaults, and
+//! [`settings_data`] wraps them as the `data` document policies read, for
+//! the scanner, the docs and the policy tests alike.
 
 use std::sync::OnceLock;
 

@@ -7,12 +7,12 @@
 //! Output never depends on scheduling: every parallel stage's results are
 //! sorted before use.
 //!
-//! Each stage has its file: [`prepare`] (config, policies, engine rules),
-//! [`load`] (discovery results → parsed files → bundles, one file read in
-//! `read`), [`evaluate`] (bundles → report), `findings` (raw findings →
-//! located findings), `merge` (duplicates → one finding). This module holds
-//! what they share: the options, the errors, the thread pool and the
-//! public entry points.
+//! Each stage has its file: `prepare.rs` (config, policies, engine rules),
+//! `load.rs` (discovery results → parsed files → bundles, one file read in
+//! `read.rs`), `evaluate.rs` (bundles → report), `findings.rs` (raw
+//! findings → located, suppressed, sorted findings), `merge.rs` (duplicates
+//! → one finding). This module holds what they share: the options, the
+//! errors, the thread pool and the public entry points.
 
 use std::fmt;
 use std::path::PathBuf;

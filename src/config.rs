@@ -5,7 +5,7 @@
 //! Like cargo-deny, every problem is collected before failing and each names
 //! the file, line and column, with a code frame and a did-you-mean for
 //! misspelt keys. Reading happens in two steps: [`parse`] checks everything
-//! the file alone can tell; [`crate::rules::check_rule_names`] checks the
+//! the file alone can tell; `rules::check_rule_names` checks the
 //! `rules:` keys once the policies (built-in and the user's) are loaded.
 
 use std::collections::BTreeMap;
@@ -211,7 +211,7 @@ impl Errors<'_> {
 /// Reads and validates a config file's text. `display` is the path reported.
 ///
 /// Every problem the file alone shows is reported; `rules:` keys are checked
-/// against the loaded policies by [`crate::rules::check_rule_names`].
+/// against the loaded policies by `rules::check_rule_names`.
 pub fn parse(display: &str, text: &str) -> Result<Config, Vec<ConfigError>> {
     let (config, errors) = parse_partial(display, text);
     if errors.is_empty() {

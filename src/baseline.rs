@@ -14,7 +14,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::model::{Notification, NotificationLevel, Report, Suppression};
-use crate::scan::PARSE_RULE;
+use crate::rules::PARSE_RULE;
 
 /// The format version this build writes and reads.
 pub const VERSION: u64 = 1;

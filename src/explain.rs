@@ -4,9 +4,9 @@
 
 use std::fmt::Write as _;
 
+use crate::config::RuleOverride;
 use crate::did_you_mean::closest;
 use crate::docs::RuleDoc;
-use crate::policy::loader::RuleOverride;
 
 /// Width prose is wrapped to.
 const WIDTH: usize = 80;
@@ -120,7 +120,7 @@ mod tests {
                 severity: Severity::Medium,
                 security: false,
                 builtin: true,
-                help_uri: crate::docs::page_url(id),
+                help_uri: crate::rules::page_url(id),
                 file: "policies/kubernetes/pdb-coverage.rego".into(),
             },
             aliases: vec![],

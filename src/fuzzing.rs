@@ -128,7 +128,7 @@ pub fn config_files(bytes: &[u8]) {
     let line_count = SourceFile::new("", text.clone().into_owned()).line_count();
     let errors = match config::parse(".scalegate.yaml", &text) {
         Ok(config) => {
-            let _ = config::effective_settings(config.settings.as_ref());
+            let _ = crate::settings::effective_settings(config.settings.as_ref());
             Vec::new()
         }
         Err(errors) => errors,

@@ -51,7 +51,7 @@ settings:
 /// The starter file's text.
 pub fn starter() -> String {
     let mut out = format!("# yaml-language-server: $schema={SCHEMA_URL}\n{HEAD}");
-    let defaults = crate::policy::loader::embedded_defaults();
+    let defaults = crate::assets::embedded_defaults();
     // Skip the defaults file's own header comment: it speaks about itself.
     let body = defaults
         .lines()
@@ -150,8 +150,8 @@ mod tests {
         assert_eq!(config.exclude, ["examples/**", "**/testdata/**"]);
         assert_eq!(config.rules.len(), 4);
         assert_eq!(
-            crate::config::effective_settings(config.settings.as_ref()),
-            crate::config::effective_settings(None)
+            crate::settings::effective_settings(config.settings.as_ref()),
+            crate::settings::effective_settings(None)
         );
     }
 }

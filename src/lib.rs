@@ -6,6 +6,9 @@
 //! [`fingerprint`] → [`report`]. [`scan::scan`] runs all of it; only
 //! `main.rs` touches the process.
 //!
+//! [`rules`] is the catalog every layer takes rule ids, page URLs and the
+//! meaning of `rules:` overrides from; [`assets`] holds the embedded pack.
+//!
 //! Around it: [`config`] reads `.scalegate.yaml` and [`settings`] checks its
 //! `settings:` against the built-in defaults; [`schema`] publishes the same
 //! rules as a JSON Schema; [`docs`], [`explain`] and [`init`] render rule
@@ -16,6 +19,7 @@
 //! YAML reader the parsers and the config share.
 
 pub mod address;
+pub mod assets;
 pub mod baseline;
 pub mod config;
 pub mod diagnostic;
@@ -35,6 +39,7 @@ pub mod parse;
 pub mod policy;
 pub mod report;
 pub mod report_file;
+pub mod rules;
 pub mod scan;
 pub mod schema;
 pub mod settings;

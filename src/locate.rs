@@ -20,10 +20,61 @@ use std::sync::{Arc, Mutex};
 
 use crate::discover::contained;
 use crate::model::{
-    Location, ModuleCall, Notification, NotificationLevel, PathSeg, RelatedLocation, Resource,
-    SpanChildren,
+    Cause, Location, ModuleCall, Notification, NotificationLevel, PathSeg, RelatedLocation,
+    Resource, SpanChildren,
 };
 use crate::source::{Region, SharedSource, SourceFile, Span};
+
+/// Places a note on a resource of a called module whose value is unknown
+/// because a variable has no value at the module call the value comes in
+/// through, the resource's own place kept as related: one note at the call
+/// rather than one per resource of the module, since the fix is at the call.
+/// Returns the call and the cause when it moved the note; `None` leaves
+/// `located` as it was.
+pub fn place_note_at_call<'r>(
+    located: &mut Located,
+    resource: &'r Resource,
+    path: &[PathSeg],
+) -> Option<(&'r ModuleCall, &'r Cause)> {
+    let (call, cause) = missing_input(resource, path)?;
+    located.related = vec![RelatedLocation {
+        location: located.location.clone(),
+        message: format!("{} is one of them", resource.id),
+    }];
+    located.location = Location {
+        file: call.source.path.clone(),
+        region: call.source.region(call.header),
+    };
+    Some((call, cause))
+}
+
+/// For a note on a resource of a called module whose value is unknown
+/// because a variable has no value: the module call the value comes in
+/// through, and the cause.
+fn missing_input<'r>(
+    resource: &'r Resource,
+    path: &[PathSeg],
+) -> Option<(&'r ModuleCall, &'r Cause)> {
+    let tags = matches!(path.first(), Some(PathSeg::Key(k)) if k == "tags");
+    let cause = if tags && resource.tags_cause.is_some() {
+        resource.tags_cause.as_ref()
+    } else {
+        resource
+            .unknown
+            .iter()
+            .find(|u| u.path.starts_with(path) || path.starts_with(&u.path))
+            .map(|u| &u.cause)
+    }?;
+    let Cause::Variable { module, .. } = cause else {
+        return None;
+    };
+    let call = resource
+        .module_calls
+        .iter()
+        .find(|c| c.address == *module)
+        .or_else(|| resource.module_calls.first())?;
+    Some((call, cause))
+}
 
 /// The byte span a path resolves to inside the resource's own file.
 pub fn span_of(resource: &Resource, path: &[PathSeg]) -> Span {

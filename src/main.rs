@@ -143,6 +143,7 @@ fn options(input: cli::InputArgs, fail_on: Option<FailOnArg>) -> Result<Options,
         today: Some(today()?),
         no_inline_suppressions: input.no_inline_suppressions,
         no_ignore: input.no_ignore,
+        baseline: None,
         fail_on: fail_on.map(|f| match f {
             FailOnArg::Critical => Some(Severity::Critical),
             FailOnArg::High => Some(Severity::High),
@@ -180,11 +181,11 @@ fn run_scan(args: ScanArgs) -> Result<u8, Failure> {
         }
         None => None,
     };
-    let options = options(args.input, args.fail_on)?;
-    let (mut report, fail_on) = scan::scan(&options)?;
-    if let Some((path, baseline)) = &baseline {
-        scalegate::baseline::apply(&mut report, baseline, path);
-    }
+    let options = Options {
+        baseline,
+        ..options(args.input, args.fail_on)?
+    };
+    let (report, fail_on) = scan::scan(&options)?;
     let color = !args.no_color
         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         && args.output.is_none()
@@ -453,13 +454,14 @@ fn run_schema(args: cli::SchemaArgs) -> Result<u8, Failure> {
 }
 
 fn run_test(args: cli::TestArgs) -> Result<u8, Failure> {
+    use scalegate::assets::embedded_policies;
     use scalegate::policy::loader::{self, LoadError};
     use scalegate::policy::testing::{self, Outcome};
 
     let cwd = working_dir()?;
     let mut files = Vec::new();
     if args.dirs.is_empty() {
-        files = loader::embedded_policies(true);
+        files = embedded_policies(true);
     }
     for dir in &args.dirs {
         if !dir.exists() {
@@ -487,10 +489,10 @@ fn run_test(args: cli::TestArgs) -> Result<u8, Failure> {
             .any(|l| l.trim_start().starts_with("package scalegate."))
     });
     if !has_pack {
-        files.extend(loader::embedded_policies(false));
+        files.extend(embedded_policies(false));
     }
     let mut data = scan::load_data_files(&args.data)?;
-    scalegate::config::merge(&mut data, &testing::settings_data(None));
+    scalegate::config::merge(&mut data, &scalegate::settings::settings_data(None));
     let results = testing::run_tests(&files, data)
         .map_err(|e| Failure::Usage(format!("scalegate: error: {e:#}")))?;
     let mut out = String::new();

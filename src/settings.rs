@@ -9,11 +9,53 @@
 //! description of every setting for the JSON Schema. [`built_in`] reports
 //! where the two drift apart (a declaration for a key that is gone, an empty
 //! default whose shape nobody declared), and a test fails on it.
+//!
+//! [`effective_settings`] merges a user's `settings:` over the defaults, and
+//! [`settings_data`] wraps them as the `data` document policies read, for
+//! the scanner, the docs and the policy tests alike.
 
 use std::sync::OnceLock;
 
+use regorus::Value;
+
 use crate::source::Span;
 use crate::yaml::{self, Node, NodeValue};
+
+/// The built-in settings (`policies/defaults.yaml`) with the user's merged over.
+pub fn effective_settings(user: Option<&Value>) -> Value {
+    let defaults = crate::assets::embedded_defaults();
+    let mut settings =
+        yaml::parse_documents(defaults, yaml::Typing::Core, &yaml::Limits::default())
+            .ok()
+            .and_then(|docs| docs.into_iter().find_map(|d| d.root))
+            .map(|root| root.to_value())
+            .unwrap_or_else(Value::new_object);
+    if let Some(user) = user {
+        crate::config::data::merge(&mut settings, user);
+    }
+    settings
+}
+
+/// `{"scalegate": {"settings": ..., "google_label_attributes": ...}}`: the
+/// built-in settings with the user's merged over them, as the scanner and the
+/// tests see them, and the parser's table of where Google types keep their
+/// labels, which the pack's tag library reads rather than copies.
+pub fn settings_data(user_settings: Option<&Value>) -> Value {
+    let settings = effective_settings(user_settings);
+    let mut scalegate = Value::new_object();
+    if let Ok(map) = scalegate.as_object_mut() {
+        map.insert(Value::from("settings"), settings);
+        map.insert(
+            Value::from("google_label_attributes"),
+            crate::parse::terraform::google_label_attributes(),
+        );
+    }
+    let mut data = Value::new_object();
+    if let Ok(map) = data.as_object_mut() {
+        map.insert(Value::from("scalegate"), scalegate);
+    }
+    data
+}
 
 /// What a setting holds.
 #[derive(Debug, Clone, PartialEq)]
@@ -160,7 +202,7 @@ const DESCRIPTIONS: &[(&str, &str)] = &[
 /// `policies/defaults.yaml`.
 pub fn built_in() -> &'static BuiltIn {
     static BUILT_IN: OnceLock<BuiltIn> = OnceLock::new();
-    BUILT_IN.get_or_init(|| from_defaults(crate::policy::loader::embedded_defaults()))
+    BUILT_IN.get_or_init(|| from_defaults(crate::assets::embedded_defaults()))
 }
 
 /// Builds the shape from a defaults file's text.
@@ -455,6 +497,25 @@ mod tests {
         let mut out = Vec::new();
         validate(&root, &built_in().shape, "", &mut |_, m| out.push(m));
         out
+    }
+
+    #[test]
+    fn built_in_defaults_load_and_user_settings_merge_over_them() {
+        let user = Value::from_json_str(r#"{"tags": {"required": ["team"]}, "custom": {"x": 1}}"#)
+            .unwrap();
+        let settings = effective_settings(Some(&user));
+        assert_eq!(
+            settings["tags"]["required"],
+            Value::from_json_str(r#"["team"]"#).unwrap()
+        );
+        // Untouched defaults survive the merge.
+        assert_eq!(settings["kubernetes"]["min_replicas"], Value::from(2u64));
+        assert_eq!(settings["custom"]["x"], Value::from(1u64));
+        let defaults = effective_settings(None);
+        assert_eq!(
+            defaults["tags"]["required"],
+            Value::from_json_str(r#"["owner", "cost-center", "environment"]"#).unwrap()
+        );
     }
 
     #[test]

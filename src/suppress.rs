@@ -36,15 +36,8 @@ use crate::model::{
     Bundle, Finding, FindingKind, Location, ModuleCall, Resource, RuleInfo, Suppression,
 };
 use crate::policy::loader::LoadedRule;
-use crate::scan::{EngineRule, META_RULE, PARSE_RULE};
+use crate::rules::{EngineRule, EXPIRED_RULE, META_RULE, NO_REASON_RULE, PARSE_RULE, UNUSED_RULE};
 use crate::source::SharedSource;
-
-/// The engine rule for a suppression without a reason.
-pub const NO_REASON_RULE: &str = "SG-SUP-001";
-/// The engine rule for an expired suppression.
-pub const EXPIRED_RULE: &str = "SG-SUP-002";
-/// The engine rule for a suppression that suppresses nothing.
-pub const UNUSED_RULE: &str = "SG-SUP-003";
 
 /// The annotation key prefix; the rule id or slug follows it.
 pub const ANNOTATION_PREFIX: &str = "scalegate.dev/ignore.";

@@ -132,14 +132,14 @@ fn loader_errors(text: &str) -> Vec<String> {
     let (config, mut errors) = config::parse_partial(".scalegate.yaml", text);
     let set = scalegate::policy::loader::load(
         &[],
-        scalegate::policy::testing::settings_data(None),
+        scalegate::settings::settings_data(None),
         &config.rules,
     )
     .expect("the pack loads");
-    errors.extend(config::check_rule_names(
+    errors.extend(scalegate::rules::check_rule_names(
         &config,
         &set.rules,
-        &scalegate::scan::builtin_rules(),
+        &scalegate::rules::builtin_rules(),
     ));
     errors.iter().map(|e| e.message.clone()).collect()
 }

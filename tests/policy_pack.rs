@@ -44,7 +44,7 @@ fn rego_files(dir: &Path) -> Vec<PolicyFile> {
 /// `{"scalegate": {"settings": <policies/defaults.yaml>}}`, loaded the way
 /// the scanner loads it.
 fn default_data() -> regorus::Value {
-    scalegate::policy::testing::settings_data(None)
+    scalegate::settings::settings_data(None)
 }
 
 #[test]

@@ -1,5 +1,5 @@
-//! Data merging: the built-in settings with the user's merged over, and
-//! `--data` files read as values.
+//! Data merging: values deep-merged over one another (the user's settings
+//! over the built-in ones, `--data` files), and `--data` files read as values.
 //!
 //! Separate from reading the config because `test` and `scan` both merge
 //! data, with or without a config file.
@@ -28,21 +28,6 @@ pub fn merge(base: &mut Value, overlay: &Value) {
     }
 }
 
-/// The built-in settings (`policies/defaults.yaml`) with the user's merged over.
-pub fn effective_settings(user: Option<&Value>) -> Value {
-    let defaults = crate::policy::loader::embedded_defaults();
-    let mut settings =
-        yaml::parse_documents(defaults, yaml::Typing::Core, &yaml::Limits::default())
-            .ok()
-            .and_then(|docs| docs.into_iter().find_map(|d| d.root))
-            .map(|root| root.to_value())
-            .unwrap_or_else(Value::new_object);
-    if let Some(user) = user {
-        merge(&mut settings, user);
-    }
-    settings
-}
-
 /// Reads a `--data` file (JSON or YAML 1.2) as a value.
 pub fn load_data(display: &str, text: &str) -> Result<Value, Vec<ConfigError>> {
     let source = SourceFile::new(display, text.to_owned());
@@ -60,25 +45,6 @@ pub fn load_data(display: &str, text: &str) -> Result<Value, Vec<ConfigError>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn built_in_defaults_load_and_user_settings_merge_over_them() {
-        let user = Value::from_json_str(r#"{"tags": {"required": ["team"]}, "custom": {"x": 1}}"#)
-            .unwrap();
-        let settings = effective_settings(Some(&user));
-        assert_eq!(
-            settings["tags"]["required"],
-            Value::from_json_str(r#"["team"]"#).unwrap()
-        );
-        // Untouched defaults survive the merge.
-        assert_eq!(settings["kubernetes"]["min_replicas"], Value::from(2u64));
-        assert_eq!(settings["custom"]["x"], Value::from(1u64));
-        let defaults = effective_settings(None);
-        assert_eq!(
-            defaults["tags"]["required"],
-            Value::from_json_str(r#"["owner", "cost-center", "environment"]"#).unwrap()
-        );
-    }
 
     #[test]
     fn merge_maps_and_replace_lists() {

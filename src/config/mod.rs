@@ -5,10 +5,10 @@
 //! Like cargo-deny, every problem is collected before failing and each names
 //! the file, line and column, with a code frame and a did-you-mean for
 //! misspelt keys. Reading happens in two steps: [`parse`] checks everything
-//! the file alone can tell; [`check_rule_names`] checks the `rules:` keys
+//! the file alone can tell; `rules::check_rule_names` checks the `rules:` keys
 //! once the policies (built-in and the user's) are loaded.
 
-mod data;
+pub mod data;
 mod overrides;
 
 use std::collections::BTreeMap;
@@ -17,14 +17,14 @@ use std::path::{Path, PathBuf};
 use regorus::Value;
 
 pub use crate::diagnostic::{ConfigError, Mark};
-use crate::did_you_mean::{unknown_key, unknown_rule_hint};
-use crate::model::{RuleInfo, Severity};
-use crate::policy::loader::{LoadedRule, RuleOverride};
+use crate::did_you_mean::unknown_key;
+use crate::model::Severity;
 use crate::source::SourceFile;
 use crate::yaml::check::{found, one_document, string_list, Errors};
 use crate::yaml::NodeValue;
-pub use data::{effective_settings, load_data, merge};
+pub use data::{load_data, merge};
 use overrides::rule_overrides;
+pub use overrides::RuleOverride;
 
 /// The config file's name.
 pub const FILE_NAME: &str = ".scalegate.yaml";
@@ -105,7 +105,7 @@ pub const FAIL_ON_VALUES: [&str; 5] = ["critical", "high", "medium", "low", "nev
 /// Reads and validates a config file's text. `display` is the path reported.
 ///
 /// Every problem the file alone shows is reported; `rules:` keys are checked
-/// against the loaded policies by [`check_rule_names`].
+/// against the loaded policies by `rules::check_rule_names`.
 pub fn parse(display: &str, text: &str) -> Result<Config, Vec<ConfigError>> {
     let (config, errors) = parse_partial(display, text);
     if errors.is_empty() {
@@ -208,75 +208,6 @@ pub fn parse_partial(display: &str, text: &str) -> (Config, Vec<ConfigError>) {
         }
     }
     (config, errors.list)
-}
-
-/// Checks `rules:` against the loaded rules and the engine's own: every key
-/// names a rule (by id, slug or old id), no rule is configured under two of
-/// its names, and SG-PARSE-001 is not configured at all.
-pub fn check_rule_names(
-    config: &Config,
-    rules: &[LoadedRule],
-    engine: &[RuleInfo],
-) -> Vec<ConfigError> {
-    if config.marks.policies_invalid {
-        return Vec::new();
-    }
-    // Each rule's names, id first.
-    let mut rule_names: Vec<Vec<&str>> = rules
-        .iter()
-        .map(|rule| {
-            [rule.info.id.as_str(), rule.info.slug.as_str()]
-                .into_iter()
-                .chain(rule.aliases.iter().map(String::as_str))
-                .collect()
-        })
-        .collect();
-    rule_names.extend(
-        engine
-            .iter()
-            .map(|rule| vec![rule.id.as_str(), rule.slug.as_str()]),
-    );
-    let names: Vec<&str> = rule_names.iter().flatten().copied().collect();
-    let mut problems = Vec::new();
-    for (key, mark) in &config.marks.rules {
-        if rule_names
-            .iter()
-            .any(|n| n[0] == crate::scan::PARSE_RULE && n.contains(&key.as_str()))
-        {
-            problems.push(mark.error(format!(
-                "`rules`: {} cannot be configured: a file that cannot be read or parsed always fails the gate (exclude the file, or accept it in .scalegate-ignore.yaml)",
-                crate::scan::PARSE_RULE
-            )));
-        } else if !names.contains(&key.as_str()) {
-            let hint = unknown_rule_hint(key, &names);
-            problems.push(mark.error(format!("`rules`: unknown rule `{key}`{hint}")));
-        }
-    }
-    for names in &rule_names {
-        let written: Vec<&str> = names
-            .iter()
-            .copied()
-            .filter(|name| config.marks.rules.contains_key(*name))
-            .collect();
-        if written.len() > 1 {
-            // Point at the one written last: the first is the one to keep.
-            let mark = written
-                .iter()
-                .map(|name| &config.marks.rules[*name])
-                .max_by_key(|m| (m.line, m.column))
-                .expect("two or more");
-            problems.push(mark.error(format!(
-                "`rules`: {} is configured twice, as {}; keep one",
-                names[0],
-                written
-                    .iter()
-                    .map(|n| format!("`{n}`"))
-                    .collect::<Vec<_>>()
-                    .join(" and ")
-            )));
-        }
-    }
-    problems
 }
 
 #[cfg(test)]

@@ -11,9 +11,16 @@ use super::RULE_KEYS;
 use crate::diagnostic::Mark;
 use crate::did_you_mean::{closest, unknown_key};
 use crate::model::Severity;
-use crate::policy::loader::RuleOverride;
 use crate::yaml::check::{found, Errors};
 use crate::yaml::{Key, Node, NodeValue};
+
+/// How config changes a rule: `off`, a severity, or both plus `ignorable`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RuleOverride {
+    pub enabled: Option<bool>,
+    pub severity: Option<Severity>,
+    pub ignorable: Option<bool>,
+}
 
 pub(super) fn rule_overrides(
     node: &Node,

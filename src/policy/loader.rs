@@ -10,21 +10,14 @@ use std::path::Path;
 
 use regorus::{Engine, Value};
 
+use crate::assets::{embedded_policies, is_test_file, PolicyFile};
 use crate::model::{FindingKind, RuleInfo, Severity};
 use crate::policy::metadata::{self, Metadata};
 use crate::policy::{calls, crypto};
-
-include!(concat!(env!("OUT_DIR"), "/embedded_policies.rs"));
+use crate::rules::{self, Configured, Overrides, RuleNames};
 
 /// The package prefix reserved for the built-in pack.
 const RESERVED_PREFIX: &str = "data.scalegate.";
-
-/// One policy file's path (as reported) and text.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PolicyFile {
-    pub path: String,
-    pub text: String,
-}
 
 /// A policy that cannot be used: a compile error, missing METADATA, a
 /// reserved package. Always exit code 2.
@@ -79,6 +72,15 @@ impl LoadedRule {
     }
 }
 
+impl RuleNames for LoadedRule {
+    fn names(&self) -> Vec<&str> {
+        [self.info.id.as_str(), self.info.slug.as_str()]
+            .into_iter()
+            .chain(self.aliases.iter().map(String::as_str))
+            .collect()
+    }
+}
+
 /// The prepared engine and the rules it holds.
 #[derive(Clone)]
 pub struct PolicySet {
@@ -93,31 +95,6 @@ impl fmt::Debug for PolicySet {
             .field("rules", &self.rules)
             .finish()
     }
-}
-
-/// The built-in pack's policy files (no tests, no data).
-pub fn embedded_policies(include_tests: bool) -> Vec<PolicyFile> {
-    EMBEDDED_POLICIES
-        .iter()
-        .filter(|(path, _)| path.ends_with(".rego") && (include_tests || !is_test_file(path)))
-        .map(|(path, text)| PolicyFile {
-            path: (*path).to_owned(),
-            text: (*text).to_owned(),
-        })
-        .collect()
-}
-
-/// The text of `policies/defaults.yaml`.
-pub fn embedded_defaults() -> &'static str {
-    EMBEDDED_POLICIES
-        .iter()
-        .find(|(path, _)| *path == "policies/defaults.yaml")
-        .map(|(_, text)| *text)
-        .unwrap_or("{}\n")
-}
-
-fn is_test_file(path: &str) -> bool {
-    path.ends_with("_test.rego")
 }
 
 /// Reads every `.rego` file under `dir`, sorted by path. `display` turns a
@@ -161,20 +138,12 @@ pub fn read_policy_dir(
     Ok(files)
 }
 
-/// How config changes a rule: `off`, a severity, or both plus `ignorable`.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct RuleOverride {
-    pub enabled: Option<bool>,
-    pub severity: Option<Severity>,
-    pub ignorable: Option<bool>,
-}
-
 /// Builds the engine: built-in pack + user files + data, METADATA validated,
 /// overrides applied. `data` is the whole `data` document (settings included).
 pub fn load(
     user_files: &[PolicyFile],
     data: Value,
-    overrides: &BTreeMap<String, RuleOverride>,
+    overrides: &Overrides,
 ) -> Result<PolicySet, Vec<LoadError>> {
     let mut engine = Engine::new();
     engine.set_strict_builtin_errors(false);
@@ -214,23 +183,20 @@ pub fn load(
         return Err(errors);
     }
     for rule in &mut rules {
-        let keys = [rule.info.id.as_str(), rule.info.slug.as_str()];
-        for key in keys
-            .into_iter()
-            .chain(rule.aliases.iter().map(String::as_str))
-        {
-            if let Some(o) = overrides.get(key) {
-                if let Some(severity) = o.severity {
-                    rule.info.severity = severity;
-                }
-                if let Some(ignorable) = o.ignorable {
-                    rule.ignorable = ignorable;
-                }
-                if o.enabled == Some(false) {
-                    rule.has_deny = false;
-                    rule.has_unverified = false;
-                }
-            }
+        let configured = rules::configure(
+            rule.names(),
+            overrides,
+            Configured {
+                severity: rule.info.severity,
+                enabled: true,
+                ignorable: rule.ignorable,
+            },
+        );
+        rule.info.severity = configured.severity;
+        rule.ignorable = configured.ignorable;
+        if !configured.enabled {
+            rule.has_deny = false;
+            rule.has_unverified = false;
         }
     }
     rules.sort_by(|a, b| a.info.id.cmp(&b.info.id));
@@ -315,7 +281,7 @@ fn add_file(
     // A built-in rule links to its generated page; a user rule to the first
     // page its METADATA names, if any (never to scalegate's docs).
     let help_uri = if is_builtin {
-        crate::docs::page_url(&meta.id)
+        rules::page_url(&meta.id)
     } else {
         meta.related_resources.first().cloned().unwrap_or_default()
     };

@@ -13,28 +13,7 @@ use anyhow::{anyhow, Context as _};
 use regorus::unstable::{Expr, Rule, RuleHead};
 use regorus::{Engine, Value};
 
-pub use crate::policy::loader::PolicyFile;
-
-/// `{"scalegate": {"settings": ..., "google_label_attributes": ...}}`: the
-/// built-in settings with the user's merged over them, as the scanner and the
-/// tests see them, and the parser's table of where Google types keep their
-/// labels, which the pack's tag library reads rather than copies.
-pub fn settings_data(user_settings: Option<&Value>) -> Value {
-    let settings = crate::config::effective_settings(user_settings);
-    let mut scalegate = Value::new_object();
-    if let Ok(map) = scalegate.as_object_mut() {
-        map.insert(Value::from("settings"), settings);
-        map.insert(
-            Value::from("google_label_attributes"),
-            crate::parse::terraform::google_label_attributes(),
-        );
-    }
-    let mut data = Value::new_object();
-    if let Ok(map) = data.as_object_mut() {
-        map.insert(Value::from("scalegate"), scalegate);
-    }
-    data
-}
+pub use crate::assets::PolicyFile;
 
 /// What one test rule evaluated to.
 #[derive(Debug, Clone, PartialEq, Eq)]

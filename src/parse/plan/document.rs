@@ -5,8 +5,8 @@
 //! Every part of the reader goes through these helpers, so a plan that lacks
 //! what the format promises fails the same way wherever the gap is.
 
-use crate::yaml::{parse_documents, Key, Limits, Node, NodeValue, Typing};
 use crate::parse::ParseError;
+use crate::yaml::{parse_documents, Key, Limits, Node, NodeValue, Typing};
 
 /// The one JSON object of the file.
 pub(super) fn plan_root(text: &str) -> Result<Node, ParseError> {

@@ -33,9 +33,9 @@ use self::planned::Plan;
 use self::references::configuration_index;
 use self::unknowns::after_unknown_by_address;
 use crate::model::Resource;
-use crate::yaml::duplicate_keys;
 use crate::parse::ParseError;
 use crate::source::SharedSource;
+use crate::yaml::duplicate_keys;
 
 pub use self::relocate::relocate;
 

@@ -12,9 +12,9 @@ use super::references::references;
 use super::unknowns::{remove_null, unknown_paths};
 use crate::address::{module_steps, steps};
 use crate::model::{Cause, Format, Resource, SpanChildren, SpanNode, Unknown};
-use crate::yaml::{Node, NodeValue};
 use crate::parse::ParseError;
 use crate::source::{SharedSource, Span};
+use crate::yaml::{Node, NodeValue};
 
 /// What every resource of one plan is read against.
 pub(super) struct Plan<'a> {

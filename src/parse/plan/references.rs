@@ -7,8 +7,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use super::document::{array, entries, expect_object, non_null, required_str};
 use crate::address::steps;
 use crate::model::{dotted, PathSeg, ValuePath};
-use crate::yaml::{Node, NodeValue};
 use crate::parse::ParseError;
+use crate::yaml::{Node, NodeValue};
 
 /// Every resource of `configuration`, by module call names and module-local
 /// address.

@@ -9,8 +9,8 @@ use regorus::Value;
 
 use super::document::{array, expect_object, non_null, required_str};
 use crate::model::{PathSeg, ValuePath};
-use crate::yaml::{Node, NodeValue};
 use crate::parse::ParseError;
+use crate::yaml::{Node, NodeValue};
 
 /// `change.after_unknown` of every current resource instance, by address.
 pub(super) fn after_unknown_by_address(root: &Node) -> Result<HashMap<&str, &Node>, ParseError> {

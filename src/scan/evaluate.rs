@@ -1,0 +1,193 @@
+//! The third stage: every bundle evaluated (in parallel, one engine clone
+//! per worker), then the report built from what the engine found, step by
+//! named step, with the baseline applied last.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use rayon::prelude::*;
+
+use super::findings::{bundle_findings, failure_findings, settle};
+use super::{thread_pool, Loaded, Options, Prepared};
+use crate::locate::HelmTemplates;
+use crate::model::{
+    Bundle, Finding, Notification, NotificationLevel, Report, RuleError, RuleInfo, Summary,
+};
+use crate::policy::evaluate::{evaluate, EvalError, RawFinding};
+use crate::policy::loader::{engine_error, LoadedRule, PolicySet};
+use crate::rules::{META_RULE, PARSE_RULE};
+use crate::source::SharedSource;
+
+/// What the engine made of one bundle: its raw findings and the rules'
+/// evaluation errors, or `None` when the bundle was not evaluated, the scan
+/// being over its memory ceiling when its turn came.
+type Evaluated = Option<(Vec<RawFinding>, Vec<EvalError>)>;
+
+/// Evaluates loaded bundles and builds the report.
+pub fn evaluate_loaded(options: &Options, prepared: &Prepared, loaded: Loaded) -> Report {
+    let policies = &prepared.policies;
+    let pool = thread_pool(options.threads);
+    let helm = HelmTemplates::new(&prepared.root, options.helm_chart.clone());
+    let evaluated: Vec<Evaluated> = pool.install(|| evaluate_bundles(policies, &loaded.bundles));
+
+    let rules = reported_rules(prepared);
+    let rule_info: BTreeMap<&str, &RuleInfo> = rules.iter().map(|r| (r.id.as_str(), r)).collect();
+
+    let scanned = summary(&loaded);
+    let mut report = Report::default();
+    let mut notifications = loaded.notifications;
+    let mut rule_errors = Vec::new();
+    let mut findings = Vec::new();
+    let mut sources: BTreeMap<String, SharedSource> = BTreeMap::new();
+
+    for (bundle, evaluated) in loaded.bundles.iter().zip(evaluated) {
+        let Some((raw, errors)) = evaluated else {
+            report.incomplete = true;
+            notifications.push(not_evaluated(bundle));
+            continue;
+        };
+        let from_stdin = loaded.stdin_bundle.as_ref() == Some(&bundle.path);
+        for error in errors {
+            rule_errors.push(rule_error(&policies.rules[error.rule], bundle, &error));
+        }
+        findings.extend(bundle_findings(
+            policies,
+            rule_info[META_RULE],
+            bundle,
+            raw,
+            from_stdin,
+            &helm,
+            &mut sources,
+        ));
+    }
+    findings.extend(failure_findings(
+        &loaded.failures,
+        rule_info[PARSE_RULE],
+        &mut notifications,
+        &mut sources,
+    ));
+
+    let findings = settle(
+        findings,
+        options,
+        prepared,
+        &loaded.bundles,
+        loaded.focus.as_ref(),
+        &rule_info,
+        &mut sources,
+    );
+    notifications.extend(helm.escapes());
+    notifications.sort();
+    notifications.dedup();
+    keep_referenced(&mut sources, &findings);
+
+    report.summary = scanned;
+    report.findings = findings;
+    report.notifications = notifications;
+    rule_errors.sort();
+    rule_errors.dedup();
+    report.rule_errors = rule_errors;
+    report.rules = rules;
+    report.sources = sources;
+    if let Some((path, baseline)) = &options.baseline {
+        crate::baseline::apply(&mut report, baseline, path);
+    }
+    report
+}
+
+/// Every bundle through the engine, one engine clone per worker; in
+/// bundle order whatever the scheduling.
+fn evaluate_bundles(policies: &PolicySet, bundles: &[Bundle]) -> Vec<Evaluated> {
+    bundles
+        .par_iter()
+        .map_init(
+            || policies.engine.clone(),
+            |engine, bundle| match crate::memory::over_ceiling() {
+                Some(_) => None,
+                None => Some(evaluate(policies, engine, bundle)),
+            },
+        )
+        .collect()
+}
+
+/// The rules the report lists: the policies' and the engine's own, as
+/// config leaves them, by id.
+fn reported_rules(prepared: &Prepared) -> Vec<RuleInfo> {
+    let mut rules: Vec<RuleInfo> = prepared
+        .policies
+        .rules
+        .iter()
+        .map(|r| r.info.clone())
+        .collect();
+    rules.extend(prepared.engine_rules.iter().map(|r| r.info.clone()));
+    rules.sort_by(|a, b| a.id.cmp(&b.id));
+    rules
+}
+
+/// The error saying a bundle was not evaluated, the scan being over its
+/// memory ceiling.
+fn not_evaluated(bundle: &Bundle) -> Notification {
+    Notification::file(
+        NotificationLevel::Error,
+        bundle.path.clone(),
+        format!(
+            "bundle {} was not evaluated: {}",
+            bundle.path,
+            crate::memory::over_ceiling().unwrap_or_else(|| format!(
+                "memory ceiling of {} reached (raise it with --max-memory)",
+                crate::memory::show_size(crate::memory::ceiling())
+            ))
+        ),
+    )
+}
+
+/// Keeps only the files a reported finding points into (the focus filter
+/// may have removed the rest).
+fn keep_referenced(sources: &mut BTreeMap<String, SharedSource>, findings: &[Finding]) {
+    let referenced: BTreeSet<&str> = findings
+        .iter()
+        .flat_map(|f| {
+            std::iter::once(f.location.file.as_str())
+                .chain(f.related.iter().map(|r| r.location.file.as_str()))
+        })
+        .collect();
+    sources.retain(|path, _| referenced.contains(path.as_str()));
+}
+
+/// What was scanned: files, ignored paths, bundles and resources.
+fn summary(loaded: &Loaded) -> Summary {
+    Summary {
+        files_scanned: loaded.files_scanned,
+        ignored_paths: loaded.ignored_paths,
+        bundles: loaded.bundles.len(),
+        // A block with no instance creates nothing: it is not counted.
+        resources: loaded
+            .bundles
+            .iter()
+            .flat_map(|b| &b.resources)
+            .filter(|r| !r.declaration_only)
+            .count(),
+    }
+}
+
+/// A rule's evaluation error on `bundle`, at the position the engine names
+/// in the rule's files, else at the rule's `package` line.
+fn rule_error(rule: &LoadedRule, bundle: &Bundle, error: &EvalError) -> RuleError {
+    let located = engine_error(&rule.info.file, &error.message);
+    let (message, frame) = match located.message.split_once('\n') {
+        Some((headline, frame)) => (headline.to_owned(), Some(frame.to_owned())),
+        None => (located.message.clone(), None),
+    };
+    let (line, column) = match (located.line, located.column) {
+        (Some(line), Some(column)) => (line, column),
+        _ => (rule.package_line, 1),
+    };
+    RuleError {
+        rule: rule.info.id.clone(),
+        file: located.file,
+        line,
+        column,
+        bundle: bundle.path.clone(),
+        message,
+        frame,
+    }
+}

@@ -1,0 +1,243 @@
+//! The second stage: discovery results (and stdin) → parsed files →
+//! Terraform modules completed and evaluated → bundles, one per Kubernetes
+//! directory, Terraform root module and plan file.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use globset::{Glob, GlobSetBuilder};
+use rayon::prelude::*;
+
+use super::read::{parse_source, read_and_parse, within_ceiling, ParsedFile};
+use super::{thread_pool, Options, Prepared, ScanError, STDIN_NAME};
+use crate::discover::{self, Candidate, FileKind, Scope};
+use crate::model::{Bundle, Format, Notification, Resource};
+use crate::module_loader;
+use crate::parse::{self, ParseError};
+use crate::source::{SharedSource, SourceFile};
+
+/// Everything read from disk (or stdin), grouped into bundles.
+pub struct Loaded {
+    pub bundles: Vec<Bundle>,
+    pub failures: Vec<(SharedSource, ParseError)>,
+    pub notifications: Vec<Notification>,
+    pub focus: Option<BTreeSet<String>>,
+    pub files_scanned: usize,
+    /// Files and directories ignore rules kept out of discovery.
+    pub ignored_paths: usize,
+    /// The path of the bundle read from stdin, if any.
+    pub stdin_bundle: Option<String>,
+}
+
+/// Discovers, reads and parses every input, and groups resources into bundles.
+pub fn load_inputs(options: &Options, prepared: &Prepared) -> Result<Loaded, ScanError> {
+    let root = &prepared.root;
+    let mut globs = GlobSetBuilder::new();
+    for pattern in prepared.config.exclude.iter().chain(&options.exclude) {
+        let glob = Glob::new(pattern).map_err(|e| {
+            ScanError::Usage(format!("bad --exclude/exclude pattern {pattern:?}: {e}"))
+        })?;
+        globs.add(glob);
+    }
+    let exclude = globs
+        .build()
+        .map_err(|e| ScanError::Usage(format!("bad exclude patterns: {e}")))?;
+    let stdin_requested = options.paths.iter().any(|p| p.as_os_str() == "-");
+    let file_args: Vec<(PathBuf, String)> = options
+        .paths
+        .iter()
+        .filter(|p| p.as_os_str() != "-")
+        .map(|p| {
+            let absolute = if p.is_absolute() {
+                p.clone()
+            } else {
+                options.cwd.join(p)
+            };
+            (absolute, p.display().to_string())
+        })
+        .collect();
+    let discovery = if file_args.is_empty() {
+        discover::Discovery::default()
+    } else {
+        discover::discover(root, &file_args, &exclude, options.no_ignore)
+            .map_err(ScanError::MissingPaths)?
+    };
+    let pool = thread_pool(options.threads);
+    let mut parsed: Vec<ParsedFile> =
+        pool.install(|| discovery.files.par_iter().map(read_and_parse).collect());
+
+    let mut stdin_bundle = None;
+    if stdin_requested {
+        let name = options
+            .stdin_filename
+            .clone()
+            .unwrap_or_else(|| STDIN_NAME.to_owned());
+        let text = options.stdin.clone().unwrap_or_default();
+        let kind = discover::kind_of(&name).unwrap_or(FileKind::Yaml);
+        let candidate = Candidate {
+            display: name.clone(),
+            path: PathBuf::from(&name),
+            kind,
+            dir: name.clone(),
+            named: true,
+        };
+        stdin_bundle = Some(name.clone());
+        let source = Arc::new(SourceFile::new(name, text));
+        // stdin is always in scope: the user sent it to us on purpose.
+        let scope = match discover::classify(kind, &source.text, true) {
+            Scope::OutOfScope => Scope::Kubernetes,
+            other => other,
+        };
+        let stdin_file = if options.stdin_over_budget {
+            ParsedFile {
+                candidate,
+                scope,
+                source: None,
+                resources: Vec::new(),
+                terraform: None,
+                failure: Some((
+                    source,
+                    ParseError::new(0, "stdin is over the 64 MB budget; not read".to_owned()),
+                )),
+                warnings: Vec::new(),
+            }
+        } else {
+            pool.install(|| within_ceiling(parse_source(candidate, scope, source)))
+        };
+        parsed.push(stdin_file);
+    }
+
+    let command_line = command_line_values(options)?;
+    let mut notifications = discovery.notifications;
+    let mut failures = Vec::new();
+    let mut files_scanned = 0;
+    let mut groups: BTreeMap<(Format, String), Vec<Resource>> = BTreeMap::new();
+    let mut modules = parse::terraform::Modules::default();
+    let mut plans = Vec::new();
+    for file in parsed {
+        if file.scope == Scope::OutOfScope {
+            continue;
+        }
+        files_scanned += 1;
+        notifications.extend(file.warnings);
+        if let Some(failure) = file.failure {
+            failures.push(failure);
+            continue;
+        }
+        if let Some(terraform) = file.terraform {
+            modules
+                .scanned
+                .entry(file.candidate.dir.clone())
+                .or_default()
+                .push(terraform);
+            continue;
+        }
+        if file.scope == Scope::Plan {
+            plans.push((
+                file.candidate.dir.clone(),
+                file.candidate.display.clone(),
+                file.resources,
+            ));
+            continue;
+        }
+        if file.scope == Scope::Kubernetes && file.source.is_some() {
+            groups
+                .entry((Format::Kubernetes, file.candidate.dir.clone()))
+                .or_default()
+                .extend(file.resources);
+        }
+    }
+    let read_module_file = |candidate: &Candidate| {
+        let file = read_and_parse(candidate);
+        match (file.failure, file.terraform) {
+            (Some(failure), _) => Err(failure),
+            (None, Some(terraform)) => Ok(terraform),
+            (None, None) => Err((
+                Arc::new(SourceFile::new(candidate.display.clone(), String::new())),
+                ParseError::new(0, "not a Terraform file"),
+            )),
+        }
+    };
+    failures.extend(pool.install(|| {
+        module_loader::complete(root, &mut modules, &read_module_file, &mut notifications)
+    }));
+    let evaluated = pool.install(|| parse::terraform::evaluate(&modules, &command_line));
+    notifications.extend(evaluated.notifications);
+    failures.extend(evaluated.failures);
+    for (dir, resources) in evaluated.roots {
+        groups.insert((Format::Terraform, dir), resources);
+    }
+    // A plan points at the configuration it was planned from when that is
+    // the root module in the plan file's directory.
+    for (dir, path, mut resources) in plans {
+        if let Some(configuration) = groups.get(&(Format::Terraform, dir)) {
+            parse::plan::relocate(&mut resources, configuration);
+        }
+        groups.insert((Format::Plan, path), resources);
+    }
+    let mut bundles = Vec::new();
+    for ((format, path), mut resources) in groups {
+        // Terraform rejects duplicate addresses, but copies of examples and
+        // test fixtures have them; numbering keeps ids unique either way.
+        number_duplicate_ids(&mut resources);
+        bundles.push(Bundle {
+            format,
+            path,
+            resources,
+        });
+    }
+    Ok(Loaded {
+        bundles,
+        failures,
+        notifications,
+        focus: discovery.focus,
+        files_scanned,
+        ignored_paths: discovery.ignored_paths,
+        stdin_bundle,
+    })
+}
+
+/// A second object with the same id in a bundle gets `#2`, a third `#3`.
+fn number_duplicate_ids(resources: &mut [Resource]) {
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    for resource in resources {
+        let count = seen.entry(resource.id.clone()).or_insert(0);
+        *count += 1;
+        if *count > 1 {
+            resource.id = format!("{}#{}", resource.id, count);
+        }
+    }
+}
+
+/// `--var-file` and `--var` values; a file that cannot be read or parsed,
+/// or a `--var` without `=`, stops the scan (exit 2).
+fn command_line_values(
+    options: &Options,
+) -> Result<parse::terraform::CommandLineValues, ScanError> {
+    let mut values = parse::terraform::CommandLineValues::default();
+    for path in &options.var_files {
+        let absolute = options.cwd.join(path);
+        let display = path.display().to_string();
+        let text = std::fs::read_to_string(&absolute)
+            .map_err(|e| ScanError::Usage(format!("--var-file {display}: {e}")))?;
+        let source = Arc::new(SourceFile::new(display.clone(), text));
+        let file = parse::terraform::parse(&source).map_err(|e| {
+            let (line, column) = source.position(e.offset);
+            ScanError::Usage(format!(
+                "--var-file {display}:{line}:{column}: {}",
+                e.message
+            ))
+        })?;
+        values.files.push(file);
+    }
+    for var in &options.vars {
+        let Some((name, value)) = var.split_once('=') else {
+            return Err(ScanError::Usage(format!(
+                "--var {var:?}: expected NAME=VALUE"
+            )));
+        };
+        values.vars.push((name.trim().to_owned(), value.to_owned()));
+    }
+    Ok(values)
+}

@@ -1,0 +1,191 @@
+//! The first stage: the project root and config, every policy loaded, the
+//! engine's own rules configured, the ignore file read. Everything here can
+//! stop the scan (exit 2) before any input is read.
+
+use std::path::{Path, PathBuf};
+
+use regorus::Value;
+
+use super::{Options, ScanError};
+use crate::assets::PolicyFile;
+use crate::config::{self, Config, ConfigError, FailOn};
+use crate::discover;
+use crate::model::Severity;
+use crate::policy::loader::{self, LoadError, PolicySet};
+use crate::rules::{self, builtin_rules, configured_engine_rules, EngineRule};
+use crate::suppress::{self, IgnoreFile, RuleCatalog};
+
+/// Config, policies and gate, ready to scan with.
+pub struct Prepared {
+    pub root: PathBuf,
+    pub config: Config,
+    pub policies: PolicySet,
+    pub fail_on: FailOn,
+    /// Rule names suppressions may use.
+    pub catalog: RuleCatalog,
+    /// `.scalegate-ignore.yaml` at the project root, when there is one.
+    pub ignore_file: Option<IgnoreFile>,
+    /// The engine's own rules, as config leaves them.
+    pub engine_rules: Vec<EngineRule>,
+}
+
+/// Finds the project root and config, and loads every policy.
+pub fn prepare(options: &Options) -> Result<Prepared, ScanError> {
+    let cwd = discover::normalize(&options.cwd);
+    let config_path = match &options.config_file {
+        Some(path) => Some(discover::normalize(path)),
+        None => config::find(&cwd),
+    };
+    let root = config::project_root(&cwd, config_path.as_deref());
+    let (config, mut config_errors) = match &config_path {
+        Some(path) => {
+            let display = discover::display_path(&root, path, &path.display().to_string());
+            let text = std::fs::read_to_string(path).map_err(|e| {
+                ScanError::Usage(format!("cannot read config {}: {e}", path.display()))
+            })?;
+            let (mut config, errors) = config::parse_partial(&display, &text);
+            config.file = Some(path.clone());
+            (config, errors)
+        }
+        None => (Config::default(), Vec::new()),
+    };
+
+    let mut data = load_data_files(&options.data_files)?;
+    config::merge(
+        &mut data,
+        &crate::settings::settings_data(config.settings.as_ref()),
+    );
+
+    let config_dir = config_path
+        .as_deref()
+        .and_then(Path::parent)
+        .unwrap_or(&root)
+        .to_path_buf();
+    // Config entries are reported at their line in the config; flags by name.
+    let dirs = config
+        .policies
+        .iter()
+        .zip(config.marks.policies.iter().map(Some))
+        .map(|(p, mark)| (config_dir.join(p), mark))
+        .chain(options.policy_dirs.iter().map(|p| (cwd.join(p), None)));
+    let mut user_files: Vec<PolicyFile> = Vec::new();
+    let mut load_errors = Vec::new();
+    for (dir, mark) in dirs {
+        if !dir.exists() {
+            match mark {
+                Some(mark) => config_errors.push(mark.error(format!(
+                    "policy directory {} does not exist (paths in `policies` are relative to the config file)",
+                    dir.display()
+                ))),
+                None => load_errors.push(LoadError {
+                    file: dir.display().to_string(),
+                    line: None,
+                    column: None,
+                    message: "policy directory does not exist".into(),
+                }),
+            }
+            continue;
+        }
+        let display = |p: &Path| discover::display_path(&root, p, &p.display().to_string());
+        match loader::read_policy_dir(&dir, false, &display) {
+            Ok(files) => user_files.extend(files),
+            Err(e) => load_errors.push(e),
+        }
+    }
+    // Config problems come first: a policy error may only be the
+    // consequence of a misconfigured `policies:`.
+    let config_failure = |mut errors: Vec<ConfigError>| {
+        errors.sort_by_key(|e| (e.line, e.column));
+        ScanError::Config(errors)
+    };
+    if !load_errors.is_empty() {
+        return Err(if config_errors.is_empty() {
+            ScanError::Policy(load_errors)
+        } else {
+            config_failure(config_errors)
+        });
+    }
+    let policies = match loader::load(&user_files, data, &config.rules) {
+        Ok(policies) => policies,
+        Err(_) if !config_errors.is_empty() => return Err(config_failure(config_errors)),
+        Err(e) => return Err(ScanError::Policy(e)),
+    };
+    config_errors.extend(rules::check_rule_names(
+        &config,
+        &policies.rules,
+        &builtin_rules(),
+    ));
+    let engine_rules = configured_engine_rules(&config.rules);
+    let catalog = RuleCatalog::new(&policies.rules, &engine_rules);
+    let ignore_file = read_ignore_file(&root, &catalog, &mut config_errors)?;
+    if !config_errors.is_empty() {
+        return Err(config_failure(config_errors));
+    }
+    let fail_on = options
+        .fail_on
+        .or(config.fail_on)
+        .unwrap_or(Some(Severity::Low));
+    Ok(Prepared {
+        root,
+        config,
+        policies,
+        fail_on,
+        catalog,
+        ignore_file,
+        engine_rules,
+    })
+}
+
+/// Reads `.scalegate-ignore.yaml` at the project root, if there is one. Its
+/// problems, unknown rule names included, are config errors (exit 2): a
+/// broken exception list must not silently accept or reject findings.
+fn read_ignore_file(
+    root: &Path,
+    catalog: &RuleCatalog,
+    errors: &mut Vec<ConfigError>,
+) -> Result<Option<IgnoreFile>, ScanError> {
+    let path = root.join(suppress::ignore_file::FILE_NAME);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => {
+            return Err(ScanError::Usage(format!(
+                "cannot read {}: {e}",
+                path.display()
+            )))
+        }
+    };
+    match IgnoreFile::parse(suppress::ignore_file::FILE_NAME, &text) {
+        Ok(file) => {
+            for entry in &file.entries {
+                if catalog.resolve(&entry.rule).is_none() {
+                    let hint = catalog.unknown_hint(&entry.rule);
+                    let span = entry.rule_span;
+                    errors.push(
+                        config::Mark::new(&file.source, span)
+                            .error(format!("`rule`: unknown rule `{}`{hint}", entry.rule)),
+                    );
+                }
+            }
+            Ok(Some(file))
+        }
+        Err(problems) => {
+            errors.extend(problems);
+            Ok(None)
+        }
+    }
+}
+
+/// Reads `--data` files (JSON or YAML 1.2) and merges them, in order.
+pub fn load_data_files(files: &[PathBuf]) -> Result<Value, ScanError> {
+    let mut data = Value::new_object();
+    for file in files {
+        let text = std::fs::read_to_string(file).map_err(|e| {
+            ScanError::Usage(format!("cannot read data file {}: {e}", file.display()))
+        })?;
+        let value =
+            config::load_data(&file.display().to_string(), &text).map_err(ScanError::Config)?;
+        config::merge(&mut data, &value);
+    }
+    Ok(data)
+}

@@ -1,7 +1,8 @@
 //! The positioned problems the tool reports about its inputs: [`ParseError`]
 //! (a byte offset in a scanned file, turned into SG-PARSE-001), and
 //! [`ConfigError`] at a [`Mark`] (file, line, column and a code frame, for
-//! config, ignore and data files, which fail the run instead).
+//! config, ignore and data files, which fail the run instead), and
+//! [`LoadError`] (a policy that cannot be used, at its file and position).
 //!
 //! Separate, and below every reader, because parsers, the YAML builder and
 //! the config readers all produce them; none of them may depend on another
@@ -135,5 +136,25 @@ impl fmt::Display for ConfigError {
             .map(|c| if c == '\t' { '\t' } else { ' ' })
             .collect();
         write!(f, "{:gutter$} | {pad}{}", "", "^".repeat(self.width.max(1)))
+    }
+}
+
+/// A policy that cannot be used: a compile error, missing METADATA, a
+/// reserved package. Always exit code 2.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoadError {
+    pub file: String,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    pub message: String,
+}
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.line, self.column) {
+            (Some(l), Some(c)) => write!(f, "{}:{l}:{c}: {}", self.file, self.message),
+            (Some(l), None) => write!(f, "{}:{l}: {}", self.file, self.message),
+            _ => write!(f, "{}: {}", self.file, self.message),
+        }
     }
 }

@@ -14,8 +14,8 @@ use std::collections::BTreeSet;
 use regorus::unstable::{Expr, Literal, Module, Query, Rule, RuleHead, BUILTINS};
 use regorus::utils::get_path_string;
 
+use crate::diagnostic::LoadError;
 use crate::policy::crypto;
-use crate::policy::loader::LoadError;
 
 /// Builtins regorus offers that a scan refuses, and why: a scan never
 /// touches the network, and gives the same findings every time it runs.

@@ -19,25 +19,7 @@ use crate::rules::{self, Configured, Overrides, RuleNames};
 /// The package prefix reserved for the built-in pack.
 const RESERVED_PREFIX: &str = "data.scalegate.";
 
-/// A policy that cannot be used: a compile error, missing METADATA, a
-/// reserved package. Always exit code 2.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LoadError {
-    pub file: String,
-    pub line: Option<usize>,
-    pub column: Option<usize>,
-    pub message: String,
-}
-
-impl fmt::Display for LoadError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match (self.line, self.column) {
-            (Some(l), Some(c)) => write!(f, "{}:{l}:{c}: {}", self.file, self.message),
-            (Some(l), None) => write!(f, "{}:{l}: {}", self.file, self.message),
-            _ => write!(f, "{}: {}", self.file, self.message),
-        }
-    }
-}
+pub use crate::diagnostic::LoadError;
 
 /// A rule ready to evaluate.
 #[derive(Debug, Clone)]

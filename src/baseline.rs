@@ -1,12 +1,13 @@
-//! Baselines (issue 5): a versioned file of today's findings, by
+//! Baselines: a versioned file of today's findings, by
 //! fingerprint, so that a legacy repository can adopt the gate without
 //! fixing everything first. `scan --baseline FILE` then reports only new
 //! findings; baseline matches stay in every output as suppressed (SARIF
 //! `external`, source `baseline`), and the entries nothing matches any more
 //! are counted as fixed.
 //!
-//! Fingerprints leave line numbers out (DESIGN.md §7), so editing above a
-//! finding keeps it matched; renaming its file makes it new.
+//! Fingerprints leave line numbers out (docs/architecture.md "Output
+//! contract"), so editing above a finding keeps it matched; renaming its file
+//! makes it new.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;

@@ -1,10 +1,10 @@
 //! scalegate: a policy-as-code linter for Terraform, Kubernetes YAML and
 //! rendered Helm output, with a built-in scalability-governance pack.
 //!
-//! The pipeline (DESIGN.md §2) is a chain of plain functions over plain data:
-//! [`discover`] → [`parse`] → bundles → [`policy`] → [`locate`] →
-//! [`fingerprint`] → [`report`]. [`scan::scan`] runs all of it; only
-//! `main.rs` touches the process.
+//! The pipeline (docs/architecture.md "Pipeline") is a chain of plain functions
+//! over plain data: [`discover`] → [`parse`] → bundles → [`policy`] →
+//! [`locate`] → [`fingerprint`] → [`report`]. [`scan::scan`] runs all of it;
+//! only `main.rs` touches the process.
 //!
 //! [`rules`] is the catalog every layer takes rule ids, page URLs and the
 //! meaning of `rules:` overrides from; [`assets`] holds the embedded pack.

@@ -1,4 +1,4 @@
-//! Turns a finding's value path into a location (DESIGN.md §7 "Locations").
+//! Turns a finding's value path into a location (docs/architecture.md "Locations").
 //!
 //! * An existing scalar → its span; an existing container → its key (one
 //!   line, rather than a frame over the whole mapping).

@@ -1,6 +1,6 @@
-//! The process edge: parse arguments, call the library, print, exit.
-//! Exit codes (DESIGN.md §7): 0 clean, 1 findings at or above the gate,
-//! 2 bad usage, config or policy, or a rule that could not run.
+//! The process edge: parse arguments, call the library, print, exit. Exit codes
+//! (docs/architecture.md "Output contract"): 0 clean, 1 findings at or above
+//! the gate, 2 bad usage, config or policy, or a rule that could not run.
 
 mod cli;
 

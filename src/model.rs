@@ -1,6 +1,7 @@
 //! The plain data every stage passes along: resources and bundles (what
-//! policies see, DESIGN.md §4), findings and notifications (what reports
-//! show, §7), and the rule descriptions reports are built from.
+//! policies see, docs/architecture.md "Input model"), findings and
+//! notifications (what reports show, "Output contract"), and the rule
+//! descriptions reports are built from.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -179,7 +180,7 @@ pub struct HelmSource {
     pub comment: Span,
 }
 
-/// One normalised resource (DESIGN.md §4).
+/// One normalised resource (docs/architecture.md "Input model").
 #[derive(Debug, Clone)]
 pub struct Resource {
     /// Terraform address or `<group>/<Kind>/<namespace>/<name>`.
@@ -283,7 +284,7 @@ pub struct ModuleCall {
     pub downloaded: bool,
 }
 
-/// A set of resources evaluated together (DESIGN.md §4 "Bundles").
+/// A set of resources evaluated together (docs/architecture.md "Input model").
 #[derive(Debug, Clone)]
 pub struct Bundle {
     pub format: Format,

@@ -169,7 +169,8 @@ fn field(name: &str, shape: Shape, description: &'static str) -> Field {
     }
 }
 
-/// What each setting of `policies/defaults.yaml` means (DESIGN.md §6, §8).
+/// What each setting of `policies/defaults.yaml` means (docs/architecture.md
+/// "Configuration").
 const DESCRIPTIONS: &[(&str, &str)] = &[
     ("tags", "Cost-attribution tagging: Terraform tags and, for Kubernetes, labels."),
     ("tags.required", "Tag keys every taggable resource must carry in its effective tags (SG-TAG-001); also the keys checked for near misses (SG-TAG-003), in provider `default_tags` (SG-TAG-004) and for propagation to instances (SG-TAG-005)."),

@@ -1,5 +1,5 @@
-//! Suppressions (DESIGN.md §7, issue 5): accepted exceptions, each with a
-//! reason and an expiry, written
+//! Suppressions (docs/architecture.md "Output contract"): accepted
+//! exceptions, each with a reason and an expiry, written
 //!
 //! * inline, as a comment directly above a block, attribute or YAML node, or
 //!   at the end of its first line (`# scalegate:ignore ID reason="…" exp=…`),

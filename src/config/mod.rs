@@ -81,8 +81,8 @@ pub fn find(start: &Path) -> Option<PathBuf> {
         .find(|candidate| candidate.is_file())
 }
 
-/// The project root (DESIGN.md §7): the config's directory, else the git
-/// top-level, else `cwd`.
+/// The project root (docs/architecture.md "Output contract"): the config's
+/// directory, else the git top-level, else `cwd`.
 pub fn project_root(cwd: &Path, config: Option<&Path>) -> PathBuf {
     if let Some(dir) = config.and_then(Path::parent) {
         return dir.to_path_buf();

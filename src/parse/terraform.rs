@@ -6,9 +6,10 @@
 //! module is evaluated with the modules it calls ([`evaluate`]): variables,
 //! locals, functions, `count`/`for_each`, module calls and provider
 //! `default_tags`, so that every resource carries what Terraform would see
-//! (DESIGN.md §4). Every addressable block becomes a [`Resource`] with its
-//! Terraform address, known values in `config`, unknown paths in `unknown`,
-//! resolved `references`, effective `tags` and a span for every value.
+//! (docs/architecture.md "Input model"). Every addressable block becomes a
+//! [`Resource`] with its Terraform address, known values in `config`, unknown
+//! paths in `unknown`, resolved `references`, effective `tags` and a span for
+//! every value.
 
 mod budget;
 mod eval;

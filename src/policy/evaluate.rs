@@ -1,5 +1,5 @@
 //! Evaluates every rule of a [`PolicySet`] against one bundle and reads back
-//! the `deny` / `unverified` sets (DESIGN.md §5).
+//! the `deny` / `unverified` sets (docs/architecture.md "Policies").
 
 use regorus::{Engine, Value};
 

@@ -39,7 +39,7 @@ pub use evaluate::evaluate_loaded;
 pub use load::{load_inputs, Loaded};
 pub use prepare::{load_data_files, prepare, Prepared};
 
-/// Files larger than this are not read (DESIGN.md §7 budgets).
+/// Files larger than this are not read (docs/architecture.md "Budgets").
 pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 
 /// Stack for parser threads: parsers recurse, and deep nesting must end in

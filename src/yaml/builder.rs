@@ -14,7 +14,8 @@ use super::resolve::{resolve, to_key, Typing};
 use crate::diagnostic::ParseError;
 use crate::source::Span;
 
-/// Budgets that protect the scan from hostile or broken input (DESIGN.md §7).
+/// Budgets that protect the scan from hostile or broken input
+/// (docs/architecture.md "Budgets").
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
     /// Deepest allowed nesting of collections (the root collection is level 1).

@@ -9,11 +9,12 @@
 //! types scalars, and [`check`] collects the problems of a hand-written file.
 //!
 //! granit-parser is used at the event level because it is the only YAML
-//! parser that gives byte offsets, comments and nesting limits (DESIGN.md
-//! §11); the tree is ours. The builder keeps its own stack of open
-//! collections instead of recursing, so hostile nesting cannot overflow the
-//! thread's stack, and it counts every node an alias copies, so a
-//! billion-laughs document fails after a bounded amount of work and memory.
+//! parser that gives byte offsets, comments and nesting limits
+//! (docs/architecture.md "Dependencies"); the tree is ours. The builder keeps
+//! its own stack of open collections instead of recursing, so hostile nesting
+//! cannot overflow the thread's stack, and it counts every node an alias
+//! copies, so a billion-laughs document fails after a bounded amount of work
+//! and memory.
 //! Every tree it returns is at most [`Limits::max_depth`] collections deep
 //! (alias copies included), which is what lets [`Node::to_value_and_spans`]
 //! and `Drop` recurse safely.

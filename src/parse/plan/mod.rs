@@ -1,7 +1,7 @@
 //! Terraform plan JSON, the output of `terraform show -json PLANFILE`
-//! (DESIGN.md §4): every resource instance of `planned_values`, at every
-//! module level, becomes a [`Resource`] whose `config` is its planned
-//! `values`, whose `unknown` paths come from `after_unknown` in
+//! (docs/architecture.md "Input model"): every resource instance of
+//! `planned_values`, at every module level, becomes a [`Resource`] whose
+//! `config` is its planned `values`, whose `unknown` paths come from `after_unknown` in
 //! `resource_changes`, and whose `references` come from the unevaluated
 //! expressions in `configuration`.
 //!

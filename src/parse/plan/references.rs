@@ -104,7 +104,7 @@ fn block_references(
                 expression_references(value, &dotted(path), prefix, out);
             }
             // A single nested block is written as one object; the model
-            // makes every nested block a list (DESIGN.md §4).
+            // makes every nested block a list (docs/architecture.md "Input model").
             NodeValue::Map(_) => {
                 path.push(PathSeg::Index(0));
                 block_references(value, path, prefix, out);

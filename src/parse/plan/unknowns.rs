@@ -60,9 +60,10 @@ pub(super) fn unknown_paths(marks: &Node, path: &mut ValuePath, out: &mut Vec<Va
     }
 }
 
-/// Removes a `null` that stands for an unknown value from an object, so
-/// unknown values are left out of `config` (DESIGN.md §4) also in plans whose
-/// Terraform wrote them as null. List items stay: their indexes must not move.
+/// Removes a `null` that stands for an unknown value from an object, so unknown
+/// values are left out of `config` (docs/architecture.md "Input model") also in
+/// plans whose Terraform wrote them as null. List items stay: their indexes
+/// must not move.
 pub(super) fn remove_null(config: &mut Value, path: &[PathSeg]) {
     let Some((PathSeg::Key(last), parents)) = path.split_last() else {
         return;

@@ -5,7 +5,8 @@
 //! operators, conditionals, `for` expressions, splats, templates and the
 //! functions of [`functions`] are evaluated. Data sources, other resources'
 //! attributes and variables without a value are [`Partial::Unknown`], and
-//! unknown parts propagate exactly as far as they have to (DESIGN.md §4).
+//! unknown parts propagate exactly as far as they have to (docs/architecture.md
+//! "Input model").
 //!
 //! Spans are syntactic ([`spans`]): a value that is unknown still points at
 //! the expression that produced it.

@@ -1,5 +1,5 @@
-//! Effective tags (DESIGN.md §4 `tags`): what the cloud would apply to a
-//! resource, as far as it is known. AWS merges the provider's
+//! Effective tags (docs/architecture.md "Input model" `tags`): what the cloud
+//! would apply to a resource, as far as it is known. AWS merges the provider's
 //! `default_tags` under the resource's own `tags` and drops `ignore_tags`;
 //! autoscaling groups take their `tag {}` blocks instead; Azure uses `tags`
 //! (keys compare without case, in the policies); Google uses labels, whose

@@ -309,14 +309,7 @@ fn prepare_policies(
 
 fn run_rules(args: cli::RulesArgs) -> Result<u8, Failure> {
     let prepared = prepare_policies(args.config, args.policies)?;
-    let mut rules: Vec<_> = prepared
-        .policies
-        .rules
-        .iter()
-        .map(|r| r.info.clone())
-        .collect();
-    rules.extend(prepared.engine_rules.iter().map(|r| r.info.clone()));
-    rules.sort_by(|a, b| a.id.cmp(&b.id));
+    let rules = scan::reported_rules(&prepared);
     let mut out = String::new();
     let slug_width = rules.iter().map(|r| r.slug.len()).max().unwrap_or(0);
     for rule in &rules {

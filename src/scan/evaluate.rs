@@ -111,7 +111,7 @@ fn evaluate_bundles(policies: &PolicySet, bundles: &[Bundle]) -> Vec<Evaluated> 
 
 /// The rules the report lists: the policies' and the engine's own, as
 /// config leaves them, by id.
-fn reported_rules(prepared: &Prepared) -> Vec<RuleInfo> {
+pub fn reported_rules(prepared: &Prepared) -> Vec<RuleInfo> {
     let mut rules: Vec<RuleInfo> = prepared
         .policies
         .rules

@@ -90,18 +90,14 @@ pub fn load_inputs(options: &Options, prepared: &Prepared) -> Result<Loaded, Sca
             other => other,
         };
         let stdin_file = if options.stdin_over_budget {
-            ParsedFile {
+            ParsedFile::unparsed(
                 candidate,
                 scope,
-                source: None,
-                resources: Vec::new(),
-                terraform: None,
-                failure: Some((
+                Some((
                     source,
                     ParseError::new(0, "stdin is over the 64 MB budget; not read".to_owned()),
                 )),
-                warnings: Vec::new(),
-            }
+            )
         } else {
             pool.install(|| within_ceiling(parse_source(candidate, scope, source)))
         };

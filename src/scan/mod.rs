@@ -35,7 +35,7 @@ mod merge;
 mod prepare;
 mod read;
 
-pub use evaluate::evaluate_loaded;
+pub use evaluate::{evaluate_loaded, reported_rules};
 pub use load::{load_inputs, Loaded};
 pub use prepare::{load_data_files, prepare, Prepared};
 

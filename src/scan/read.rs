@@ -23,18 +23,34 @@ pub(super) struct ParsedFile {
     pub(super) warnings: Vec<Notification>,
 }
 
-pub(super) fn read_and_parse(candidate: &Candidate) -> ParsedFile {
-    let fail = |candidate: &Candidate, text: String, offset: usize, message: String| {
-        let source = Arc::new(SourceFile::new(candidate.display.clone(), text));
+impl ParsedFile {
+    /// A file with nothing parsed from it: out of scope (`failure` `None`),
+    /// or reported as SG-PARSE-001 at `failure`'s position in its source.
+    pub(super) fn unparsed(
+        candidate: Candidate,
+        scope: Scope,
+        failure: Option<(SharedSource, ParseError)>,
+    ) -> ParsedFile {
         ParsedFile {
-            candidate: candidate.clone(),
-            scope: Scope::Terraform,
+            candidate,
+            scope,
             source: None,
             resources: Vec::new(),
             terraform: None,
-            failure: Some((source, ParseError::new(offset, message))),
+            failure,
             warnings: Vec::new(),
         }
+    }
+}
+
+pub(super) fn read_and_parse(candidate: &Candidate) -> ParsedFile {
+    let fail = |candidate: &Candidate, text: String, offset: usize, message: String| {
+        let source = Arc::new(SourceFile::new(candidate.display.clone(), text));
+        ParsedFile::unparsed(
+            candidate.clone(),
+            Scope::Terraform,
+            Some((source, ParseError::new(offset, message))),
+        )
     };
     let size = std::fs::metadata(&candidate.path)
         .map(|m| m.len())
@@ -80,15 +96,7 @@ pub(super) fn read_and_parse(candidate: &Candidate) -> ParsedFile {
             let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
             // Out-of-scope YAML/JSON (a binary file named .yaml) is not ours to judge.
             if discover::classify(candidate.kind, &lossy, candidate.named) == Scope::OutOfScope {
-                return ParsedFile {
-                    candidate: candidate.clone(),
-                    scope: Scope::OutOfScope,
-                    source: None,
-                    resources: Vec::new(),
-                    terraform: None,
-                    failure: None,
-                    warnings: Vec::new(),
-                };
+                return ParsedFile::unparsed(candidate.clone(), Scope::OutOfScope, None);
             }
             let offset = String::from_utf8_lossy(&e.as_bytes()[..valid]).len();
             let offset = offset.saturating_sub(usize::from(lossy.starts_with('\u{feff}')) * 3);
@@ -102,29 +110,17 @@ pub(super) fn read_and_parse(candidate: &Candidate) -> ParsedFile {
     };
     let scope = discover::classify(candidate.kind, &text, candidate.named);
     if scope == Scope::OutOfScope {
-        return ParsedFile {
-            candidate: candidate.clone(),
-            scope,
-            source: None,
-            resources: Vec::new(),
-            terraform: None,
-            failure: None,
-            warnings: Vec::new(),
-        };
+        return ParsedFile::unparsed(candidate.clone(), scope, None);
     }
     let source = Arc::new(SourceFile::new(candidate.display.clone(), text));
     if let Some(message) = crate::memory::over_ceiling() {
         // Other files' work took the scan to its ceiling: this one is not
         // parsed, and says so.
-        return ParsedFile {
-            candidate: candidate.clone(),
+        return ParsedFile::unparsed(
+            candidate.clone(),
             scope,
-            source: None,
-            resources: Vec::new(),
-            terraform: None,
-            failure: Some((source, ParseError::new(0, message))),
-            warnings: Vec::new(),
-        };
+            Some((source, ParseError::new(0, message))),
+        );
     }
     within_ceiling(parse_source(candidate.clone(), scope, source))
 }

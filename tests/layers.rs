@@ -4,8 +4,10 @@
 //! in a circle.
 //!
 //! Imports are read from the text, not from the compiler: every `crate::`
-//! and `super::` path outside comments and outside a file's trailing
-//! `#[cfg(test)]` module (tests may reach anywhere). A parent module reaching
+//! and `super::` path outside comments, outside `#[cfg(test)]` modules and
+//! outside test-only files (`tests.rs`, `testing.rs`): tests may reach
+//! anywhere. (Braces inside strings of a test module could end the skip
+//! early; that only makes the check stricter.) A parent module reaching
 //! its own children by a relative path (`eval::Value` in `terraform.rs`) is
 //! not counted: a module and its children are one unit of the tree, and the
 //! child's `super::` imports say the rest.
@@ -42,6 +44,10 @@ fn library_files() -> BTreeMap<Module, PathBuf> {
         if module == ["main"] || module == ["cli"] {
             continue;
         }
+        // Test-only files (`#[cfg(test)] mod tests;` / `mod testing;`).
+        if matches!(module.last().map(String::as_str), Some("tests" | "testing")) {
+            continue;
+        }
         if matches!(module.last().map(String::as_str), Some("mod" | "lib")) {
             module.pop();
         }
@@ -57,12 +63,27 @@ fn code_of(text: &str) -> String {
     let mut lines = text.lines().peekable();
     while let Some(line) = lines.next() {
         let trimmed = line.trim_start();
-        if trimmed == "#[cfg(test)]"
-            && lines
-                .peek()
-                .is_some_and(|next| next.trim_start().starts_with("mod "))
-        {
-            break;
+        if trimmed == "#[cfg(test)]" {
+            match lines.peek().map(|next| next.trim()) {
+                // An inline test module: skipped to its closing brace.
+                Some(next) if next.starts_with("mod ") && next.ends_with('{') => {
+                    let mut depth = 0i64;
+                    for line in lines.by_ref() {
+                        depth += line.matches('{').count() as i64;
+                        depth -= line.matches('}').count() as i64;
+                        if depth <= 0 && line.contains('}') {
+                            break;
+                        }
+                    }
+                    continue;
+                }
+                // A test-only file's declaration; the file is left out.
+                Some(next) if next.starts_with("mod ") => {
+                    lines.next();
+                    continue;
+                }
+                _ => {}
+            }
         }
         if trimmed.starts_with("//") {
             continue;
@@ -385,6 +406,15 @@ fn imports_are_read_as_the_compiler_would_resolve_them() {
             "parse::terraform::value::Partial",
         ]
     );
+    // A test module in the middle of a file is skipped, not what follows it.
+    let code = code_of(
+        "#[cfg(test)]\nmod support {\n    use crate::scan::Options;\n}\nuse crate::report::Format;\n",
+    );
+    let shown: Vec<String> = named_paths(&code, &leaf, false)
+        .iter()
+        .map(|p| p.join("::"))
+        .collect();
+    assert_eq!(shown, ["report::Format"]);
     let module_file: Module = vec!["policy".into()];
     let paths = named_paths("use super::model::Finding;\n", &module_file, true);
     assert_eq!(paths, [vec!["model".to_owned(), "Finding".to_owned()]]);

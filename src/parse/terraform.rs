@@ -242,10 +242,14 @@ impl CommandLineValues {
 }
 
 /// A `--var` value: an HCL list or object when it looks like one (as
-/// Terraform reads values of complex type), else the string as given.
+/// Terraform reads values of complex type), else the string as given. Text
+/// left open deep inside brackets is not handed to the parser, whose
+/// backtracking on it takes minutes; it fails to parse anyway.
 fn command_line_value(raw: &str) -> Partial {
     let trimmed = raw.trim_start();
-    if trimmed.starts_with('{') || trimmed.starts_with('[') {
+    if (trimmed.starts_with('{') || trimmed.starts_with('['))
+        && unclosed::deeply_open(raw).is_none()
+    {
         if let Ok(expr) = raw.parse::<hcl_edit::expr::Expression>() {
             let renamed = BTreeMap::new();
             let mut scope = Scope::new(&NoNames, &renamed);

@@ -14,7 +14,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Notification, NotificationLevel, Report, Suppression};
+use crate::model::{Notification, NotificationLevel, Report, Suppression, SuppressionKind};
 use crate::rules::PARSE_RULE;
 
 /// The format version this build writes and reads.
@@ -71,10 +71,10 @@ impl Baseline {
         let mut findings: Vec<Entry> = report
             .findings
             .iter()
-            .filter(|f| f.suppression.is_none() && f.rule_id != PARSE_RULE)
+            .filter(|f| f.suppression.is_none() && report.rule_of(f).id != PARSE_RULE)
             .map(|f| Entry {
                 fingerprint: f.fingerprint.clone(),
-                rule_id: f.rule_id.clone(),
+                rule_id: report.rule_of(f).id.clone(),
                 file: f.location.file.clone(),
                 resource: f.resource.clone(),
                 message: f.message.clone(),
@@ -128,14 +128,15 @@ pub fn apply(report: &mut Report, baseline: &Baseline, path: &str) {
         .map(|e| (e.fingerprint.as_str(), e))
         .collect();
     let mut matched = BTreeSet::new();
+    let parse_rule = report.rule_ref(PARSE_RULE);
     for finding in &mut report.findings {
-        if finding.suppression.is_some() || finding.rule_id == PARSE_RULE {
+        if finding.suppression.is_some() || Some(finding.rule) == parse_rule {
             continue;
         }
         if recorded.contains_key(finding.fingerprint.as_str()) {
             matched.insert(finding.fingerprint.clone());
             finding.suppression = Some(Suppression {
-                kind: "baseline".to_owned(),
+                kind: SuppressionKind::Baseline,
                 source: "baseline".to_owned(),
                 reason: Some(format!("recorded in {path}")),
                 expires: None,

@@ -1,12 +1,18 @@
-//! The positioned problems the tool reports about its inputs: [`ParseError`]
-//! (a byte offset in a scanned file, turned into SG-PARSE-001), and
-//! [`ConfigError`] at a [`Mark`] (file, line, column and a code frame, for
-//! config, ignore and data files, which fail the run instead), and
-//! [`LoadError`] (a policy that cannot be used, at its file and position).
+//! The positioned problems the tool reports about its inputs:
 //!
-//! Separate, and below every reader, because parsers, the YAML builder and
-//! the config readers all produce them; none of them may depend on another
-//! to name its errors.
+//! * [`Diagnostic`]: a file scalegate reads to know how to scan (the
+//!   config, the ignore file, a `--data` file, a policy) is wrong. The run
+//!   stops with exit 2 and prints `file:line:col: message`, with a code
+//!   frame when the text is at hand ([`Mark`] makes one from a span).
+//! * [`ParseError`]: a scanned file could not be read or parsed. It is not
+//!   printed but becomes an SG-PARSE-001 finding, so it carries a byte
+//!   offset into the file's text (which the parser has, while the path and
+//!   line index belong to the caller's source), and whether the rest of
+//!   the file was still checked.
+//!
+//! Separate, and below every reader, because parsers, the YAML builder, the
+//! config readers and the policy loader all produce them; none of them may
+//! depend on another to name its errors.
 
 use std::fmt;
 
@@ -88,73 +94,100 @@ impl Mark {
     }
 
     /// An error at this place.
-    pub fn error(&self, message: impl Into<String>) -> ConfigError {
-        ConfigError {
+    pub fn error(&self, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
             file: self.file.clone(),
-            line: self.line,
-            column: self.column,
-            width: self.width,
+            line: Some(self.line),
+            column: Some(self.column),
             message: message.into(),
-            line_text: self.line_text.clone(),
+            frame: Some(Frame {
+                width: self.width,
+                line_text: self.line_text.clone(),
+            }),
         }
     }
 }
 
-/// One problem in a config or data file, with its position.
+/// A problem in a file scalegate reads to know how to scan: the config, the
+/// ignore file, a data file or a policy. Always exit code 2.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ConfigError {
+pub struct Diagnostic {
     /// The file as reported.
     pub file: String,
-    /// 1-based.
-    pub line: usize,
+    /// 1-based; `None` when the problem is the file as a whole, or the
+    /// engine that found it did not say.
+    pub line: Option<usize>,
     /// 1-based, in characters.
-    pub column: usize,
-    /// Characters to underline in the code frame (at least 1).
-    pub width: usize,
+    pub column: Option<usize>,
     /// What is wrong, and what to write instead when it can be said.
     pub message: String,
-    /// The offending line's text, for a code frame.
+    /// The offending line, for a code frame, when its text is at hand.
+    pub frame: Option<Frame>,
+}
+
+/// The line a [`Diagnostic`] points at, as its code frame shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Frame {
+    /// Characters to underline (at least 1).
+    pub width: usize,
+    /// The line's text.
     pub line_text: String,
 }
 
-impl fmt::Display for ConfigError {
-    /// `file:line:col: message` (what editors and terminals link), then a
-    /// code frame with the offending text underlined.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(
-            f,
-            "{}:{}:{}: {}",
-            self.file, self.line, self.column, self.message
-        )?;
-        let gutter = self.line.to_string().len();
-        writeln!(f, "{:gutter$} |", "")?;
-        writeln!(f, "{} | {}", self.line, self.line_text)?;
-        let pad: String = self
-            .line_text
-            .chars()
-            .take(self.column.saturating_sub(1))
-            .map(|c| if c == '\t' { '\t' } else { ' ' })
-            .collect();
-        write!(f, "{:gutter$} | {pad}{}", "", "^".repeat(self.width.max(1)))
+impl Diagnostic {
+    /// A problem with a file as a whole.
+    pub fn in_file(file: impl Into<String>, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            file: file.into(),
+            line: None,
+            column: None,
+            message: message.into(),
+            frame: None,
+        }
+    }
+
+    /// A problem at a line (and column) whose text is not at hand.
+    pub fn at(
+        file: impl Into<String>,
+        line: Option<usize>,
+        column: Option<usize>,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        Diagnostic {
+            line,
+            column,
+            ..Diagnostic::in_file(file, message)
+        }
     }
 }
 
-/// A policy that cannot be used: a compile error, missing METADATA, a
-/// reserved package. Always exit code 2.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LoadError {
-    pub file: String,
-    pub line: Option<usize>,
-    pub column: Option<usize>,
-    pub message: String,
-}
-
-impl fmt::Display for LoadError {
+impl fmt::Display for Diagnostic {
+    /// `file:line:col: message` (what editors and terminals link), then a
+    /// code frame with the offending text underlined when there is one.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match (self.line, self.column) {
-            (Some(l), Some(c)) => write!(f, "{}:{l}:{c}: {}", self.file, self.message),
-            (Some(l), None) => write!(f, "{}:{l}: {}", self.file, self.message),
-            _ => write!(f, "{}: {}", self.file, self.message),
+            (Some(l), Some(c)) => write!(f, "{}:{l}:{c}: {}", self.file, self.message)?,
+            (Some(l), None) => write!(f, "{}:{l}: {}", self.file, self.message)?,
+            _ => write!(f, "{}: {}", self.file, self.message)?,
         }
+        let (Some(frame), Some(line), Some(column)) = (&self.frame, self.line, self.column) else {
+            return Ok(());
+        };
+        writeln!(f)?;
+        let gutter = line.to_string().len();
+        writeln!(f, "{:gutter$} |", "")?;
+        writeln!(f, "{line} | {}", frame.line_text)?;
+        let pad: String = frame
+            .line_text
+            .chars()
+            .take(column.saturating_sub(1))
+            .map(|c| if c == '\t' { '\t' } else { ' ' })
+            .collect();
+        write!(
+            f,
+            "{:gutter$} | {pad}{}",
+            "",
+            "^".repeat(frame.width.max(1))
+        )
     }
 }

@@ -13,8 +13,9 @@ use std::fmt::Write as _;
 use std::io;
 use std::path::{Path, PathBuf};
 
+use crate::diagnostic::Diagnostic;
 use crate::model::RuleInfo;
-use crate::policy::loader::{LoadError, LoadedRule};
+use crate::policy::loader::LoadedRule;
 // Where pages are published is the catalog's to say (SARIF links there
 // too); the names stay reachable here, beside the pages this module writes.
 use crate::rules::page_url;
@@ -90,7 +91,7 @@ pub fn catalog(rules: &[LoadedRule]) -> Vec<RuleDoc> {
 
 /// The built-in pack and engine rules, with METADATA severities: what the
 /// published pages describe, whatever a project's config says.
-pub fn builtin_catalog() -> Result<Vec<RuleDoc>, Vec<LoadError>> {
+pub fn builtin_catalog() -> Result<Vec<RuleDoc>, Vec<Diagnostic>> {
     let set =
         crate::policy::loader::load(&[], crate::settings::settings_data(None), &BTreeMap::new())?;
     Ok(catalog(&set.rules))

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 
 use sha2::{Digest, Sha256};
 
-use crate::model::{Finding, PathSeg};
+use crate::model::{Finding, PathSeg, RuleInfo};
 
 /// Bumped (together with the SARIF key `scalegate/v1`) only if the hashed
 /// fields ever change, so old baselines fail loudly instead of silently
@@ -22,10 +22,11 @@ const DOMAIN: &[u8] = b"scalegate/v1";
 /// path, resource id, finding path, the rule's key, and an occurrence index
 /// among findings identical in all of these (no line numbers). Findings arrive
 /// sorted; the occurrence index follows that order.
-pub fn assign(findings: &mut [Finding]) {
+/// `rules` is the table the findings' rule handles index.
+pub fn assign(findings: &mut [Finding], rules: &[RuleInfo]) {
     let mut seen: HashMap<[u8; 32], u64> = HashMap::with_capacity(findings.len());
     for finding in findings.iter_mut() {
-        let identity = identity_hasher(finding);
+        let identity = identity_hasher(finding, rules);
         let occurrence = seen
             .entry(identity.clone().finalize().into())
             .and_modify(|n| *n += 1)
@@ -39,10 +40,10 @@ pub fn assign(findings: &mut [Finding]) {
 /// A hasher fed with every identifying field. Each field is length-prefixed
 /// and options and path steps are tagged, so no two different findings can
 /// produce the same byte stream (`["a.b"]` vs `["a", "b"]`, `None` vs `""`).
-fn identity_hasher(finding: &Finding) -> Sha256 {
+fn identity_hasher(finding: &Finding, rules: &[RuleInfo]) -> Sha256 {
     let mut h = Sha256::new();
     field(&mut h, DOMAIN);
-    field(&mut h, finding.rule_id.as_bytes());
+    field(&mut h, rules[finding.rule.index()].id.as_bytes());
     field(&mut h, finding.location.file.as_bytes());
     optional(&mut h, finding.resource.as_deref());
     h.update((finding.path.len() as u64).to_le_bytes());
@@ -58,7 +59,13 @@ fn identity_hasher(finding: &Finding) -> Sha256 {
             }
         }
     }
-    optional(&mut h, finding.key.as_deref());
+    // A note's key is the rule it could not verify, as the first
+    // fingerprints had it.
+    let key = match finding.unverified {
+        Some(rule) => Some(rules[rule.index()].id.as_str()),
+        None => finding.key.as_deref(),
+    };
+    optional(&mut h, key);
     h
 }
 
@@ -90,18 +97,32 @@ fn hex(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{FindingKind, Location, Severity};
+    use crate::model::{FindingKind, Location, RuleRef, Severity};
     use crate::source::Region;
+
+    /// The rule table the test findings' handles index.
+    fn rules() -> Vec<RuleInfo> {
+        ["SG-K8S-008", "SG-K8S-009"]
+            .map(|id| RuleInfo {
+                id: id.into(),
+                slug: String::new(),
+                title: String::new(),
+                description: String::new(),
+                remediation: String::new(),
+                severity: Severity::Medium,
+                security: false,
+                builtin: false,
+                help_uri: String::new(),
+                file: String::new(),
+            })
+            .to_vec()
+    }
 
     fn finding(line: usize) -> Finding {
         Finding {
-            rule_id: "SG-K8S-008".into(),
-            slug: "pdb-coverage".into(),
-            severity: Severity::Medium,
+            rule: RuleRef(0),
             kind: FindingKind::Violation,
-            title: "t".into(),
             message: "m".into(),
-            remediation: "r".into(),
             location: Location {
                 file: "k8s/web.yaml".into(),
                 region: Region {
@@ -113,8 +134,9 @@ mod tests {
             },
             resource: Some("apps/Deployment/shop/web".into()),
             path: vec![PathSeg::Key("spec".into()), PathSeg::Key("selector".into())],
-            bundle: Some("k8s".into()),
+            subject: None,
             key: None,
+            unverified: None,
             related: vec![],
             fingerprint: String::new(),
             suppression: None,
@@ -123,7 +145,7 @@ mod tests {
 
     fn print(f: Finding) -> String {
         let mut v = [f];
-        assign(&mut v);
+        assign(&mut v, &rules());
         let [f] = v;
         f.fingerprint
     }
@@ -149,7 +171,7 @@ mod tests {
     fn changes_with_each_identifying_field() {
         let base = print(finding(3));
         let changes: [fn(&mut Finding); 8] = [
-            |f| f.rule_id = "SG-K8S-009".into(),
+            |f| f.rule = RuleRef(1),
             |f| f.location.file = "k8s/api.yaml".into(),
             |f| f.resource = Some("apps/Deployment/shop/api".into()),
             |f| f.resource = None,
@@ -174,7 +196,7 @@ mod tests {
     fn identical_findings_get_distinct_prints_by_occurrence() {
         let mut findings = vec![finding(3), finding(7), finding(9)];
         findings[2].key = Some("other".into());
-        assign(&mut findings);
+        assign(&mut findings, &rules());
         assert_ne!(findings[0].fingerprint, findings[1].fingerprint);
         // The first occurrence keeps the value a lone finding would have, so
         // adding a duplicate below does not change existing alerts.
@@ -183,5 +205,15 @@ mod tests {
         let mut lone = finding(9);
         lone.key = Some("other".into());
         assert_eq!(findings[2].fingerprint, print(lone));
+    }
+
+    #[test]
+    fn a_note_is_identified_by_the_rule_it_could_not_verify_as_by_a_key() {
+        let mut note = finding(3);
+        note.unverified = Some(RuleRef(1));
+        let mut keyed = finding(3);
+        keyed.key = Some("SG-K8S-009".into());
+        assert_eq!(print(note.clone()), print(keyed));
+        assert_ne!(print(note), print(finding(3)));
     }
 }

@@ -18,11 +18,12 @@ use std::sync::Arc;
 
 use crate::config;
 use crate::model::{Resource, SpanChildren, SpanNode};
+use crate::parse::terraform::comments;
 use crate::parse::terraform::{self, CommandLineValues, Modules, TerraformFile};
 use crate::parse::{kubernetes, plan, ParseError};
 use crate::source::{SharedSource, SourceFile, Span};
+use crate::suppress::directive;
 use crate::suppress::ignore_file::IgnoreFile;
-use crate::suppress::{comments, directive};
 
 /// A module that declares variables of every shape a values file can set,
 /// and uses each, so fuzzed values flow through evaluation into resources.
@@ -144,11 +145,13 @@ pub fn config_files(bytes: &[u8]) {
         // end of the file is a place (an unexpected end of input, or an empty
         // node the YAML parser places there): after a final line break that
         // is the start of the line after the last.
+        // Every config-like error has a place, and a code frame for it.
+        let (Some(line), Some(column)) = (error.line, error.column) else {
+            panic!("error without a position: {error}");
+        };
         assert!(
-            (1..=line_count + 1).contains(&error.line) && error.column >= 1,
-            "error at {}:{} in a file of {line_count} lines: {}",
-            error.line,
-            error.column,
+            (1..=line_count + 1).contains(&line) && column >= 1 && error.frame.is_some(),
+            "error at {line}:{column} in a file of {line_count} lines: {}",
             error.message
         );
     }
@@ -271,7 +274,7 @@ mod tests {
                 .iter()
                 .map(|e| (e.line, e.column))
                 .collect::<Vec<_>>(),
-            [(2, 1)]
+            [(Some(2), Some(1))]
         );
         config_files(b"fail_on: low\n? # empty key\n");
     }

@@ -98,6 +98,9 @@ pub fn span_of(resource: &Resource, path: &[PathSeg]) -> Span {
 pub struct Located {
     pub location: Location,
     pub related: Vec<RelatedLocation>,
+    /// Where the resource's own file writes the value (line, column),
+    /// wherever the finding is reported.
+    pub written: (usize, usize),
     /// Files the location or related locations point into besides the
     /// resource's own (a Helm template, a module's caller), so reports can
     /// show their code frames.
@@ -202,15 +205,17 @@ pub fn locate(
 ) -> Located {
     let source = &resource.source;
     let span = span_of(resource, path);
+    let written = source.position(span.start);
     let rendered = Location {
         file: source.path.clone(),
         region: source.region(span),
     };
     if !resource.module_calls.is_empty() {
-        return through_modules(resource, rendered);
+        return through_modules(resource, rendered, written);
     }
     let Some(helm_source) = &resource.helm_source else {
         return Located {
+            written,
             location: rendered,
             related: Vec::new(),
             extra_sources: Vec::new(),
@@ -218,6 +223,7 @@ pub fn locate(
     };
     if !from_stdin {
         return Located {
+            written,
             location: rendered,
             related: vec![RelatedLocation {
                 location: Location {
@@ -231,6 +237,7 @@ pub fn locate(
     }
     let Some(template) = helm.template(&helm_source.template) else {
         return Located {
+            written,
             location: rendered,
             related: Vec::new(),
             extra_sources: Vec::new(),
@@ -254,6 +261,7 @@ pub fn locate(
         _ => Region::FILE_START,
     };
     Located {
+        written,
         location: Location {
             file: template.path.clone(),
             region,
@@ -268,7 +276,7 @@ pub fn locate(
 /// is related. In a downloaded module (under `.terraform/modules`, not the
 /// user's code) it moves to the first downloaded module's call site, with
 /// the line inside the module related.
-fn through_modules(resource: &Resource, inner: Location) -> Located {
+fn through_modules(resource: &Resource, inner: Location, written: (usize, usize)) -> Located {
     let calls = &resource.module_calls;
     let at_call = |call: &ModuleCall| Location {
         file: call.source.path.clone(),
@@ -292,12 +300,14 @@ fn through_modules(resource: &Resource, inner: Location) -> Located {
                 ),
             });
             Located {
+                written,
                 location: at_call(call),
                 related,
                 extra_sources,
             }
         }
         None => Located {
+            written,
             location: inner,
             related: calls.iter().map(called_here).collect(),
             extra_sources,

@@ -448,7 +448,8 @@ fn run_schema(args: cli::SchemaArgs) -> Result<u8, Failure> {
 
 fn run_test(args: cli::TestArgs) -> Result<u8, Failure> {
     use scalegate::assets::embedded_policies;
-    use scalegate::policy::loader::{self, LoadError};
+    use scalegate::diagnostic::Diagnostic;
+    use scalegate::policy::loader;
     use scalegate::policy::testing::{self, Outcome};
 
     let cwd = working_dir()?;
@@ -471,7 +472,7 @@ fn run_test(args: cli::TestArgs) -> Result<u8, Failure> {
                 .replace('\\', "/")
         };
         let dir_files = loader::read_policy_dir(dir, true, &display)
-            .map_err(|e: LoadError| Failure::Usage(format!("scalegate: error: {e}")))?;
+            .map_err(|e: Diagnostic| Failure::Usage(format!("scalegate: error: {e}")))?;
         files.extend(dir_files);
     }
     // Users' policies may import the pack's helpers; the pack's own

@@ -293,6 +293,42 @@ pub struct Bundle {
     pub resources: Vec<Resource>,
 }
 
+/// What a comment must hold for its parser to hand it on: the suppression
+/// directive's marker (`scalegate:ignore`, `scalegate:ignore-file`).
+pub const DIRECTIVE_MARKER: &str = "scalegate:ignore";
+
+/// A comment handed on by a parser.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HandedComment {
+    /// The whole comment, marker included, line break excluded.
+    pub span: Span,
+    /// Its text after `#` or `//`.
+    pub text: String,
+}
+
+/// The comments of a file that holds a suppression directive, handed on by
+/// the parser that read it, so the suppression stage needs no second pass
+/// over the file. Files without the marker hand on nothing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FileComments {
+    /// HCL: the file's line comments in order (none inside a template
+    /// interpolation, where nothing can be suppressed).
+    Hcl(Vec<HandedComment>),
+    /// YAML: each document's comments.
+    Yaml(Vec<DocumentComments>),
+}
+
+/// One YAML document's comments.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocumentComments {
+    pub comments: Vec<HandedComment>,
+    /// From its first comment or content to its end: what an
+    /// `ignore-file` directive in its leading comments covers.
+    pub whole: Span,
+    /// Where its content starts; `None` for a comment-only document.
+    pub content_start: Option<usize>,
+}
+
 /// Whether a finding is a violation or an unverified note.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -315,11 +351,43 @@ pub struct RelatedLocation {
     pub message: String,
 }
 
+/// Where the exception that suppressed a finding is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SuppressionKind {
+    /// A `scalegate:ignore` comment.
+    Inline,
+    /// A `scalegate.dev/ignore.<rule>` annotation.
+    Annotation,
+    /// An entry of the ignore file.
+    File,
+    /// A `--baseline` file.
+    Baseline,
+}
+
+impl SuppressionKind {
+    /// The name reports use: `inline`, `annotation`, `file` or `baseline`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SuppressionKind::Inline => "inline",
+            SuppressionKind::Annotation => "annotation",
+            SuppressionKind::File => "file",
+            SuppressionKind::Baseline => "baseline",
+        }
+    }
+}
+
+impl fmt::Display for SuppressionKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// How a finding was suppressed (filled by the suppression stage).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Suppression {
-    /// `inline`, `annotation`, `file` or `baseline`.
-    pub kind: String,
+    pub kind: SuppressionKind,
+    /// `file:line` of the suppression, or the baseline file.
     pub source: String,
     pub reason: Option<String>,
     pub expires: Option<String>,
@@ -327,24 +395,52 @@ pub struct Suppression {
     pub owner: Option<String>,
 }
 
-/// One reported finding.
+/// A rule's place in the report's rule table ([`Report::rules`], sorted by
+/// id). Findings refer to their rule by it rather than carry copies of its
+/// metadata; ordering by it is ordering by rule id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct RuleRef(pub u32);
+
+impl RuleRef {
+    /// The index into [`Report::rules`].
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// What a finding was evaluated on: a bundle (an index into
+/// [`Report::bundles`]) and, when the finding is about one of its
+/// resources, that resource (an index into [`Bundle::resources`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Subject {
+    pub bundle: u32,
+    pub resource: Option<u32>,
+    /// Where the resource writes the finding's value (line, column), when
+    /// the finding is reported in another file (a Helm template, a
+    /// downloaded module's call site): suppressions there still cover it.
+    pub written: Option<(usize, usize)>,
+}
+
+/// One reported finding. Its rule and its bundle are handles into the
+/// report's tables; everything else is what this finding says.
 #[derive(Debug, Clone)]
 pub struct Finding {
-    pub rule_id: String,
-    pub slug: String,
-    pub severity: Severity,
+    pub rule: RuleRef,
     pub kind: FindingKind,
-    pub title: String,
     pub message: String,
-    pub remediation: String,
     pub location: Location,
-    /// The resource id, when the finding is about a resource.
+    /// The resource id, when the finding is about a resource (as the rule
+    /// named it: a bundle-wide finding may name a resource the bundle does
+    /// not hold).
     pub resource: Option<String>,
     pub path: ValuePath,
-    /// The bundle the finding was evaluated in.
-    pub bundle: Option<String>,
+    /// The bundle (and resource) the finding was evaluated on; `None` for
+    /// findings about a file (parse errors, suppressions).
+    pub subject: Option<Subject>,
     /// The rule's optional discriminator between two findings on one resource.
     pub key: Option<String>,
+    /// For an SG-META-001 note: the rule that could not be verified.
+    pub unverified: Option<RuleRef>,
     pub related: Vec<RelatedLocation>,
     /// `partialFingerprints["scalegate/v1"]`, filled by the `fingerprint` stage.
     pub fingerprint: String,
@@ -352,22 +448,13 @@ pub struct Finding {
 }
 
 impl Finding {
-    /// The bundle a finding concerns as a whole: one about no resource (a
-    /// bare message, as Conftest policies write). It is placed at line 1 of
-    /// the bundle's first file only so it has a place; reports say so.
-    pub fn concerns_bundle(&self) -> Option<&str> {
-        match (&self.resource, &self.bundle) {
-            (None, Some(bundle)) => Some(bundle),
-            _ => None,
-        }
-    }
-
-    /// The order findings are reported in: file, line, column, rule id, message.
+    /// The order findings are reported in: file, line, column, rule id
+    /// (rule handles sort as their ids), message.
     pub fn sort_key(&self) -> impl Ord + '_ {
         (
             &self.location.file,
             self.location.region,
-            &self.rule_id,
+            self.rule,
             &self.message,
             self.resource.as_deref(),
             &self.path,
@@ -449,8 +536,10 @@ pub struct Report {
     pub findings: Vec<Finding>,
     /// Sorted.
     pub notifications: Vec<Notification>,
-    /// Every rule that ran, sorted by id.
+    /// Every rule that ran, sorted by id: the table [`RuleRef`]s index.
     pub rules: Vec<RuleInfo>,
+    /// Every bundle evaluated, by path: the table [`Subject::bundle`] indexes.
+    pub bundles: Vec<String>,
     pub summary: Summary,
     /// The files findings point into, by reported path (for code frames).
     pub sources: BTreeMap<String, SharedSource>,
@@ -493,12 +582,39 @@ impl RuleError {
 }
 
 impl Report {
-    /// The rule a finding belongs to.
+    /// A rule by id.
     pub fn rule(&self, id: &str) -> Option<&RuleInfo> {
+        self.rule_ref(id).map(|r| &self.rules[r.index()])
+    }
+
+    /// A rule's handle, by id.
+    pub fn rule_ref(&self, id: &str) -> Option<RuleRef> {
         self.rules
             .binary_search_by(|r| r.id.as_str().cmp(id))
             .ok()
-            .map(|i| &self.rules[i])
+            .map(|i| RuleRef(i as u32))
+    }
+
+    /// The rule a finding belongs to.
+    pub fn rule_of(&self, finding: &Finding) -> &RuleInfo {
+        &self.rules[finding.rule.index()]
+    }
+
+    /// The bundle a finding was evaluated on.
+    pub fn bundle_of(&self, finding: &Finding) -> Option<&str> {
+        finding
+            .subject
+            .map(|s| self.bundles[s.bundle as usize].as_str())
+    }
+
+    /// The bundle a finding concerns as a whole: one about no resource (a
+    /// bare message, as Conftest policies write). It is placed at line 1 of
+    /// the bundle's first file only so it has a place; reports say so.
+    pub fn concerns_bundle(&self, finding: &Finding) -> Option<&str> {
+        match finding.resource {
+            None => self.bundle_of(finding),
+            Some(_) => None,
+        }
     }
 
     /// Whether a rule could not run: the run's outcome is unknown, whatever
@@ -516,7 +632,8 @@ impl Report {
         // SG-PARSE-001 fails every gate but `never`: a gate must not pass a
         // file it could not read.
         self.findings.iter().any(|f| {
-            f.suppression.is_none() && (f.severity.fails(threshold) || f.rule_id == "SG-PARSE-001")
+            let rule = self.rule_of(f);
+            f.suppression.is_none() && (rule.severity.fails(threshold) || rule.id == "SG-PARSE-001")
         })
     }
 }

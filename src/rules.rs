@@ -7,10 +7,14 @@
 //! reads nothing above the config whose `rules:` entries it checks, so no
 //! lower layer has to reach up into the scan for a rule id.
 
+mod catalog;
+
 use std::collections::BTreeMap;
 
+pub use catalog::{Catalog, CatalogEntry};
+
 use crate::config::{Config, RuleOverride};
-use crate::diagnostic::ConfigError;
+use crate::diagnostic::Diagnostic;
 use crate::did_you_mean::unknown_rule_hint;
 use crate::model::{RuleInfo, Severity};
 
@@ -191,7 +195,7 @@ pub fn check_rule_names(
     config: &Config,
     rules: &[impl RuleNames],
     engine: &[RuleInfo],
-) -> Vec<ConfigError> {
+) -> Vec<Diagnostic> {
     if config.marks.policies_invalid {
         return Vec::new();
     }

@@ -18,7 +18,6 @@
 
 mod annotations;
 mod collect;
-pub(crate) mod comments;
 pub mod date;
 pub(crate) mod directive;
 pub mod ignore_file;
@@ -33,72 +32,14 @@ pub use ignore_file::IgnoreFile;
 use matching::{covers_place, covers_rule};
 
 use crate::model::{
-    Bundle, Finding, FindingKind, Location, ModuleCall, Resource, RuleInfo, Suppression,
+    Bundle, FileComments, Finding, FindingKind, Location, ModuleCall, RuleRef, Suppression,
+    SuppressionKind,
 };
-use crate::policy::loader::LoadedRule;
-use crate::rules::{EngineRule, EXPIRED_RULE, META_RULE, NO_REASON_RULE, PARSE_RULE, UNUSED_RULE};
+use crate::rules::{Catalog, EXPIRED_RULE, NO_REASON_RULE, PARSE_RULE, UNUSED_RULE};
 use crate::source::SharedSource;
 
 /// The annotation key prefix; the rule id or slug follows it.
 pub const ANNOTATION_PREFIX: &str = "scalegate.dev/ignore.";
-
-/// The names a suppression may use for rules, and what config says about
-/// each rule.
-#[derive(Debug, Default)]
-pub struct RuleCatalog {
-    /// Id, slug or alias → id.
-    names: BTreeMap<String, String>,
-    /// Rules that inline comments and annotations cannot suppress.
-    not_ignorable: BTreeSet<String>,
-    /// Rules turned off in config: a suppression of one is not stale.
-    disabled: BTreeSet<String>,
-}
-
-impl RuleCatalog {
-    /// The loaded rules plus the engine's own.
-    pub fn new(rules: &[LoadedRule], engine_rules: &[EngineRule]) -> RuleCatalog {
-        let mut catalog = RuleCatalog::default();
-        for rule in rules {
-            let id = &rule.info.id;
-            for name in [id, &rule.info.slug].into_iter().chain(&rule.aliases) {
-                catalog.names.insert(name.clone(), id.clone());
-            }
-            if !rule.ignorable {
-                catalog.not_ignorable.insert(id.clone());
-            }
-            if !rule.has_deny && !rule.has_unverified {
-                catalog.disabled.insert(id.clone());
-            }
-        }
-        for rule in engine_rules {
-            let id = &rule.info.id;
-            catalog.names.insert(id.clone(), id.clone());
-            catalog.names.insert(rule.info.slug.clone(), id.clone());
-            if !rule.ignorable {
-                catalog.not_ignorable.insert(id.clone());
-            }
-            if !rule.enabled {
-                catalog.disabled.insert(id.clone());
-            }
-        }
-        // A gate must not pass a file it could not read because of a
-        // comment in that file.
-        catalog.not_ignorable.insert(PARSE_RULE.to_owned());
-        catalog
-    }
-
-    /// The rule id a name stands for.
-    pub fn resolve(&self, name: &str) -> Option<&str> {
-        self.names.get(name).map(String::as_str)
-    }
-
-    /// What follows "unknown rule `name`": a did-you-mean, or where to
-    /// find the rules.
-    pub fn unknown_hint(&self, name: &str) -> String {
-        let names: Vec<&str> = self.names.keys().map(String::as_str).collect();
-        crate::did_you_mean::unknown_rule_hint(name, &names)
-    }
-}
 
 /// What the suppression step needs to know about this scan.
 pub struct Settings<'a> {
@@ -110,10 +51,10 @@ pub struct Settings<'a> {
     /// Files were named (pre-commit): findings elsewhere are not known, so a
     /// suppression that matches nothing is not reported as stale.
     pub named_files: bool,
-    pub catalog: &'a RuleCatalog,
+    /// Every rule: the names a suppression may use, and whether config
+    /// lets comments suppress each.
+    pub catalog: &'a Catalog,
     pub ignore_file: Option<&'a IgnoreFile>,
-    /// Rule information by id, for the SG-SUP findings.
-    pub rules: &'a BTreeMap<&'a str, &'a RuleInfo>,
 }
 
 /// What applying suppressions adds to the report.
@@ -134,54 +75,62 @@ enum Origin {
 }
 
 impl Origin {
-    fn kind(self) -> &'static str {
+    fn kind(self) -> SuppressionKind {
         match self {
-            Origin::Inline => "inline",
-            Origin::Annotation => "annotation",
-            Origin::IgnoreFile => "file",
+            Origin::Inline => SuppressionKind::Inline,
+            Origin::Annotation => SuppressionKind::Annotation,
+            Origin::IgnoreFile => SuppressionKind::File,
         }
     }
 }
 
 /// What a suppression covers.
-enum Scope {
+enum Covers {
     /// A range of one file; for an object's annotation, also every finding
-    /// on that object wherever it points (a Helm template, say).
+    /// on that object (bundle index, resource id) wherever it points (a
+    /// Helm template, say).
     Range {
         file: String,
         start: (usize, usize),
         end: (usize, usize),
-        object: Option<(String, String)>,
+        object: Option<(u32, String)>,
     },
     /// An ignore-file entry (by index).
     Entry(usize),
 }
 
-/// One suppression. As read, `rules` holds the names as written; once
-/// [`Collector::add`] has checked them, the rule ids, each with whether it
-/// suppressed anything.
+/// One suppression: the rule names as written, and once [`Collector::add`]
+/// has checked them, the rules they name, each with whether it suppressed
+/// anything.
 struct Suppressor {
     origin: Origin,
-    rules: Vec<(String, bool)>,
+    names: Vec<String>,
+    rules: Vec<(RuleRef, bool)>,
     reason: Option<String>,
     owner: Option<String>,
     expires: Option<Date>,
     /// Where it is written.
     at: Location,
     source: SharedSource,
-    scope: Scope,
+    covers: Covers,
 }
 
 /// Marks suppressed findings and returns the findings about suppressions.
 /// `findings` must not yet hold baseline suppressions.
-pub fn apply(findings: &mut [Finding], bundles: &[Bundle], settings: &Settings) -> Outcome {
+/// `comments` are the files' comments as their parsers handed them on.
+pub fn apply(
+    findings: &mut [Finding],
+    bundles: &[Bundle],
+    comments: &BTreeMap<String, FileComments>,
+    settings: &Settings,
+) -> Outcome {
     let mut collector = Collector {
         settings,
         suppressors: Vec::new(),
         outcome: Outcome::default(),
     };
     if settings.inline {
-        collector.collect_comments(bundles);
+        collector.collect_comments(bundles, comments);
         collector.collect_annotations(bundles);
     }
     if let Some(file) = settings.ignore_file {
@@ -194,41 +143,32 @@ pub fn apply(findings: &mut [Finding], bundles: &[Bundle], settings: &Settings) 
     } = collector;
 
     let mut by_file: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-    let mut by_object: BTreeMap<(&str, &str), Vec<usize>> = BTreeMap::new();
+    let mut by_object: BTreeMap<(u32, &str), Vec<usize>> = BTreeMap::new();
     let mut entries = Vec::new();
     for (index, s) in suppressors.iter().enumerate() {
-        match &s.scope {
-            Scope::Range { file, object, .. } => {
+        match &s.covers {
+            Covers::Range { file, object, .. } => {
                 by_file.entry(file).or_default().push(index);
                 if let Some((bundle, resource)) = object {
-                    by_object.entry((bundle, resource)).or_default().push(index);
+                    by_object
+                        .entry((*bundle, resource))
+                        .or_default()
+                        .push(index);
                 }
             }
-            Scope::Entry(_) => entries.push(index),
+            Covers::Entry(_) => entries.push(index),
         }
     }
     // Comments are also matched through the finding's resource: a finding
     // reported elsewhere (a Helm template, a module's call site) is still
     // covered where its resource is written, and one on a resource of a
     // called module by a comment on a `module` block it was reached through.
-    let resources: BTreeMap<(&str, &str), &Resource> = if by_file.is_empty() {
-        BTreeMap::new()
-    } else {
-        bundles
-            .iter()
-            .flat_map(|b| {
-                b.resources
-                    .iter()
-                    .map(move |r| ((b.path.as_str(), r.id.as_str()), r))
-            })
-            .collect()
-    };
     let mut matches: Vec<(usize, usize, usize)> = Vec::new();
     for (finding_index, finding) in findings.iter().enumerate() {
-        let resource = match (&finding.bundle, &finding.resource) {
-            (Some(bundle), Some(id)) => resources.get(&(bundle.as_str(), id.as_str())).copied(),
-            _ => None,
-        };
+        let resource = finding.subject.and_then(|s| {
+            s.resource
+                .map(|r| &bundles[s.bundle as usize].resources[r as usize])
+        });
         let calls: &[ModuleCall] = resource.map_or(&[], |r| &r.module_calls);
         let mut candidates: Vec<usize> = std::iter::once(finding.location.file.as_str())
             .chain(resource.map(|r| r.source.path.as_str()))
@@ -237,10 +177,10 @@ pub fn apply(findings: &mut [Finding], bundles: &[Bundle], settings: &Settings) 
             .flatten()
             .copied()
             .collect();
-        if let (Some(bundle), Some(resource)) = (&finding.bundle, &finding.resource) {
+        if let (Some(subject), Some(resource)) = (finding.subject, &finding.resource) {
             candidates.extend(
                 by_object
-                    .get(&(bundle.as_str(), resource.as_str()))
+                    .get(&(subject.bundle, resource.as_str()))
                     .into_iter()
                     .flatten(),
             );
@@ -250,7 +190,11 @@ pub fn apply(findings: &mut [Finding], bundles: &[Bundle], settings: &Settings) 
         candidates.dedup();
         for index in candidates {
             let s = &suppressors[index];
-            let Some(rule) = s.rules.iter().position(|(id, _)| covers_rule(id, finding)) else {
+            let Some(rule) = s
+                .rules
+                .iter()
+                .position(|(rule, _)| covers_rule(*rule, finding))
+            else {
                 continue;
             };
             if covers_place(s, finding, resource, settings.ignore_file) {
@@ -268,7 +212,7 @@ pub fn apply(findings: &mut [Finding], bundles: &[Bundle], settings: &Settings) 
         s.rules[rule].1 = true;
         if done.insert(finding_index) {
             findings[finding_index].suppression = Some(Suppression {
-                kind: s.origin.kind().to_owned(),
+                kind: s.origin.kind(),
                 source: format!("{}:{}", s.at.file, s.at.region.start_line),
                 reason: s.reason.clone(),
                 expires: s.expires.map(|d| d.to_string()),
@@ -278,8 +222,9 @@ pub fn apply(findings: &mut [Finding], bundles: &[Bundle], settings: &Settings) 
     }
     if !settings.named_files {
         for s in &suppressors {
-            for (rule, used) in &s.rules {
-                if !used && !settings.catalog.disabled.contains(rule) {
+            for &(rule, used) in &s.rules {
+                if !used && settings.catalog.enabled(rule) {
+                    let rule = &settings.catalog.info(rule).id;
                     outcome.findings.push(sup_finding(
                         settings,
                         UNUSED_RULE,
@@ -314,20 +259,16 @@ fn sup_finding(
     key: String,
     message: String,
 ) -> Finding {
-    let info = settings.rules[rule];
     Finding {
-        rule_id: info.id.clone(),
-        slug: info.slug.clone(),
-        severity: info.severity,
+        rule: settings.catalog.engine(rule),
         kind: FindingKind::Violation,
-        title: info.title.clone(),
         message,
-        remediation: info.remediation.clone(),
         location: at.clone(),
         resource: None,
         path: Vec::new(),
-        bundle: None,
+        subject: None,
         key: Some(key),
+        unverified: None,
         related: Vec::new(),
         fingerprint: String::new(),
         suppression: None,

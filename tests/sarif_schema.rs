@@ -88,7 +88,12 @@ fn a_rule_error_and_a_bundle_finding_are_valid_sarif() {
     let mut report = fixture::report();
     let mut bundle_wide = report.findings[1].clone();
     bundle_wide.resource = None;
-    bundle_wide.bundle = Some("infra".to_owned());
+    bundle_wide.subject = Some(model::Subject {
+        bundle: 0,
+        resource: None,
+        written: None,
+    });
+    assert_eq!(report.bundles[0], "infra");
     report.findings.push(bundle_wide);
     report.rule_errors.push(model::RuleError {
         rule: "ACME-001".to_owned(),

@@ -6,7 +6,7 @@
 
 use regorus::Value;
 
-use crate::diagnostic::{ConfigError, Mark};
+use crate::diagnostic::{Diagnostic, Mark};
 use crate::source::{SourceFile, Span};
 use crate::yaml;
 
@@ -29,7 +29,7 @@ pub fn merge(base: &mut Value, overlay: &Value) {
 }
 
 /// Reads a `--data` file (JSON or YAML 1.2) as a value.
-pub fn load_data(display: &str, text: &str) -> Result<Value, Vec<ConfigError>> {
+pub fn load_data(display: &str, text: &str) -> Result<Value, Vec<Diagnostic>> {
     let source = SourceFile::new(display, text.to_owned());
     match yaml::parse_documents(&source.text, yaml::Typing::Core, &yaml::Limits::default()) {
         Ok(docs) => Ok(docs

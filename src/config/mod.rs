@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 
 use regorus::Value;
 
-pub use crate::diagnostic::{ConfigError, Mark};
+pub use crate::diagnostic::{Diagnostic, Mark};
 use crate::did_you_mean::unknown_key;
 use crate::model::Severity;
 use crate::source::SourceFile;
@@ -106,7 +106,7 @@ pub const FAIL_ON_VALUES: [&str; 5] = ["critical", "high", "medium", "low", "nev
 ///
 /// Every problem the file alone shows is reported; `rules:` keys are checked
 /// against the loaded policies by `rules::check_rule_names`.
-pub fn parse(display: &str, text: &str) -> Result<Config, Vec<ConfigError>> {
+pub fn parse(display: &str, text: &str) -> Result<Config, Vec<Diagnostic>> {
     let (config, errors) = parse_partial(display, text);
     if errors.is_empty() {
         Ok(config)
@@ -116,7 +116,7 @@ pub fn parse(display: &str, text: &str) -> Result<Config, Vec<ConfigError>> {
 }
 /// [`parse`], returning what could be read along with the errors, so that
 /// checks that need the policies can still run and report in the same go.
-pub fn parse_partial(display: &str, text: &str) -> (Config, Vec<ConfigError>) {
+pub fn parse_partial(display: &str, text: &str) -> (Config, Vec<Diagnostic>) {
     let source = SourceFile::new(display, text.to_owned());
     let mut errors = Errors {
         source: &source,
@@ -219,7 +219,7 @@ mod tests {
         parse_partial(".scalegate.yaml", text)
             .1
             .iter()
-            .map(|e| format!("{}:{}: {}", e.line, e.column, e.message))
+            .map(|e| format!("{}:{}: {}", e.line.unwrap(), e.column.unwrap(), e.message))
             .collect()
     }
 

@@ -11,26 +11,36 @@ use std::collections::BTreeMap;
 
 use regorus::Value;
 
-use crate::model::{Format, HelmSource, Resource};
+use crate::model::{
+    DocumentComments, FileComments, Format, HandedComment, HelmSource, Resource, DIRECTIVE_MARKER,
+};
 use crate::parse::{helm, ParseError};
 use crate::source::{SharedSource, Span};
-use crate::yaml::{duplicate_keys, parse_documents, Limits, Node, NodeValue, Typing};
+use crate::yaml::{duplicate_keys, parse_documents, Document, Limits, Node, NodeValue, Typing};
 
 /// Parses a (multi-document) manifest file into resources.
 pub fn parse(source: &SharedSource) -> Result<Vec<Resource>, ParseError> {
-    parse_with_warnings(source).map(|(resources, _)| resources)
+    parse_with_warnings(source).map(|parsed| parsed.resources)
 }
 
 /// A problem that does not stop the file being checked: byte offset, message.
 pub type Warning = (usize, String);
 
-/// [`parse`], plus a warning (byte offset, message) for each mapping key
-/// written twice: the resources keep the last value, as `sigs.k8s.io/yaml`
-/// does, but `kubectl apply` rejects such a file, so what was checked may
-/// not be what gets applied.
-pub fn parse_with_warnings(
-    source: &SharedSource,
-) -> Result<(Vec<Resource>, Vec<Warning>), ParseError> {
+/// What a manifest file holds.
+#[derive(Debug)]
+pub struct Parsed {
+    pub resources: Vec<Resource>,
+    /// One per mapping key written twice: the resources keep the last
+    /// value, as `sigs.k8s.io/yaml` does, but `kubectl apply` rejects such
+    /// a file, so what was checked may not be what gets applied.
+    pub warnings: Vec<Warning>,
+    /// The comments suppressions are read from, when the file holds a
+    /// directive.
+    pub comments: Option<FileComments>,
+}
+
+/// [`parse`], plus the warnings and the comments the file hands on.
+pub fn parse_with_warnings(source: &SharedSource) -> Result<Parsed, ParseError> {
     let docs = parse_documents(&source.text, Typing::Kubernetes, &Limits::YAML)?;
     let warnings = docs
         .iter()
@@ -52,7 +62,42 @@ pub fn parse_with_warnings(
             collect(root, None, source, &helm_source, &mut resources);
         }
     }
-    Ok((resources, warnings))
+    let comments = source
+        .text
+        .contains(DIRECTIVE_MARKER)
+        .then(|| handed_comments(docs));
+    Ok(Parsed {
+        resources,
+        warnings,
+        comments,
+    })
+}
+
+/// Each document's comments, with the extent an `ignore-file` directive in
+/// its leading comments covers.
+fn handed_comments(docs: Vec<Document>) -> FileComments {
+    let documents = docs
+        .into_iter()
+        .map(|doc| {
+            let first = doc
+                .comments
+                .first()
+                .map_or(doc.span.start, |c| c.span.start);
+            DocumentComments {
+                whole: Span::new(first.min(doc.span.start), doc.span.end),
+                content_start: doc.root.as_ref().map(|root| root.span.start),
+                comments: doc
+                    .comments
+                    .into_iter()
+                    .map(|c| HandedComment {
+                        span: c.span,
+                        text: c.text,
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    FileComments::Yaml(documents)
 }
 
 /// What an object's `apiVersion` and `kind` say, or what a typed list

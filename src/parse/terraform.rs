@@ -12,6 +12,7 @@
 //! every value.
 
 mod budget;
+pub(crate) mod comments;
 mod eval;
 mod functions;
 mod instance;
@@ -38,7 +39,7 @@ use self::instance::Project;
 use self::module::{join_dir, Module};
 pub(crate) use self::tags::google_label_attributes;
 use self::value::Partial;
-use crate::model::{Notification, NotificationLevel, Resource};
+use crate::model::{FileComments, Notification, NotificationLevel, Resource};
 use crate::parse::ParseError;
 use crate::source::SharedSource;
 use crate::yaml;
@@ -54,6 +55,9 @@ pub struct TerraformFile {
     /// For a `.tf.json` file, the HCL text it was translated to and the
     /// map from that text back into the JSON; `None` for HCL files.
     translated: Option<json_syntax::Translated>,
+    /// The comments suppressions are read from, when the file holds a
+    /// directive; taken by [`Modules::take_comments`].
+    comments: Option<FileComments>,
 }
 
 #[derive(Debug)]
@@ -170,6 +174,7 @@ pub fn parse(source: &SharedSource) -> Result<TerraformFile, ParseError> {
         content,
         renamed_keys: parsed.renamed_keys,
         translated: None,
+        comments: comments::handed(&source.text),
     })
 }
 
@@ -187,6 +192,7 @@ fn parse_config_json(source: &SharedSource) -> Result<TerraformFile, ParseError>
         content: Content::Config(parsed.body),
         renamed_keys: parsed.renamed_keys,
         translated: Some(translated),
+        comments: None,
     })
 }
 
@@ -215,6 +221,7 @@ fn parse_values_json(source: &SharedSource) -> Result<TerraformFile, ParseError>
         content: Content::Values(values),
         renamed_keys: BTreeMap::new(),
         translated: None,
+        comments: None,
     })
 }
 
@@ -273,6 +280,20 @@ pub struct Modules {
 }
 
 impl Modules {
+    /// The comments every loaded file handed on, by reported path; each
+    /// file gives them up once.
+    pub fn take_comments(&mut self) -> Vec<(String, FileComments)> {
+        self.scanned
+            .values_mut()
+            .chain(self.called.values_mut())
+            .flatten()
+            .filter_map(|file| {
+                let comments = file.comments.take()?;
+                Some((file.source.path.clone(), comments))
+            })
+            .collect()
+    }
+
     /// Directories that local module calls (and `modules.json` entries)
     /// name but that are not loaded yet. The caller reads them and adds
     /// them to `called`, until nothing is missing.

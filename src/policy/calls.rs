@@ -14,7 +14,7 @@ use std::collections::BTreeSet;
 use regorus::unstable::{Expr, Literal, Module, Query, Rule, RuleHead, BUILTINS};
 use regorus::utils::get_path_string;
 
-use crate::diagnostic::LoadError;
+use crate::diagnostic::Diagnostic;
 use crate::policy::crypto;
 
 /// Builtins regorus offers that a scan refuses, and why: a scan never
@@ -35,7 +35,7 @@ const REFUSED: &[(&str, &str)] = &[
 ];
 
 /// Every call in `modules` that cannot run in a scan, in file order.
-pub fn check(modules: &[regorus::unstable::Ref<Module>]) -> Vec<LoadError> {
+pub fn check(modules: &[regorus::unstable::Ref<Module>]) -> Vec<Diagnostic> {
     let defined = defined_paths(modules);
     let mut errors = Vec::new();
     for module in modules {
@@ -53,11 +53,12 @@ pub fn check(modules: &[regorus::unstable::Ref<Module>]) -> Vec<LoadError> {
         }
         for (span, path) in calls {
             if let Some(reason) = scope.refusal(&path) {
-                errors.push(LoadError {
+                errors.push(Diagnostic {
                     file: span.source.file().clone(),
                     line: Some(span.line as usize),
                     column: Some(span.col as usize),
                     message: reason,
+                    frame: None,
                 });
             }
         }

@@ -1,6 +1,8 @@
 //! Evaluates every rule of a [`PolicySet`] against one bundle and reads back
 //! the `deny` / `unverified` sets (docs/architecture.md "Policies").
 
+use std::collections::HashMap;
+
 use regorus::{Engine, Value};
 
 use crate::model::{Bundle, FindingKind, PathSeg, ValuePath};
@@ -13,10 +15,20 @@ pub struct RawFinding {
     /// Index into [`PolicySet::rules`].
     pub rule: usize,
     pub kind: FindingKind,
-    pub resource: Option<String>,
+    pub resource: Option<Named>,
     pub path: ValuePath,
     pub message: String,
     pub key: Option<String>,
+}
+
+/// The resource a finding names.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Named {
+    /// One of the bundle's resources, by index.
+    Held(usize),
+    /// An id the bundle holds no resource for: the finding concerns the
+    /// bundle as a whole, and reports keep the id the rule wrote.
+    Other(String),
 }
 
 /// A rule that failed at evaluation time: the run could not run (exit 2),
@@ -62,9 +74,32 @@ pub fn evaluate(
             }
         }
     }
+    name_resources(bundle, &mut findings);
     findings.sort();
     findings.dedup();
     (findings, errors)
+}
+
+/// The ids rules wrote, turned into the bundle's resources they name: the
+/// one lookup by id a finding's resource ever needs.
+fn name_resources(bundle: &Bundle, findings: &mut [RawFinding]) {
+    if findings.iter().all(|f| f.resource.is_none()) {
+        return;
+    }
+    // Should two resources share an id, the last one is named.
+    let by_id: HashMap<&str, usize> = bundle
+        .resources
+        .iter()
+        .enumerate()
+        .map(|(index, r)| (r.id.as_str(), index))
+        .collect();
+    for finding in findings {
+        if let Some(Named::Other(id)) = &finding.resource {
+            if let Some(&index) = by_id.get(id.as_str()) {
+                finding.resource = Some(Named::Held(index));
+            }
+        }
+    }
 }
 
 fn read_set(
@@ -91,7 +126,7 @@ fn read_set(
             Some((resource, path, message, key)) => findings.push(RawFinding {
                 rule,
                 kind,
-                resource,
+                resource: resource.map(Named::Other),
                 path,
                 message,
                 key,

@@ -19,7 +19,7 @@ use crate::rules::{self, Configured, Overrides, RuleNames};
 /// The package prefix reserved for the built-in pack.
 const RESERVED_PREFIX: &str = "data.scalegate.";
 
-pub use crate::diagnostic::LoadError;
+use crate::diagnostic::Diagnostic;
 
 /// A rule ready to evaluate.
 #[derive(Debug, Clone)]
@@ -85,7 +85,7 @@ pub fn read_policy_dir(
     dir: &Path,
     include_tests: bool,
     display: &dyn Fn(&Path) -> String,
-) -> Result<Vec<PolicyFile>, LoadError> {
+) -> Result<Vec<PolicyFile>, Diagnostic> {
     let mut files = Vec::new();
     let walker = ignore::WalkBuilder::new(dir)
         .standard_filters(false)
@@ -93,11 +93,12 @@ pub fn read_policy_dir(
         .sort_by_file_path(|a, b| a.cmp(b))
         .build();
     for entry in walker {
-        let entry = entry.map_err(|e| LoadError {
+        let entry = entry.map_err(|e| Diagnostic {
             file: display(dir),
             line: None,
             column: None,
             message: format!("cannot read policy directory: {e}"),
+            frame: None,
         })?;
         let path = entry.path();
         if !entry.file_type().is_some_and(|t| t.is_file())
@@ -109,11 +110,12 @@ pub fn read_policy_dir(
         if !include_tests && is_test_file(&shown) {
             continue;
         }
-        let text = std::fs::read_to_string(path).map_err(|e| LoadError {
+        let text = std::fs::read_to_string(path).map_err(|e| Diagnostic {
             file: shown.clone(),
             line: None,
             column: None,
             message: format!("cannot read policy: {e}"),
+            frame: None,
         })?;
         files.push(PolicyFile { path: shown, text });
     }
@@ -126,7 +128,7 @@ pub fn load(
     user_files: &[PolicyFile],
     data: Value,
     overrides: &Overrides,
-) -> Result<PolicySet, Vec<LoadError>> {
+) -> Result<PolicySet, Vec<Diagnostic>> {
     let mut engine = Engine::new();
     engine.set_strict_builtin_errors(false);
     let mut errors = Vec::new();
@@ -148,11 +150,12 @@ pub fn load(
         }
     }
     if let Err(e) = engine.add_data(data) {
-        errors.push(LoadError {
+        errors.push(Diagnostic {
             file: "<data>".into(),
             line: None,
             column: None,
             message: format!("cannot load data: {e}"),
+            frame: None,
         });
     }
     check_unique_ids(&rules, &mut errors);
@@ -200,7 +203,7 @@ pub const COMBINED_RULE: &str = "data.scalegate.internal.evaluate.results";
 /// calls, so evaluating rules one by one recomputes the shared library
 /// (indexes over the bundle's resources) for each; one combined evaluation
 /// computes it once per bundle. Keys are `<rule index>/<set>`.
-fn add_combined_entry_point(engine: &mut Engine, rules: &[LoadedRule]) -> Result<(), LoadError> {
+fn add_combined_entry_point(engine: &mut Engine, rules: &[LoadedRule]) -> Result<(), Diagnostic> {
     let mut text = String::from("package scalegate.internal.evaluate\n\nresults := {\n");
     for (index, rule) in rules.iter().enumerate() {
         for (set, _) in rule.sets() {
@@ -218,15 +221,16 @@ fn add_file(
     engine: &mut Engine,
     file: &PolicyFile,
     is_builtin: bool,
-) -> Result<Option<LoadedRule>, LoadError> {
+) -> Result<Option<LoadedRule>, Diagnostic> {
     let package = engine
         .add_policy(file.path.clone(), file.text.clone())
         .map_err(|e| engine_error(&file.path, &e.to_string()))?;
-    let at_package = |message: String| LoadError {
+    let at_package = |message: String| Diagnostic {
         file: file.path.clone(),
         line: metadata::package_line(&file.text),
         column: Some(1),
         message,
+        frame: None,
     };
     if !is_builtin && package.starts_with(RESERVED_PREFIX) {
         return Err(at_package(format!(
@@ -252,11 +256,12 @@ fn add_file(
             ))
         }
         Err(e) => {
-            return Err(LoadError {
+            return Err(Diagnostic {
                 file: file.path.clone(),
                 line: Some(e.line),
                 column: Some(1),
                 message: e.message,
+                frame: None,
             })
         }
     };
@@ -291,13 +296,13 @@ fn add_file(
     }))
 }
 
-fn check_unique_ids(rules: &[LoadedRule], errors: &mut Vec<LoadError>) {
+fn check_unique_ids(rules: &[LoadedRule], errors: &mut Vec<Diagnostic>) {
     let mut seen: BTreeMap<&str, &LoadedRule> = BTreeMap::new();
     for rule in rules {
         for key in [&rule.info.id, &rule.info.slug] {
             if let Some(first) = seen.insert(key, rule) {
                 if !std::ptr::eq(first, rule) {
-                    errors.push(LoadError {
+                    errors.push(Diagnostic {
                         file: rule.info.file.clone(),
                         line: None,
                         column: None,
@@ -305,6 +310,7 @@ fn check_unique_ids(rules: &[LoadedRule], errors: &mut Vec<LoadError>) {
                             "rule id or slug `{key}` is already used by {}",
                             first.info.file
                         ),
+                        frame: None,
                     });
                 }
             }
@@ -312,14 +318,9 @@ fn check_unique_ids(rules: &[LoadedRule], errors: &mut Vec<LoadError>) {
     }
 }
 
-/// Turns a regorus error (which names `--> file:line:col`) into a LoadError.
-pub fn engine_error(file: &str, message: &str) -> LoadError {
-    let mut error = LoadError {
-        file: file.to_owned(),
-        line: None,
-        column: None,
-        message: message.trim().to_owned(),
-    };
+/// Turns a regorus error (which names `--> file:line:col`) into a Diagnostic.
+pub fn engine_error(file: &str, message: &str) -> Diagnostic {
+    let mut error = Diagnostic::in_file(file, message.trim());
     if let Some(pos) = message.find("--> ") {
         let rest = &message[pos + 4..];
         let location = rest.split_whitespace().next().unwrap_or("");

@@ -15,7 +15,7 @@ use std::sync::Arc;
 
 use crate::model::{
     Finding, FindingKind, Location, Notification, NotificationLevel, PathSeg, RelatedLocation,
-    Report, RuleInfo, Severity, Summary, Suppression,
+    Report, RuleInfo, RuleRef, Severity, Subject, Summary, Suppression, SuppressionKind,
 };
 use crate::source::{Region, SourceFile};
 
@@ -56,6 +56,21 @@ resource \"aws_s3_bucket\" \"logs\" {
 /// The unreadable file: reported, but absent from `Report::sources`.
 pub const BROKEN_TF: &str = "infra/legacy módulo.tf";
 
+/// The report's rule table, by id: what a finding's rule handle indexes.
+const RULE_IDS: [&str; 8] = [
+    "ACME-001",
+    "SG-K8S-004",
+    "SG-K8S-008",
+    "SG-K8S-010",
+    "SG-META-001",
+    "SG-NAM-002",
+    "SG-PARSE-001",
+    "SG-TAG-001",
+];
+
+/// The report's bundle table.
+const BUNDLES: [&str; 2] = ["infra", "k8s"];
+
 fn key(k: &str) -> PathSeg {
     PathSeg::Key(k.to_owned())
 }
@@ -94,22 +109,29 @@ fn finding(
     path: Vec<PathSeg>,
     bundle: Option<&str>,
 ) -> Finding {
+    let index = |table: &[&str], name: &str| {
+        table
+            .iter()
+            .position(|n| *n == name)
+            .expect("listed in the table") as u32
+    };
     Finding {
-        rule_id: rule.id.clone(),
-        slug: rule.slug.clone(),
-        severity: rule.severity,
+        rule: RuleRef(index(&RULE_IDS, &rule.id)),
         kind,
-        title: rule.title.clone(),
         message: message.to_owned(),
-        remediation: rule.remediation.clone(),
         location: Location {
             file: file.to_owned(),
             region,
         },
         resource: resource.map(str::to_owned),
         path,
-        bundle: bundle.map(str::to_owned),
+        subject: bundle.map(|b| Subject {
+            bundle: index(&BUNDLES, b),
+            resource: None,
+            written: None,
+        }),
         key: None,
+        unverified: None,
         related: Vec::new(),
         fingerprint: String::new(),
         suppression: None,
@@ -214,7 +236,7 @@ pub fn report() -> Report {
         Some("k8s"),
     );
     suppressed.suppression = Some(Suppression {
-        kind: "inline".to_owned(),
+        kind: SuppressionKind::Inline,
         source: "k8s/web.yaml:16".to_owned(),
         reason: Some("the service mesh sidecar answers readiness".to_owned()),
         expires: Some("2026-06-30".to_owned()),
@@ -294,8 +316,9 @@ pub fn report() -> Report {
             Some("k8s"),
         ),
     ];
+    let rules = vec![acme, labels, pdb, probes, meta, naming, parse, tags];
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    crate::fingerprint::assign(&mut findings);
+    crate::fingerprint::assign(&mut findings, &rules);
 
     let mut sources = BTreeMap::new();
     for (path, text) in [("infra/main.tf", MAIN_TF), ("k8s/web.yaml", WEB_YAML)] {
@@ -323,7 +346,8 @@ pub fn report() -> Report {
                 message: "2 files were excluded by .scalegate.yaml".to_owned(),
             },
         ],
-        rules: vec![acme, labels, pdb, probes, meta, naming, parse, tags],
+        rules,
+        bundles: BUNDLES.map(str::to_owned).to_vec(),
         summary: Summary {
             files_scanned: 3,
             ignored_paths: 0,

@@ -27,20 +27,21 @@ pub fn command(severity: Severity) -> &'static str {
 pub fn render(report: &Report) -> String {
     let mut out = String::new();
     for f in report.findings.iter().filter(|f| f.suppression.is_none()) {
+        let rule = report.rule_of(f);
         let r = display_region(report, &f.location.file, f.location.region);
-        let title = format!("{} ({})", f.rule_id, f.slug);
+        let title = format!("{} ({})", rule.id, rule.slug);
         // The Actions log renders ANSI escapes, so a scanned file's control
         // characters are made visible here as in the text report.
         let mut message = printable(&f.message).into_owned();
-        if let Some(bundle) = f.concerns_bundle() {
+        if let Some(bundle) = report.concerns_bundle(f) {
             message.push_str(&format!(
                 " (This concerns bundle {} as a whole, not this line.)",
                 printable(bundle)
             ));
         }
-        if !f.remediation.is_empty() {
+        if !rule.remediation.is_empty() {
             message.push_str("\nhelp: ");
-            message.push_str(&f.remediation);
+            message.push_str(&rule.remediation);
         }
         // An empty region (nothing to widen it to) gets no end column, as in
         // SARIF: GitHub then marks the line rather than nothing.
@@ -51,7 +52,7 @@ pub fn render(report: &Report) -> String {
         };
         out.push_str(&format!(
             "::{} file={},line={},col={},endLine={}{end_column},title={}::{}\n",
-            command(f.severity),
+            command(rule.severity),
             escape_property(&printable(&f.location.file)),
             r.start_line,
             r.start_column,
@@ -110,20 +111,21 @@ pub fn step_summary(report: &Report) -> String {
         .collect();
     if !findings.is_empty() {
         // Stable: within a severity, the report order (file, line) stays.
-        findings.sort_by_key(|f| f.severity);
+        findings.sort_by_key(|f| report.rule_of(f).severity);
         out.push_str("\n| Severity | Rule | Location | Message |\n|---|---|---|---|\n");
         for f in findings.iter().take(MAX_SUMMARY_ROWS) {
+            let rule = report.rule_of(f);
             out.push_str(&format!(
                 "| {} | {} ({}) | `{}:{}` | {} |\n",
-                f.severity,
-                markdown_cell(&f.rule_id),
-                markdown_cell(&f.slug),
+                rule.severity,
+                markdown_cell(&rule.id),
+                markdown_cell(&rule.slug),
                 code_cell(&f.location.file),
                 f.location.region.start_line,
                 markdown_cell(&f.message),
             ));
         }
-        let total = Counts::of(&report.findings).total();
+        let total = Counts::of(report).total();
         if total > MAX_SUMMARY_ROWS {
             out.push_str(&format!(
                 "\n{} more findings are not listed here; the SARIF or JSON report has all of them.\n",

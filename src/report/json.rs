@@ -108,7 +108,7 @@ struct JsonNotification<'a> {
 /// Regions are written exactly as located (end column exclusive, possibly
 /// equal to the start): JSON consumers do their own drawing.
 pub fn render(report: &Report, options: &RenderOptions) -> String {
-    let counts = Counts::of(&report.findings);
+    let counts = Counts::of(report);
     let [critical, high, medium, low, info] = counts.by_severity;
     let doc = JsonReport {
         version: VERSION,
@@ -131,7 +131,7 @@ pub fn render(report: &Report, options: &RenderOptions) -> String {
             },
             suppressed: counts.suppressed,
         },
-        findings: report.findings.iter().map(finding).collect(),
+        findings: report.findings.iter().map(|f| finding(report, f)).collect(),
         notifications: report
             .notifications
             .iter()
@@ -144,16 +144,17 @@ pub fn render(report: &Report, options: &RenderOptions) -> String {
     out
 }
 
-fn finding(f: &Finding) -> JsonFinding<'_> {
+fn finding<'a>(report: &'a Report, f: &'a Finding) -> JsonFinding<'a> {
     let r = &f.location.region;
+    let rule = report.rule_of(f);
     JsonFinding {
-        rule_id: &f.rule_id,
-        slug: &f.slug,
-        severity: f.severity,
+        rule_id: &rule.id,
+        slug: &rule.slug,
+        severity: rule.severity,
         kind: f.kind,
-        title: &f.title,
+        title: &rule.title,
         message: &f.message,
-        remediation: &f.remediation,
+        remediation: &rule.remediation,
         file: &f.location.file,
         start_line: r.start_line,
         start_column: r.start_column,
@@ -161,7 +162,7 @@ fn finding(f: &Finding) -> JsonFinding<'_> {
         end_column: r.end_column,
         resource: f.resource.as_deref(),
         path: &f.path,
-        bundle: f.bundle.as_deref(),
+        bundle: report.bundle_of(f),
         related: f.related.iter().map(related).collect(),
         fingerprint: &f.fingerprint,
         suppressed: f.suppression.is_some(),

@@ -17,7 +17,7 @@ mod fixture;
 use std::fmt;
 use std::str::FromStr;
 
-use crate::model::{Finding, Report, Severity};
+use crate::model::{Report, Severity};
 use crate::source::Region;
 
 /// An output format for `--format`.
@@ -123,13 +123,13 @@ pub(crate) struct Counts {
 }
 
 impl Counts {
-    pub fn of(findings: &[Finding]) -> Counts {
+    pub fn of(report: &Report) -> Counts {
         let mut counts = Counts::default();
-        for f in findings {
+        for f in &report.findings {
             if f.suppression.is_some() {
                 counts.suppressed += 1;
             } else {
-                counts.by_severity[f.severity as usize] += 1;
+                counts.by_severity[report.rule_of(f).severity as usize] += 1;
             }
         }
         counts
@@ -164,7 +164,7 @@ pub(crate) fn plural(n: usize, word: &str) -> String {
 /// The one-line summary the text and GitHub step summary end with:
 /// `3 findings (1 high, 2 medium) in 4 files scanned, 7 resources`.
 pub(crate) fn summary_line(report: &Report) -> String {
-    let counts = Counts::of(&report.findings);
+    let counts = Counts::of(report);
     let scope = format!(
         "in {} scanned, {}",
         plural(report.summary.files_scanned, "file"),

@@ -7,7 +7,7 @@
 //! period, rules carry a PascalCase `name` and a `helpUri`, URIs are relative
 //! to `%SRCROOT%` and percent-encoded, regions are never empty.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use serde_json::json;
 use serde_sarif::sarif;
@@ -15,7 +15,7 @@ use serde_sarif::sarif;
 use super::{display_region, is_empty, RenderOptions};
 use crate::model::{
     Finding, FindingKind, Location, Notification, NotificationLevel, Report, RuleError, RuleInfo,
-    Severity,
+    Severity, SuppressionKind,
 };
 use crate::source::Region;
 
@@ -50,12 +50,11 @@ pub fn render(report: &Report, options: &RenderOptions) -> String {
 /// The SARIF log, with at most `max_results` results (a parameter so tests
 /// can exercise the cap without building 25,000 findings every time).
 fn build(report: &Report, options: &RenderOptions, max_results: usize) -> sarif::Sarif {
-    let (rules, rule_index) = descriptors(report);
-    let (kept, dropped) = cap(&report.findings, max_results);
-    let results: Vec<sarif::Result> = kept
-        .iter()
-        .map(|f| result(report, f, rule_index[f.rule_id.as_str()]))
-        .collect();
+    // `ruleIndex` is the finding's rule handle: descriptors follow the
+    // report's rule table.
+    let rules: Vec<sarif::ReportingDescriptor> = report.rules.iter().map(descriptor).collect();
+    let (kept, dropped) = cap(report, max_results);
+    let results: Vec<sarif::Result> = kept.iter().map(|f| result(report, f)).collect();
 
     let mut notifications: Vec<sarif::Notification> =
         report.notifications.iter().map(notification).collect();
@@ -138,50 +137,22 @@ pub fn automation_id(category: &str) -> String {
 /// out. Unsuppressed findings go before suppressed ones (a dropped suppressed
 /// finding costs nobody an alert), then the most severe; the sort is stable,
 /// so among equals the report order decides.
-fn cap(findings: &[Finding], max: usize) -> (Vec<&Finding>, usize) {
+fn cap(report: &Report, max: usize) -> (Vec<&Finding>, usize) {
+    let findings = &report.findings;
     if findings.len() <= max {
         return (findings.iter().collect(), 0);
     }
     let mut order: Vec<usize> = (0..findings.len()).collect();
-    order.sort_by_key(|&i| (findings[i].suppression.is_some(), findings[i].severity));
+    order.sort_by_key(|&i| {
+        let f = &findings[i];
+        (f.suppression.is_some(), report.rule_of(f).severity)
+    });
     let mut keep = order[..max].to_vec();
     keep.sort_unstable();
     (
         keep.into_iter().map(|i| &findings[i]).collect(),
         findings.len() - max,
     )
-}
-
-/// One descriptor per rule, in `report.rules` order, plus a minimal one for
-/// any finding whose rule is not listed (so every result has a valid
-/// `ruleIndex`); and the index of each rule id.
-fn descriptors(report: &Report) -> (Vec<sarif::ReportingDescriptor>, HashMap<&str, i64>) {
-    let mut rules: Vec<sarif::ReportingDescriptor> = Vec::with_capacity(report.rules.len());
-    let mut index: HashMap<&str, i64> = HashMap::with_capacity(report.rules.len());
-    for rule in &report.rules {
-        if !index.contains_key(rule.id.as_str()) {
-            index.insert(&rule.id, rules.len() as i64);
-            rules.push(descriptor(rule));
-        }
-    }
-    for f in &report.findings {
-        if !index.contains_key(f.rule_id.as_str()) {
-            index.insert(&f.rule_id, rules.len() as i64);
-            rules.push(descriptor(&RuleInfo {
-                id: f.rule_id.clone(),
-                slug: f.slug.clone(),
-                title: f.title.clone(),
-                description: f.title.clone(),
-                remediation: f.remediation.clone(),
-                severity: f.severity,
-                security: false,
-                builtin: false,
-                help_uri: String::new(),
-                file: String::new(),
-            }));
-        }
-    }
-    (rules, index)
 }
 
 fn descriptor(rule: &RuleInfo) -> sarif::ReportingDescriptor {
@@ -253,7 +224,8 @@ fn descriptor(rule: &RuleInfo) -> sarif::ReportingDescriptor {
         .build()
 }
 
-fn result(report: &Report, f: &Finding, rule_index: i64) -> sarif::Result {
+fn result(report: &Report, f: &Finding) -> sarif::Result {
+    let rule = report.rule_of(f);
     let mut location = location(report, &f.location);
     if let Some(resource) = &f.resource {
         location.logical_locations = Some(vec![sarif::LogicalLocation::builder()
@@ -262,7 +234,7 @@ fn result(report: &Report, f: &Finding, rule_index: i64) -> sarif::Result {
             .build()]);
     }
     let mut message = sentence(&f.message);
-    if let Some(bundle) = f.concerns_bundle() {
+    if let Some(bundle) = report.concerns_bundle(f) {
         location.logical_locations = Some(vec![bundle_location(bundle)]);
         // GitHub shows the message and the line, not logical locations.
         message.push_str(&format!(
@@ -283,11 +255,11 @@ fn result(report: &Report, f: &Finding, rule_index: i64) -> sarif::Result {
 
     let level = match f.kind {
         FindingKind::Note => sarif::ResultLevel::Note,
-        FindingKind::Violation => level(f.severity),
+        FindingKind::Violation => level(rule.severity),
     };
     let mut result = sarif::Result::builder()
-        .rule_id(f.rule_id.clone())
-        .rule_index(rule_index)
+        .rule_id(rule.id.clone())
+        .rule_index(f.rule.index() as i64)
         .kind(sarif::ResultKind::Fail)
         .level(level)
         .message(text_message(&message))
@@ -303,9 +275,9 @@ fn result(report: &Report, f: &Finding, rule_index: i64) -> sarif::Result {
         result.related_locations = Some(related);
     }
     if let Some(s) = &f.suppression {
-        let kind = match s.kind.as_str() {
-            "inline" | "annotation" => "inSource",
-            _ => "external",
+        let kind = match s.kind {
+            SuppressionKind::Inline | SuppressionKind::Annotation => "inSource",
+            SuppressionKind::File | SuppressionKind::Baseline => "external",
         };
         let mut props = BTreeMap::new();
         props.insert("scalegate/kind".to_owned(), json!(s.kind));
@@ -683,6 +655,10 @@ mod tests {
         let template = fixture::report().findings[1].clone();
         let mut report = fixture::report();
         report.findings.clear();
+        let rule = |id: &str| report.rule_ref(id).unwrap();
+        let (critical, high, low) = (rule("ACME-001"), rule("SG-TAG-001"), rule("SG-K8S-004"));
+        assert_eq!(report.rules[high.index()].severity, Severity::High);
+        assert_eq!(report.rules[low.index()].severity, Severity::Low);
         // 25,010 findings: every tenth is high, one suppressed critical, the
         // rest low; 10 must go, and they must be low ones.
         for i in 0..MAX_RESULTS + 10 {
@@ -693,32 +669,28 @@ mod tests {
                 end_line: i + 1,
                 end_column: 2,
             };
-            f.severity = if i % 10 == 0 {
-                Severity::High
-            } else {
-                Severity::Low
-            };
+            f.rule = if i % 10 == 0 { high } else { low };
             f.fingerprint = format!("{i}");
             report.findings.push(f);
         }
-        report.findings[5].severity = Severity::Critical;
+        report.findings[5].rule = critical;
         report.findings[5].suppression = Some(crate::model::Suppression {
-            kind: "baseline".to_owned(),
+            kind: crate::model::SuppressionKind::Baseline,
             source: ".scalegate-baseline.json".to_owned(),
             reason: None,
             expires: None,
             owner: None,
         });
 
-        let (kept, dropped) = cap(&report.findings, MAX_RESULTS);
+        let (kept, dropped) = cap(&report, MAX_RESULTS);
         assert_eq!((kept.len(), dropped), (MAX_RESULTS, 10));
         let kept_ids: Vec<usize> = kept
             .iter()
             .map(|f| f.fingerprint.parse().unwrap())
             .collect();
         assert!(kept_ids.windows(2).all(|w| w[0] < w[1]), "report order");
-        let high = kept.iter().filter(|f| f.severity == Severity::High).count();
-        assert_eq!(high, (MAX_RESULTS + 10) / 10);
+        let highs = kept.iter().filter(|f| f.rule == high).count();
+        assert_eq!(highs, (MAX_RESULTS + 10) / 10);
         // The suppressed finding is the first to go, then the last lows.
         assert!(!kept_ids.contains(&5));
         let dropped_ids: Vec<usize> = (0..MAX_RESULTS + 10)
@@ -727,7 +699,7 @@ mod tests {
         assert_eq!(dropped_ids.len(), 10);
         assert!(dropped_ids[1..]
             .iter()
-            .all(|&i| report.findings[i].severity == Severity::Low));
+            .all(|&i| report.findings[i].rule == low));
         let last_lows: Vec<usize> = (25_001..=25_009).collect();
         assert_eq!(dropped_ids[1..], last_lows[..]);
 

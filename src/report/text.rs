@@ -57,11 +57,12 @@ pub fn render(report: &Report, options: &RenderOptions) -> String {
             // Writing into a String cannot fail; a rendering bug in miette
             // should not lose the finding, so fall back to one plain line.
             if handler.render_report(&mut out, &diagnostic).is_err() {
+                let rule = report.rule_of(f);
                 out.push_str(&format!(
                     "{}: {} [{}] {}\n",
                     at(&f.location),
-                    f.severity,
-                    f.rule_id,
+                    rule.severity,
+                    rule.id,
                     printable(&f.message)
                 ));
             }
@@ -136,11 +137,12 @@ fn suppressed(report: &Report, out: &mut String) {
             out.push_str("suppressed:\n");
             any = true;
         }
+        let rule = report.rule_of(f);
         out.push_str(&format!(
             "  {}: {} [{}] {}\n    suppressed by {} ({}): {}",
             at(&f.location),
-            f.severity,
-            f.rule_id,
+            rule.severity,
+            rule.id,
             printable(&f.message),
             s.kind,
             printable(&s.source),
@@ -216,10 +218,12 @@ impl<'a> Frames<'a> {
 
 impl<'a> FindingDiagnostic<'a> {
     fn new(report: &'a Report, frames: &'a Frames<'a>, f: &'a Finding) -> Self {
+        let rule = report.rule_of(f);
+        let bundle = report.concerns_bundle(f);
         let mut message = printable(&f.message).into_owned();
         // A finding about the whole bundle has no line to frame: line 1 of
         // the bundle's first file is only where it is filed.
-        let source = match f.concerns_bundle() {
+        let source = match bundle {
             Some(bundle) => {
                 message.push_str(&format!(
                     "\n--> in bundle {} (filed at {})",
@@ -236,14 +240,12 @@ impl<'a> FindingDiagnostic<'a> {
             Some(src) => {
                 let span = src.span(display_region(report, &f.location.file, f.location.region));
                 labels.push(LabeledSpan::new_primary_with_span(
-                    Some(printable(&f.title).into_owned()),
+                    Some(printable(&rule.title).into_owned()),
                     span,
                 ));
             }
             // No text to frame (the file could not be read): say where.
-            None if f.concerns_bundle().is_none() => {
-                message.push_str(&format!("\n--> {}", at(&f.location)))
-            }
+            None if bundle.is_none() => message.push_str(&format!("\n--> {}", at(&f.location))),
             None => {}
         }
         for r in &f.related {
@@ -263,9 +265,9 @@ impl<'a> FindingDiagnostic<'a> {
         }
         FindingDiagnostic {
             message,
-            code: format!("{}[{}]", f.severity, f.rule_id),
-            severity: severity(f),
-            help: (!f.remediation.is_empty()).then_some(f.remediation.as_str()),
+            code: format!("{}[{}]", rule.severity, rule.id),
+            severity: severity(f.kind, rule.severity),
+            help: (!rule.remediation.is_empty()).then_some(rule.remediation.as_str()),
             source,
             labels,
             related,
@@ -275,8 +277,8 @@ impl<'a> FindingDiagnostic<'a> {
 
 /// miette's three levels: errors fail builds, warnings should be fixed,
 /// advice is informational (and notes are advice whatever their severity).
-fn severity(f: &Finding) -> miette::Severity {
-    match (f.kind, f.severity) {
+fn severity(kind: FindingKind, severity: Severity) -> miette::Severity {
+    match (kind, severity) {
         (FindingKind::Note, _) => miette::Severity::Advice,
         (_, Severity::Critical | Severity::High) => miette::Severity::Error,
         (_, Severity::Medium) => miette::Severity::Warning,

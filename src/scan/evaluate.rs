@@ -14,7 +14,7 @@ use crate::model::{
 };
 use crate::policy::evaluate::{evaluate, EvalError, RawFinding};
 use crate::policy::loader::{engine_error, LoadedRule, PolicySet};
-use crate::rules::{META_RULE, PARSE_RULE};
+use crate::rules::PARSE_RULE;
 use crate::source::SharedSource;
 
 /// What the engine made of one bundle: its raw findings and the rules'
@@ -23,35 +23,32 @@ use crate::source::SharedSource;
 type Evaluated = Option<(Vec<RawFinding>, Vec<EvalError>)>;
 
 /// Evaluates loaded bundles and builds the report.
-pub fn evaluate_loaded(options: &Options, prepared: &Prepared, loaded: Loaded) -> Report {
+pub fn evaluate_loaded(options: &Options, prepared: &Prepared, mut loaded: Loaded) -> Report {
     let policies = &prepared.policies;
     let pool = thread_pool(options.threads);
     let helm = HelmTemplates::new(&prepared.root, options.helm_chart.clone());
     let evaluated: Vec<Evaluated> = pool.install(|| evaluate_bundles(policies, &loaded.bundles));
 
-    let rules = reported_rules(prepared);
-    let rule_info: BTreeMap<&str, &RuleInfo> = rules.iter().map(|r| (r.id.as_str(), r)).collect();
-
     let scanned = summary(&loaded);
     let mut report = Report::default();
-    let mut notifications = loaded.notifications;
+    let mut notifications = std::mem::take(&mut loaded.notifications);
     let mut rule_errors = Vec::new();
     let mut findings = Vec::new();
     let mut sources: BTreeMap<String, SharedSource> = BTreeMap::new();
 
-    for (bundle, evaluated) in loaded.bundles.iter().zip(evaluated) {
+    for (bundle, evaluated) in loaded.bundles.iter().enumerate().zip(evaluated) {
+        let (_, bundle_ref) = bundle;
         let Some((raw, errors)) = evaluated else {
             report.incomplete = true;
-            notifications.push(not_evaluated(bundle));
+            notifications.push(not_evaluated(bundle_ref));
             continue;
         };
-        let from_stdin = loaded.stdin_bundle.as_ref() == Some(&bundle.path);
+        let from_stdin = loaded.stdin_bundle.as_ref() == Some(&bundle_ref.path);
         for error in errors {
-            rule_errors.push(rule_error(&policies.rules[error.rule], bundle, &error));
+            rule_errors.push(rule_error(&policies.rules[error.rule], bundle_ref, &error));
         }
         findings.extend(bundle_findings(
-            policies,
-            rule_info[META_RULE],
+            prepared,
             bundle,
             raw,
             from_stdin,
@@ -61,20 +58,12 @@ pub fn evaluate_loaded(options: &Options, prepared: &Prepared, loaded: Loaded) -
     }
     findings.extend(failure_findings(
         &loaded.failures,
-        rule_info[PARSE_RULE],
+        prepared.catalog.engine(PARSE_RULE),
         &mut notifications,
         &mut sources,
     ));
 
-    let findings = settle(
-        findings,
-        options,
-        prepared,
-        &loaded.bundles,
-        loaded.focus.as_ref(),
-        &rule_info,
-        &mut sources,
-    );
+    let findings = settle(findings, options, prepared, &loaded, &mut sources);
     notifications.extend(helm.escapes());
     notifications.sort();
     notifications.dedup();
@@ -86,7 +75,8 @@ pub fn evaluate_loaded(options: &Options, prepared: &Prepared, loaded: Loaded) -
     rule_errors.sort();
     rule_errors.dedup();
     report.rule_errors = rule_errors;
-    report.rules = rules;
+    report.rules = reported_rules(prepared);
+    report.bundles = loaded.bundles.iter().map(|b| b.path.clone()).collect();
     report.sources = sources;
     if let Some((path, baseline)) = &options.baseline {
         crate::baseline::apply(&mut report, baseline, path);
@@ -112,15 +102,7 @@ fn evaluate_bundles(policies: &PolicySet, bundles: &[Bundle]) -> Vec<Evaluated> 
 /// The rules the report lists: the policies' and the engine's own, as
 /// config leaves them, by id.
 pub fn reported_rules(prepared: &Prepared) -> Vec<RuleInfo> {
-    let mut rules: Vec<RuleInfo> = prepared
-        .policies
-        .rules
-        .iter()
-        .map(|r| r.info.clone())
-        .collect();
-    rules.extend(prepared.engine_rules.iter().map(|r| r.info.clone()));
-    rules.sort_by(|a, b| a.id.cmp(&b.id));
-    rules
+    prepared.catalog.rules().to_vec()
 }
 
 /// The error saying a bundle was not evaluated, the scan being over its

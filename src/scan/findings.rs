@@ -1,5 +1,5 @@
-//! Raw findings → findings: each located in its file and given its rule's
-//! metadata, files that failed → SG-PARSE-001 findings, then suppressions
+//! Raw findings → findings: each located in its file, with handles to its
+//! rule, bundle and resource, files that failed → SG-PARSE-001 findings, then suppressions
 //! applied, duplicates merged, disabled rules and files outside the focus
 //! dropped, and the rest sorted and fingerprinted.
 //!
@@ -9,48 +9,40 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::merge::merge_duplicates;
-use super::{Failure, Options, Prepared};
+use super::{Loaded, Options, Prepared, Unreadable};
 use crate::locate::{self, HelmTemplates, Located};
 use crate::model::{
-    Bundle, Finding, FindingKind, Location, Notification, NotificationLevel, Resource, RuleInfo,
+    Bundle, Finding, FindingKind, Location, Notification, NotificationLevel, RuleRef, Subject,
 };
-use crate::policy::evaluate::RawFinding;
-use crate::policy::loader::PolicySet;
-use crate::rules::{META_RULE, PARSE_RULE};
+use crate::policy::evaluate::{Named, RawFinding};
+use crate::rules::META_RULE;
 use crate::source::{Region, SharedSource, SourceFile, Span};
 use crate::suppress::{self, Date};
 
 /// A bundle's raw findings as findings, located in their files; the files
-/// they point into are added to `sources`. `meta` is the rule notes are
-/// reported under.
+/// they point into are added to `sources`. `bundle_index` is the bundle's
+/// place in the report's bundle table.
 pub(super) fn bundle_findings(
-    policies: &PolicySet,
-    meta: &RuleInfo,
-    bundle: &Bundle,
+    prepared: &Prepared,
+    (bundle_index, bundle): (usize, &Bundle),
     raw: Vec<RawFinding>,
     from_stdin: bool,
     helm: &HelmTemplates,
     sources: &mut BTreeMap<String, SharedSource>,
 ) -> Vec<Finding> {
+    let catalog = &prepared.catalog;
+    let meta = catalog.engine(META_RULE);
     let mut findings = Vec::new();
     let bundle_file = first_file(bundle);
-    let by_id: BTreeMap<&str, &Resource> = bundle
-        .resources
-        .iter()
-        .map(|r| (r.id.as_str(), r))
-        .collect();
-    let mut noted: BTreeSet<(usize, Option<String>)> = BTreeSet::new();
-    for finding in raw {
-        let rule = &policies.rules[finding.rule].info;
-        let resource = finding
-            .resource
-            .as_deref()
-            .and_then(|id| by_id.get(id).copied());
-        let (mut located, resource_id) = match resource {
-            Some(resource) => {
-                let located = locate::locate(resource, &finding.path, from_stdin, helm);
-                (located, Some(resource.id.clone()))
-            }
+    let mut noted: BTreeSet<(usize, Option<&Named>)> = BTreeSet::new();
+    for finding in &raw {
+        let rule = prepared.policy_rules[finding.rule];
+        let held = match &finding.resource {
+            Some(Named::Held(index)) => Some((*index, &bundle.resources[*index])),
+            _ => None,
+        };
+        let mut located = match held {
+            Some((_, resource)) => locate::locate(resource, &finding.path, from_stdin, helm),
             None => {
                 // A finding about no resource of the bundle concerns the
                 // bundle as a whole: it is reported once, at line 1 of
@@ -58,66 +50,72 @@ pub(super) fn bundle_findings(
                 let Some(first) = bundle_file else {
                     continue;
                 };
-                let located = Located {
+                Located {
                     location: Location {
                         file: first.path.clone(),
                         region: point_region(first, 0),
                     },
+                    written: (1, 1),
                     related: Vec::new(),
                     extra_sources: Vec::new(),
-                };
-                (located, finding.resource.clone())
+                }
             }
         };
         for extra in &located.extra_sources {
             sources.insert(extra.path.clone(), extra.clone());
         }
-        if let Some(resource) = resource {
+        if let Some((_, resource)) = held {
             sources.insert(resource.source.path.clone(), resource.source.clone());
         }
-        let (rule_id, info, message, kind) = match finding.kind {
-            FindingKind::Violation => (
-                rule.id.clone(),
-                rule,
-                finding.message.clone(),
-                FindingKind::Violation,
-            ),
+        let (reported_rule, message, unverified) = match finding.kind {
+            FindingKind::Violation => (rule, finding.message.clone(), None),
             FindingKind::Note => {
-                if !noted.insert((finding.rule, resource_id.clone())) {
+                if !noted.insert((finding.rule, finding.resource.as_ref())) {
                     continue;
                 }
-                let placed = resource
-                    .and_then(|r| locate::place_note_at_call(&mut located, r, &finding.path));
+                let info = catalog.info(rule);
+                let placed = held
+                    .and_then(|(_, r)| locate::place_note_at_call(&mut located, r, &finding.path));
                 let message = match placed {
                     Some((call, cause)) => format!(
                         "{} ({}) could not be verified for resources of {}: {cause}",
-                        rule.id, rule.slug, call.address
+                        info.id, info.slug, call.address
                     ),
                     None => format!(
                         "{} ({}) could not be verified: {}",
-                        rule.id, rule.slug, finding.message
+                        info.id, info.slug, finding.message
                     ),
                 };
-                (META_RULE.to_owned(), meta, message, FindingKind::Note)
+                (meta, message, Some(rule))
             }
         };
+        let resource = match &finding.resource {
+            Some(Named::Held(index)) => Some(bundle.resources[*index].id.clone()),
+            Some(Named::Other(id)) => Some(id.clone()),
+            None => None,
+        };
+        // Suppressions written in the resource's own file still cover a
+        // finding reported elsewhere (a template, a call site).
+        let written = held
+            .filter(|(_, r)| r.source.path != located.location.file)
+            .map(|_| located.written);
         findings.push(Finding {
-            rule_id,
-            slug: info.slug.clone(),
-            severity: info.severity,
-            kind,
-            title: info.title.clone(),
+            rule: reported_rule,
+            kind: finding.kind,
             message,
-            remediation: info.remediation.clone(),
             location: located.location,
-            resource: resource_id,
-            path: finding.path,
-            bundle: Some(bundle.path.clone()),
-            key: if kind == FindingKind::Note {
-                Some(rule.id.clone())
-            } else {
-                finding.key
+            resource,
+            path: finding.path.clone(),
+            subject: Some(Subject {
+                bundle: bundle_index as u32,
+                resource: held.map(|(index, _)| index as u32),
+                written,
+            }),
+            key: match finding.kind {
+                FindingKind::Violation => finding.key.clone(),
+                FindingKind::Note => None,
             },
+            unverified,
             related: located.related,
             fingerprint: String::new(),
             suppression: None,
@@ -127,10 +125,10 @@ pub(super) fn bundle_findings(
 }
 
 /// Files that could not be read or parsed: an SG-PARSE-001 finding and an
-/// error notification each. `parse_rule` is that rule as configured.
+/// error notification each.
 pub(super) fn failure_findings(
-    failures: &[Failure],
-    parse_rule: &RuleInfo,
+    failures: &[Unreadable],
+    parse_rule: RuleRef,
     notifications: &mut Vec<Notification>,
     sources: &mut BTreeMap<String, SharedSource>,
 ) -> Vec<Finding> {
@@ -150,21 +148,18 @@ pub(super) fn failure_findings(
         });
         sources.insert(source.path.clone(), source.clone());
         findings.push(Finding {
-            rule_id: PARSE_RULE.into(),
-            slug: parse_rule.slug.clone(),
-            severity: parse_rule.severity,
+            rule: parse_rule,
             kind: FindingKind::Violation,
-            title: parse_rule.title.clone(),
             message: error.message.clone(),
-            remediation: parse_rule.remediation.clone(),
             location: Location {
                 file: source.path.clone(),
                 region,
             },
             resource: None,
             path: Vec::new(),
-            bundle: None,
+            subject: None,
             key: None,
+            unverified: None,
             related: Vec::new(),
             fingerprint: String::new(),
             suppression: None,
@@ -180,44 +175,39 @@ pub(super) fn settle(
     mut findings: Vec<Finding>,
     options: &Options,
     prepared: &Prepared,
-    bundles: &[Bundle],
-    focus: Option<&BTreeSet<String>>,
-    rule_info: &BTreeMap<&str, &RuleInfo>,
+    loaded: &Loaded,
     sources: &mut BTreeMap<String, SharedSource>,
 ) -> Vec<Finding> {
+    let focus = loaded.focus.as_ref();
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     // Suppressions apply before merging, to each module instance on its
     // own: `module.b`'s copy of a finding may be accepted while
     // `module.a`'s is not, and then the two stay apart.
     let suppressed = suppress::apply(
         &mut findings,
-        bundles,
+        &loaded.bundles,
+        &loaded.comments,
         &suppress::Settings {
             today: options.today.unwrap_or_else(Date::today_utc),
             inline: !options.no_inline_suppressions,
             named_files: focus.is_some(),
             catalog: &prepared.catalog,
             ignore_file: prepared.ignore_file.as_ref(),
-            rules: rule_info,
         },
     );
-    let mut findings = merge_duplicates(findings);
+    let mut findings = merge_duplicates(findings, &prepared.catalog);
     findings.extend(suppressed.findings);
     for source in suppressed.sources {
         sources.insert(source.path.clone(), source);
     }
-    let engine_off: BTreeSet<&str> = prepared
-        .engine_rules
-        .iter()
-        .filter(|r| !r.enabled)
-        .map(|r| r.info.id.as_str())
-        .collect();
+    // A rule config turned off reports nothing; for policy rules that
+    // happened at evaluation, for the engine's own it happens here.
     findings.retain(|f| {
-        !engine_off.contains(f.rule_id.as_str())
+        prepared.catalog.enabled(f.rule)
             && focus.is_none_or(|focus| focus.contains(&f.location.file))
     });
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    crate::fingerprint::assign(&mut findings);
+    crate::fingerprint::assign(&mut findings, prepared.catalog.rules());
     findings
 }
 

@@ -10,17 +10,17 @@ use globset::{Glob, GlobSetBuilder};
 use rayon::prelude::*;
 
 use super::read::{parse_source, read_and_parse, within_ceiling, ParsedFile};
-use super::{thread_pool, Options, Prepared, ScanError, STDIN_NAME};
+use super::{thread_pool, Options, Prepared, ScanError, Unreadable, STDIN_NAME};
 use crate::discover::{self, Candidate, FileKind, Scope};
-use crate::model::{Bundle, Format, Notification, Resource};
+use crate::model::{Bundle, FileComments, Format, Notification, Resource};
 use crate::module_loader;
 use crate::parse::{self, ParseError};
-use crate::source::{SharedSource, SourceFile};
+use crate::source::SourceFile;
 
 /// Everything read from disk (or stdin), grouped into bundles.
 pub struct Loaded {
     pub bundles: Vec<Bundle>,
-    pub failures: Vec<(SharedSource, ParseError)>,
+    pub failures: Vec<Unreadable>,
     pub notifications: Vec<Notification>,
     pub focus: Option<BTreeSet<String>>,
     pub files_scanned: usize,
@@ -28,6 +28,9 @@ pub struct Loaded {
     pub ignored_paths: usize,
     /// The path of the bundle read from stdin, if any.
     pub stdin_bundle: Option<String>,
+    /// The comments of files that hold a suppression directive, by
+    /// reported path, as their parsers handed them on.
+    pub comments: BTreeMap<String, FileComments>,
 }
 
 /// Discovers, reads and parses every input, and groups resources into bundles.
@@ -111,6 +114,7 @@ pub fn load_inputs(options: &Options, prepared: &Prepared) -> Result<Loaded, Sca
     let mut groups: BTreeMap<(Format, String), Vec<Resource>> = BTreeMap::new();
     let mut modules = parse::terraform::Modules::default();
     let mut plans = Vec::new();
+    let mut comments = BTreeMap::new();
     for file in parsed {
         if file.scope == Scope::OutOfScope {
             continue;
@@ -120,6 +124,9 @@ pub fn load_inputs(options: &Options, prepared: &Prepared) -> Result<Loaded, Sca
         if let Some(failure) = file.failure {
             failures.push(failure);
             continue;
+        }
+        if let Some(handed) = file.comments {
+            comments.insert(file.candidate.display.clone(), handed);
         }
         if let Some(terraform) = file.terraform {
             modules
@@ -159,6 +166,7 @@ pub fn load_inputs(options: &Options, prepared: &Prepared) -> Result<Loaded, Sca
         module_loader::complete(root, &mut modules, &read_module_file, &mut notifications)
     }));
     let evaluated = pool.install(|| parse::terraform::evaluate(&modules, &command_line));
+    comments.extend(modules.take_comments());
     notifications.extend(evaluated.notifications);
     failures.extend(evaluated.failures);
     for (dir, resources) in evaluated.roots {
@@ -191,6 +199,7 @@ pub fn load_inputs(options: &Options, prepared: &Prepared) -> Result<Loaded, Sca
         files_scanned,
         ignored_paths: discovery.ignored_paths,
         stdin_bundle,
+        comments,
     })
 }
 

@@ -20,11 +20,11 @@ use std::path::PathBuf;
 use regorus::Value;
 
 use crate::baseline::Baseline;
-use crate::config::{ConfigError, FailOn};
+use crate::config::FailOn;
+use crate::diagnostic::Diagnostic;
 use crate::discover::MissingPath;
 use crate::model::{Notification, Report};
 use crate::parse::ParseError;
-use crate::policy::loader::LoadError;
 use crate::source::SharedSource;
 use crate::suppress::Date;
 
@@ -90,8 +90,8 @@ pub struct Options {
 /// Why a scan could not run at all (exit 2).
 #[derive(Debug)]
 pub enum ScanError {
-    Config(Vec<ConfigError>),
-    Policy(Vec<LoadError>),
+    Config(Vec<Diagnostic>),
+    Policy(Vec<Diagnostic>),
     MissingPaths(Vec<MissingPath>),
     Usage(String),
 }
@@ -140,8 +140,9 @@ pub fn scan(options: &Options) -> Result<(Report, FailOn), ScanError> {
     Ok((report, prepared.fail_on))
 }
 
-/// A file that could not be read or parsed, and why.
-pub type Failure = (SharedSource, ParseError);
+/// A file that could not be read or parsed, and why: an SG-PARSE-001
+/// finding at the error's position.
+pub type Unreadable = (SharedSource, ParseError);
 
 /// `scalegate inspect`: the input of every bundle, as policies see it.
 /// With `explain_unknown`, each resource also lists why its unknown values
@@ -149,7 +150,7 @@ pub type Failure = (SharedSource, ParseError);
 pub fn inspect(
     options: &Options,
     explain_unknown: bool,
-) -> Result<(Value, Vec<Notification>, Vec<Failure>), ScanError> {
+) -> Result<(Value, Vec<Notification>, Vec<Unreadable>), ScanError> {
     let prepared = prepare(options)?;
     let loaded = load_inputs(options, &prepared)?;
     let inputs: Vec<Value> = loaded

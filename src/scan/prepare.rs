@@ -8,12 +8,13 @@ use regorus::Value;
 
 use super::{Options, ScanError};
 use crate::assets::PolicyFile;
-use crate::config::{self, Config, ConfigError, FailOn};
+use crate::config::{self, Config, FailOn};
+use crate::diagnostic::{Diagnostic, Mark};
 use crate::discover;
-use crate::model::Severity;
-use crate::policy::loader::{self, LoadError, PolicySet};
-use crate::rules::{self, builtin_rules, configured_engine_rules, EngineRule};
-use crate::suppress::{self, IgnoreFile, RuleCatalog};
+use crate::model::{RuleRef, Severity};
+use crate::policy::loader::{self, PolicySet};
+use crate::rules::{self, builtin_rules, configured_engine_rules, Catalog, CatalogEntry};
+use crate::suppress::{self, IgnoreFile};
 
 /// Config, policies and gate, ready to scan with.
 pub struct Prepared {
@@ -21,12 +22,12 @@ pub struct Prepared {
     pub config: Config,
     pub policies: PolicySet,
     pub fail_on: FailOn,
-    /// Rule names suppressions may use.
-    pub catalog: RuleCatalog,
+    /// Every rule the scan reports under, as config leaves it.
+    pub catalog: Catalog,
+    /// Each of `policies.rules` in the catalog, by the same index.
+    pub policy_rules: Vec<RuleRef>,
     /// `.scalegate-ignore.yaml` at the project root, when there is one.
     pub ignore_file: Option<IgnoreFile>,
-    /// The engine's own rules, as config leaves them.
-    pub engine_rules: Vec<EngineRule>,
 }
 
 /// Finds the project root and config, and loads every policy.
@@ -77,11 +78,12 @@ pub fn prepare(options: &Options) -> Result<Prepared, ScanError> {
                     "policy directory {} does not exist (paths in `policies` are relative to the config file)",
                     dir.display()
                 ))),
-                None => load_errors.push(LoadError {
+                None => load_errors.push(Diagnostic {
                     file: dir.display().to_string(),
                     line: None,
                     column: None,
                     message: "policy directory does not exist".into(),
+                    frame: None,
                 }),
             }
             continue;
@@ -94,7 +96,7 @@ pub fn prepare(options: &Options) -> Result<Prepared, ScanError> {
     }
     // Config problems come first: a policy error may only be the
     // consequence of a misconfigured `policies:`.
-    let config_failure = |mut errors: Vec<ConfigError>| {
+    let config_failure = |mut errors: Vec<Diagnostic>| {
         errors.sort_by_key(|e| (e.line, e.column));
         ScanError::Config(errors)
     };
@@ -115,8 +117,16 @@ pub fn prepare(options: &Options) -> Result<Prepared, ScanError> {
         &policies.rules,
         &builtin_rules(),
     ));
-    let engine_rules = configured_engine_rules(&config.rules);
-    let catalog = RuleCatalog::new(&policies.rules, &engine_rules);
+    let catalog = rule_catalog(&policies, &config.rules);
+    let policy_rules = policies
+        .rules
+        .iter()
+        .map(|r| {
+            catalog
+                .by_id(&r.info.id)
+                .expect("every policy rule is catalogued")
+        })
+        .collect();
     let ignore_file = read_ignore_file(&root, &catalog, &mut config_errors)?;
     if !config_errors.is_empty() {
         return Err(config_failure(config_errors));
@@ -131,9 +141,30 @@ pub fn prepare(options: &Options) -> Result<Prepared, ScanError> {
         policies,
         fail_on,
         catalog,
+        policy_rules,
         ignore_file,
-        engine_rules,
     })
+}
+
+/// The policies' rules and the engine's own, as config leaves them. A
+/// policy rule that defines neither `deny` nor `unverified` is one config
+/// turned off.
+fn rule_catalog(policies: &PolicySet, overrides: &rules::Overrides) -> Catalog {
+    let policy = policies.rules.iter().map(|rule| CatalogEntry {
+        info: rule.info.clone(),
+        aliases: rule.aliases.clone(),
+        ignorable: rule.ignorable,
+        enabled: rule.has_deny || rule.has_unverified,
+    });
+    let engine = configured_engine_rules(overrides)
+        .into_iter()
+        .map(|rule| CatalogEntry {
+            info: rule.info,
+            aliases: Vec::new(),
+            ignorable: rule.ignorable,
+            enabled: rule.enabled,
+        });
+    Catalog::new(policy.chain(engine).collect())
 }
 
 /// Reads `.scalegate-ignore.yaml` at the project root, if there is one. Its
@@ -141,8 +172,8 @@ pub fn prepare(options: &Options) -> Result<Prepared, ScanError> {
 /// broken exception list must not silently accept or reject findings.
 fn read_ignore_file(
     root: &Path,
-    catalog: &RuleCatalog,
-    errors: &mut Vec<ConfigError>,
+    catalog: &Catalog,
+    errors: &mut Vec<Diagnostic>,
 ) -> Result<Option<IgnoreFile>, ScanError> {
     let path = root.join(suppress::ignore_file::FILE_NAME);
     let text = match std::fs::read_to_string(&path) {
@@ -162,7 +193,7 @@ fn read_ignore_file(
                     let hint = catalog.unknown_hint(&entry.rule);
                     let span = entry.rule_span;
                     errors.push(
-                        config::Mark::new(&file.source, span)
+                        Mark::new(&file.source, span)
                             .error(format!("`rule`: unknown rule `{}`{hint}", entry.rule)),
                     );
                 }

@@ -4,9 +4,9 @@
 
 use std::sync::Arc;
 
-use super::MAX_FILE_BYTES;
+use super::{Unreadable, MAX_FILE_BYTES};
 use crate::discover::{self, Candidate, FileKind, Scope};
-use crate::model::{Notification, NotificationLevel, Resource};
+use crate::model::{FileComments, Notification, NotificationLevel, Resource};
 use crate::parse::{self, ParseError};
 use crate::source::{SharedSource, SourceFile};
 
@@ -18,9 +18,12 @@ pub(super) struct ParsedFile {
     pub(super) resources: Vec<Resource>,
     /// A parsed Terraform file, evaluated with its module once all are read.
     pub(super) terraform: Option<parse::terraform::TerraformFile>,
-    pub(super) failure: Option<(SharedSource, ParseError)>,
+    pub(super) failure: Option<Unreadable>,
     /// What was read but deserves a warning (a key written twice).
     pub(super) warnings: Vec<Notification>,
+    /// A manifest's comments, handed on for suppressions (a Terraform
+    /// file's travel with `terraform`).
+    pub(super) comments: Option<FileComments>,
 }
 
 impl ParsedFile {
@@ -29,7 +32,7 @@ impl ParsedFile {
     pub(super) fn unparsed(
         candidate: Candidate,
         scope: Scope,
-        failure: Option<(SharedSource, ParseError)>,
+        failure: Option<Unreadable>,
     ) -> ParsedFile {
         ParsedFile {
             candidate,
@@ -39,6 +42,7 @@ impl ParsedFile {
             terraform: None,
             failure,
             warnings: Vec::new(),
+            comments: None,
         }
     }
 }
@@ -146,12 +150,14 @@ pub(super) fn within_ceiling(file: ParsedFile) -> ParsedFile {
         terraform: None,
         failure: Some((source, ParseError::new(0, message))),
         warnings: file.warnings,
+        comments: None,
     }
 }
 
 pub(super) fn parse_source(candidate: Candidate, scope: Scope, source: SharedSource) -> ParsedFile {
     let mut terraform = None;
     let mut warnings = Vec::new();
+    let mut comments = None;
     let result = match scope {
         Scope::Terraform | Scope::TerraformJson | Scope::TerraformVars => {
             parse::terraform::parse(&source).map(|file| {
@@ -159,21 +165,20 @@ pub(super) fn parse_source(candidate: Candidate, scope: Scope, source: SharedSou
                 Vec::new()
             })
         }
-        Scope::Kubernetes => {
-            parse::kubernetes::parse_with_warnings(&source).map(|(resources, found)| {
-                for (offset, message) in found {
-                    let (line, column) = source.position(offset);
-                    warnings.push(Notification {
-                        level: NotificationLevel::Warning,
-                        file: Some(source.path.clone()),
-                        line: Some(line),
-                        column: Some(column),
-                        message,
-                    });
-                }
-                resources
-            })
-        }
+        Scope::Kubernetes => parse::kubernetes::parse_with_warnings(&source).map(|parsed| {
+            comments = parsed.comments;
+            for (offset, message) in parsed.warnings {
+                let (line, column) = source.position(offset);
+                warnings.push(Notification {
+                    level: NotificationLevel::Warning,
+                    file: Some(source.path.clone()),
+                    line: Some(line),
+                    column: Some(column),
+                    message,
+                });
+            }
+            parsed.resources
+        }),
         Scope::Plan => parse::plan::parse(&source),
         Scope::OutOfScope => Ok(Vec::new()),
     };
@@ -189,5 +194,6 @@ pub(super) fn parse_source(candidate: Candidate, scope: Scope, source: SharedSou
         terraform,
         failure,
         warnings,
+        comments,
     }
 }

@@ -7,7 +7,7 @@
 
 use regorus::Value;
 
-use super::collect::{as_written, range_scope, Collector};
+use super::collect::{range_cover, Collector};
 use super::inline::node_extent;
 use super::{directive, Origin, Suppressor, ANNOTATION_PREFIX};
 use crate::model::{Bundle, Format, Location, PathSeg, Resource};
@@ -21,7 +21,10 @@ impl Collector<'_, '_> {
             &["spec", "template"],
             &["spec", "jobTemplate", "spec", "template"],
         ];
-        for bundle in bundles.iter().filter(|b| b.format == Format::Kubernetes) {
+        for (index, bundle) in bundles.iter().enumerate() {
+            if bundle.format != Format::Kubernetes {
+                continue;
+            }
             for resource in &bundle.resources {
                 for template in TEMPLATES {
                     let mut value = &resource.config;
@@ -44,7 +47,7 @@ impl Collector<'_, '_> {
                             Value::String(value) => Some(value.as_ref()),
                             _ => None,
                         };
-                        self.annotation(bundle, resource, template, key, rule, value);
+                        self.annotation(index as u32, resource, template, key, rule, value);
                     }
                 }
             }
@@ -53,7 +56,7 @@ impl Collector<'_, '_> {
 
     fn annotation(
         &mut self,
-        bundle: &Bundle,
+        bundle: u32,
         resource: &Resource,
         template: &[&str],
         key: &str,
@@ -88,12 +91,11 @@ impl Collector<'_, '_> {
         } else {
             node_extent(&resource.spans)
         };
-        let object = template
-            .is_empty()
-            .then(|| (bundle.path.clone(), resource.id.clone()));
+        let object = template.is_empty().then(|| (bundle, resource.id.clone()));
         self.add(Suppressor {
             origin: Origin::Annotation,
-            rules: as_written(vec![rule.to_owned()]),
+            names: vec![rule.to_owned()],
+            rules: Vec::new(),
             reason,
             owner: None,
             expires,
@@ -102,7 +104,7 @@ impl Collector<'_, '_> {
                 region: source.region(at_span),
             },
             source: source.clone(),
-            scope: range_scope(source, range, object),
+            covers: range_cover(source, range, object),
         });
     }
 }

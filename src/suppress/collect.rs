@@ -8,10 +8,10 @@
 //! and `annotations`.
 
 use super::{
-    describe, ignore_file, sup_finding, IgnoreFile, Origin, Outcome, Scope, Settings, Suppressor,
+    describe, ignore_file, sup_finding, Covers, IgnoreFile, Origin, Outcome, Settings, Suppressor,
     EXPIRED_RULE, NO_REASON_RULE, PARSE_RULE, UNUSED_RULE,
 };
-use crate::model::Location;
+use crate::model::{Location, RuleRef};
 use crate::source::{SharedSource, SourceFile, Span};
 
 pub(super) struct Collector<'s, 'a> {
@@ -25,10 +25,11 @@ impl Collector<'_, '_> {
     /// and keeps it if it can still suppress something.
     pub(super) fn add(&mut self, mut written: Suppressor) {
         let settings = self.settings;
-        let mut rules: Vec<(String, bool)> = Vec::new();
-        for (name, _) in std::mem::take(&mut written.rules) {
+        let catalog = settings.catalog;
+        let mut rules: Vec<(RuleRef, bool)> = Vec::new();
+        for name in &written.names {
             let name = name.as_str();
-            let Some(id) = settings.catalog.resolve(name) else {
+            let Some(rule) = catalog.resolve(name) else {
                 let hint = settings.catalog.unknown_hint(name);
                 self.problem(
                     &written,
@@ -41,7 +42,8 @@ impl Collector<'_, '_> {
                 );
                 continue;
             };
-            if written.origin != Origin::IgnoreFile && settings.catalog.not_ignorable.contains(id) {
+            let id = catalog.info(rule).id.as_str();
+            if written.origin != Origin::IgnoreFile && !catalog.ignorable(rule) {
                 let why = if id == PARSE_RULE {
                     format!("{id} cannot be suppressed inline: a gate must not pass a file it could not read")
                 } else {
@@ -50,14 +52,17 @@ impl Collector<'_, '_> {
                 self.problem(&written, UNUSED_RULE, format!("not ignorable {id}"), why);
                 continue;
             }
-            if !rules.iter().any(|(r, _)| r == id) {
-                rules.push((id.to_owned(), false));
+            if !rules.iter().any(|(r, _)| *r == rule) {
+                rules.push((rule, false));
             }
         }
         if rules.is_empty() {
             return;
         }
-        let ids: Vec<&str> = rules.iter().map(|(id, _)| id.as_str()).collect();
+        let ids: Vec<&str> = rules
+            .iter()
+            .map(|(rule, _)| catalog.info(*rule).id.as_str())
+            .collect();
         let label = ids.join(", ");
         if let Some(expires) = written.expires.filter(|e| *e < settings.today) {
             self.problem(
@@ -129,7 +134,8 @@ impl Collector<'_, '_> {
         for (index, entry) in file.entries.iter().enumerate() {
             self.add(Suppressor {
                 origin: Origin::IgnoreFile,
-                rules: as_written(vec![entry.rule.clone()]),
+                names: vec![entry.rule.clone()],
+                rules: Vec::new(),
                 reason: entry.reason.clone(),
                 owner: entry.owner.clone(),
                 expires: entry.expires,
@@ -138,23 +144,18 @@ impl Collector<'_, '_> {
                     region: file.source.region(entry.rule_span),
                 },
                 source: file.source.clone(),
-                scope: Scope::Entry(index),
+                covers: Covers::Entry(index),
             });
         }
     }
 }
 
-/// Rule names as written, none yet used.
-pub(super) fn as_written(names: Vec<String>) -> Vec<(String, bool)> {
-    names.into_iter().map(|name| (name, false)).collect()
-}
-
-pub(super) fn range_scope(
+pub(super) fn range_cover(
     source: &SourceFile,
     range: Span,
-    object: Option<(String, String)>,
-) -> Scope {
-    Scope::Range {
+    object: Option<(u32, String)>,
+) -> Covers {
+    Covers::Range {
         file: source.path.clone(),
         start: source.position(range.start),
         end: source.position(range.end),

@@ -12,7 +12,7 @@
 use super::date::Date;
 
 /// What every comment marker starts with.
-pub const MARKER: &str = "scalegate:ignore";
+pub const MARKER: &str = crate::model::DIRECTIVE_MARKER;
 
 /// What a comment directive covers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -17,7 +17,7 @@ use std::sync::Arc;
 use globset::{Glob, GlobBuilder, GlobMatcher, GlobSet, GlobSetBuilder};
 
 use super::date::Date;
-use crate::diagnostic::ConfigError;
+use crate::diagnostic::Diagnostic;
 use crate::did_you_mean::unknown_key;
 use crate::source::{SharedSource, SourceFile, Span};
 use crate::yaml::check::{found, one_document, string_list, Errors};
@@ -53,7 +53,7 @@ pub struct IgnoreEntry {
 impl IgnoreFile {
     /// Reads and validates the file's text; `display` is the path reported.
     /// Every problem is reported, each at its line and column.
-    pub fn parse(display: &str, text: &str) -> Result<IgnoreFile, Vec<ConfigError>> {
+    pub fn parse(display: &str, text: &str) -> Result<IgnoreFile, Vec<Diagnostic>> {
         let source = Arc::new(SourceFile::new(display, text.to_owned()));
         let mut errors = Errors {
             source: &source,
@@ -239,7 +239,7 @@ mod tests {
         IgnoreFile::parse(FILE_NAME, text)
             .unwrap_err()
             .iter()
-            .map(|e| format!("{}:{}: {}", e.line, e.column, e.message))
+            .map(|e| format!("{}:{}: {}", e.line.unwrap(), e.column.unwrap(), e.message))
             .collect()
     }
 

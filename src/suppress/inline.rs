@@ -6,46 +6,48 @@
 
 use std::collections::BTreeMap;
 
-use super::collect::{as_written, range_scope, Collector};
+use super::collect::{range_cover, Collector};
 use super::directive::{self, Directive, Reach};
-use super::{comments, Origin, Suppressor};
-use crate::model::{Bundle, Format, Location, Resource, SpanNode};
+use super::{Origin, Suppressor};
+use crate::model::{
+    Bundle, DocumentComments, FileComments, HandedComment, Location, Resource, SpanNode,
+};
 use crate::source::{SharedSource, SourceFile, Span};
-use crate::yaml::{self, Limits, Typing};
 
 impl Collector<'_, '_> {
-    /// Inline comments in every Terraform and Kubernetes file.
-    pub(super) fn collect_comments(&mut self, bundles: &[Bundle]) {
-        // Resources by file; whether a file has a directive at all is
-        // looked up once per file, not once per resource.
-        let mut files: BTreeMap<&str, (&SharedSource, Vec<&Resource>, bool)> = BTreeMap::new();
+    /// Inline comments in every Terraform and Kubernetes file that holds a
+    /// directive, as its parser handed them on.
+    pub(super) fn collect_comments(
+        &mut self,
+        bundles: &[Bundle],
+        comments: &BTreeMap<String, FileComments>,
+    ) {
+        // Resources by file: a directive attaches to a node of one of them.
+        let mut files: BTreeMap<&str, (&SharedSource, Vec<&Resource>)> = BTreeMap::new();
         for bundle in bundles {
             for resource in &bundle.resources {
-                let entry = files
-                    .entry(resource.source.path.as_str())
-                    .or_insert_with(|| (&resource.source, Vec::new(), false));
-                entry.1.push(resource);
-                entry.2 |= resource.format == Format::Terraform;
+                if comments.contains_key(&resource.source.path) {
+                    files
+                        .entry(resource.source.path.as_str())
+                        .or_insert_with(|| (&resource.source, Vec::new()))
+                        .1
+                        .push(resource);
+                }
             }
         }
-        for (source, resources, hcl) in files.into_values() {
-            if !source.text.contains(directive::MARKER) {
-                continue;
-            }
+        for (path, (source, resources)) in files {
             let nodes = NodeIndex::new(source, &resources);
-            if hcl {
-                self.hcl_comments(source, &nodes);
-            } else {
-                self.yaml_comments(source, &nodes);
+            match &comments[path] {
+                FileComments::Hcl(handed) => self.hcl_comments(source, handed, &nodes),
+                FileComments::Yaml(documents) => self.yaml_comments(source, documents, &nodes),
             }
         }
     }
 
-    fn hcl_comments(&mut self, source: &SharedSource, nodes: &NodeIndex) {
-        let text = &source.text;
+    fn hcl_comments(&mut self, source: &SharedSource, handed: &[HandedComment], nodes: &NodeIndex) {
         let mut leading = true;
         let mut last_line = 0;
-        for comment in comments::hcl(text) {
+        for comment in handed {
             let (line, _) = source.position(comment.span.start);
             // Still in the file's first comment lines: nothing but blank
             // lines and comments before this one.
@@ -53,29 +55,24 @@ impl Collector<'_, '_> {
                 && (last_line + 1..line).all(|n| source.line_text(n).trim().is_empty())
                 && !is_trailing(source, comment.span.start);
             last_line = line;
-            let body = &text[comment.body.start..comment.body.end];
-            let file = (leading, Span::new(0, text.len()));
-            self.comment(source, comment.span, body, nodes, file);
+            let file = (leading, Span::new(0, source.text.len()));
+            self.comment(source, comment.span, &comment.text, nodes, file);
         }
     }
 
-    fn yaml_comments(&mut self, source: &SharedSource, nodes: &NodeIndex) {
-        let Ok(documents) = yaml::parse_documents(&source.text, Typing::Kubernetes, &Limits::YAML)
-        else {
-            return;
-        };
-        for document in &documents {
-            let first = document
-                .comments
-                .first()
-                .map_or(document.span.start, |c| c.span.start);
-            let whole = Span::new(first.min(document.span.start), document.span.end);
+    fn yaml_comments(
+        &mut self,
+        source: &SharedSource,
+        documents: &[DocumentComments],
+        nodes: &NodeIndex,
+    ) {
+        for document in documents {
             for comment in &document.comments {
                 let leading = document
-                    .root
-                    .as_ref()
-                    .is_none_or(|root| comment.span.start < root.span.start);
-                self.comment(source, comment.span, &comment.text, nodes, (leading, whole));
+                    .content_start
+                    .is_none_or(|start| comment.span.start < start);
+                let whole = (leading, document.whole);
+                self.comment(source, comment.span, &comment.text, nodes, whole);
             }
         }
     }
@@ -130,13 +127,14 @@ impl Collector<'_, '_> {
         };
         self.add(Suppressor {
             origin: Origin::Inline,
-            rules: as_written(directive.rules),
+            names: directive.rules,
+            rules: Vec::new(),
             reason: directive.reason,
             owner: None,
             expires: directive.expires,
             at,
             source: source.clone(),
-            scope: range_scope(source, range, None),
+            covers: range_cover(source, range, None),
         });
     }
 }

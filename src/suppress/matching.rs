@@ -5,13 +5,13 @@
 //! finding reported away from its resource (a Helm template, a module call
 //! site) is still found covered.
 
-use super::{IgnoreFile, Scope, Suppressor, META_RULE};
-use crate::model::{Finding, Resource};
+use super::{Covers, IgnoreFile, Suppressor};
+use crate::model::{Finding, Resource, RuleRef};
 
-/// Whether a suppression naming rule `id` covers this finding: the rule's
-/// own findings, and its "could not be verified" notes.
-pub(super) fn covers_rule(id: &str, finding: &Finding) -> bool {
-    finding.rule_id == id || (finding.rule_id == META_RULE && finding.key.as_deref() == Some(id))
+/// Whether a suppression naming `rule` covers this finding: the rule's own
+/// findings, and its "could not be verified" notes.
+pub(super) fn covers_rule(rule: RuleRef, finding: &Finding) -> bool {
+    finding.rule == rule || finding.unverified == Some(rule)
 }
 
 /// Whether the finding is in the suppression's reach: inside its range
@@ -24,8 +24,8 @@ pub(super) fn covers_place(
     resource: Option<&Resource>,
     ignore_file: Option<&IgnoreFile>,
 ) -> bool {
-    match &s.scope {
-        Scope::Range {
+    match &s.covers {
+        Covers::Range {
             file,
             start,
             end,
@@ -38,14 +38,14 @@ pub(super) fn covers_place(
                 (region.start_line, region.start_column),
             );
             let on_object = object.as_ref().is_some_and(|(bundle, resource)| {
-                finding.bundle.as_ref() == Some(bundle)
+                finding.subject.map(|s| s.bundle) == Some(*bundle)
                     && finding.resource.as_ref() == Some(resource)
             });
             let written_inside = resource.is_some_and(|r| {
-                r.source.path != finding.location.file && {
-                    let span = crate::locate::span_of(r, &finding.path);
-                    within(&r.source.path, r.source.position(span.start))
-                }
+                finding
+                    .subject
+                    .and_then(|s| s.written)
+                    .is_some_and(|at| within(&r.source.path, at))
             });
             let through_call = resource.is_some_and(|r| {
                 r.module_calls
@@ -54,7 +54,7 @@ pub(super) fn covers_place(
             });
             inside || written_inside || on_object || through_call
         }
-        Scope::Entry(index) => {
+        Covers::Entry(index) => {
             let Some(entry) = ignore_file.and_then(|f| f.entries.get(*index)) else {
                 return false;
             };

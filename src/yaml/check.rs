@@ -9,14 +9,14 @@
 use std::collections::BTreeMap;
 
 use super::{Node, NodeValue};
-use crate::diagnostic::{ConfigError, Mark};
+use crate::diagnostic::{Diagnostic, Mark};
 use crate::source::{SourceFile, Span};
 use crate::yaml;
 
 /// Problems found in one YAML file, each at its place.
 pub(crate) struct Errors<'a> {
     pub(crate) source: &'a SourceFile,
-    pub(crate) list: Vec<ConfigError>,
+    pub(crate) list: Vec<Diagnostic>,
 }
 
 impl Errors<'_> {

@@ -1,9 +1,29 @@
 //! Finding the line comments of an HCL file (`#…` and `//…`), skipping what
 //! only looks like one: text inside strings, template interpolations and
-//! heredocs. YAML comments come from the YAML parser, which already knows
-//! block scalars from comments.
+//! heredocs. The parser hands them on for suppressions when the file holds
+//! a directive; hcl-edit keeps comments only as raw decoration scattered
+//! over the syntax tree, so one linear pass finds them more simply. YAML
+//! comments come from the YAML parser, which already knows block scalars
+//! from comments.
 
+use crate::model::{FileComments, HandedComment, DIRECTIVE_MARKER};
 use crate::source::Span;
+
+/// The comments to hand on from an HCL file: `None` unless the file holds a
+/// suppression directive.
+pub fn handed(text: &str) -> Option<FileComments> {
+    if !text.contains(DIRECTIVE_MARKER) {
+        return None;
+    }
+    let comments = hcl(text)
+        .into_iter()
+        .map(|c| HandedComment {
+            span: c.span,
+            text: text[c.body.start..c.body.end].to_owned(),
+        })
+        .collect();
+    Some(FileComments::Hcl(comments))
+}
 
 /// A line comment: the span of the whole comment (marker included, line
 /// break excluded) and of its text after `#` or `//`.
@@ -166,5 +186,18 @@ mod tests {
         assert!(bodies("a = <<EOT\n# in\n").is_empty());
         assert!(bodies("/* # open").is_empty());
         assert_eq!(bodies("a = \"open\n# after"), [" after"]);
+    }
+
+    #[test]
+    fn only_a_file_with_a_directive_hands_its_comments_on() {
+        assert_eq!(handed("# a comment\nx = 1\n"), None);
+        let text = "x = 1 # scalegate:ignore SG-X-001\n";
+        assert_eq!(
+            handed(text),
+            Some(FileComments::Hcl(vec![HandedComment {
+                span: Span::new(6, 33),
+                text: " scalegate:ignore SG-X-001".to_owned(),
+            }]))
+        );
     }
 }

@@ -27,6 +27,19 @@ pub fn evaluate_loaded(options: &Options, prepared: &Prepared, loaded: Loaded) -
     let policies = &prepared.policies;
     let pool = thread_pool(options.threads);
     let helm = HelmTemplates::new(&prepared.root, options.helm_chart.clone());
+    // A rendered chart's objects map back onto that chart's templates.
+    let chart_templates: BTreeMap<&str, HelmTemplates> = loaded
+        .bundles
+        .iter()
+        .filter_map(|b| {
+            let chart = b.chart.as_ref()?;
+            let dir = prepared.root.join(&chart.chart_dir);
+            Some((
+                b.path.as_str(),
+                HelmTemplates::new(&prepared.root, Some(crate::discover::normalize(&dir))),
+            ))
+        })
+        .collect();
     let evaluated: Vec<Evaluated> = pool.install(|| evaluate_bundles(policies, &loaded.bundles));
 
     let rules = reported_rules(prepared);
@@ -45,7 +58,8 @@ pub fn evaluate_loaded(options: &Options, prepared: &Prepared, loaded: Loaded) -
             notifications.push(not_evaluated(bundle));
             continue;
         };
-        let from_stdin = loaded.stdin_bundle.as_ref() == Some(&bundle.path);
+        let rendered = loaded.stdin_bundle.as_ref() == Some(&bundle.path) || bundle.chart.is_some();
+        let templates = chart_templates.get(bundle.path.as_str()).unwrap_or(&helm);
         for error in errors {
             rule_errors.push(rule_error(&policies.rules[error.rule], bundle, &error));
         }
@@ -54,8 +68,8 @@ pub fn evaluate_loaded(options: &Options, prepared: &Prepared, loaded: Loaded) -
             rule_info[META_RULE],
             bundle,
             raw,
-            from_stdin,
-            &helm,
+            rendered,
+            templates,
             &mut sources,
         ));
     }
@@ -76,6 +90,9 @@ pub fn evaluate_loaded(options: &Options, prepared: &Prepared, loaded: Loaded) -
         &mut sources,
     );
     notifications.extend(helm.escapes());
+    for templates in chart_templates.values() {
+        notifications.extend(templates.escapes());
+    }
     notifications.sort();
     notifications.dedup();
     keep_referenced(&mut sources, &findings);
@@ -166,6 +183,7 @@ fn summary(loaded: &Loaded) -> Summary {
             .flat_map(|b| &b.resources)
             .filter(|r| !r.declaration_only)
             .count(),
+        charts_not_rendered: loaded.charts_not_rendered,
     }
 }
 

@@ -364,7 +364,17 @@ fn named_position(stderr: &str) -> Option<(String, usize, Option<usize>)> {
         r"([^\s():]+?/(?:charts/[^\s():/]+/)*templates/[^\s():]+):(\d+)(?::(\d+))?",
     )
     .ok()?;
-    let captures = pattern.captures(stderr)?;
+    let Some(captures) = pattern.captures(stderr) else {
+        // `YAML parse error on web/templates/a.yaml: … line 37` names a
+        // line of the rendered output, not of the template: the file only.
+        let file_only = regex::Regex::new(
+            r"([^\s():]+?/(?:charts/[^\s():/]+/)*templates/[^\s():]+?\.(?:ya?ml|tpl|json|txt)):",
+        )
+        .ok()?;
+        let written = file_only.captures(stderr)?.get(1)?.as_str();
+        let (_chart, rest) = written.split_once('/')?;
+        return Some((rest.to_owned(), 1, None));
+    };
     let written = captures.get(1)?.as_str();
     let (_chart, rest) = written.split_once('/')?;
     let line = captures.get(2)?.as_str().parse().ok()?;

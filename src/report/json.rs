@@ -216,6 +216,11 @@ fn rule_error(e: &RuleError) -> JsonNotification<'_> {
     }
 }
 
+/// `charts_not_rendered` is written only when some chart was skipped.
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -256,8 +261,4 @@ mod tests {
         );
         assert_eq!(doc["summary"]["by_severity"]["info"], 0);
     }
-}
-
-fn is_zero(n: &usize) -> bool {
-    *n == 0
 }

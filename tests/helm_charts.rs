@@ -439,3 +439,46 @@ fn renders_are_the_same_at_any_thread_count() {
     assert_eq!(one, four);
     assert_eq!(bundles(&one), ["api[default]", "web[default]"]);
 }
+
+#[test]
+fn an_error_in_a_subchart_is_reported_in_the_subchart_template() {
+    let p = Project::new();
+    web_chart(&p);
+    p.write(
+        "web/charts/db/Chart.yaml",
+        "apiVersion: v2\nname: db\nversion: 0.1.0\n",
+    );
+    p.write(
+        "web/charts/db/templates/sts.yaml",
+        "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: {{ required \"db name\" .Values.name }}\n",
+    );
+    let (_, report, _) = scan(&p, &[]);
+    // Helm says `web/charts/db/templates/sts.yaml:4:11`.
+    assert_eq!(
+        placed(&report),
+        [(
+            "SG-PARSE-001".to_owned(),
+            "web/charts/db/templates/sts.yaml".to_owned(),
+            4,
+            12,
+            String::new()
+        )]
+    );
+}
+
+#[test]
+fn a_chart_at_the_project_root_is_named_by_its_directory() {
+    let p = Project::new();
+    p.write("Chart.yaml", "apiVersion: v2\nname: web\nversion: 0.1.0\n");
+    p.write(
+        "templates/d.yaml",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n",
+    );
+    let (_, report, _) = scan(&p, &[]);
+    let dir = p.path().file_name().unwrap().to_str().unwrap().to_owned();
+    assert_eq!(bundles(&report), [format!("{dir}[default]")]);
+    assert_eq!(
+        of_rule(&report, "SG-K8S-003")[0]["file"],
+        "templates/d.yaml"
+    );
+}

@@ -25,6 +25,10 @@ read -r -a policies <<< "$(echo "${INPUT_POLICY:-}" | tr '\n' ' ')"
 for dir in "${policies[@]}"; do
   args+=(--policy "$dir")
 done
+read -r -a helm_values <<< "$(echo "${INPUT_HELM_VALUES:-}" | tr '\n' ' ')"
+for file in "${helm_values[@]}"; do
+  args+=(--helm-values "$file")
+done
 if [ -n "${INPUT_FAIL_ON:-}" ]; then
   args+=(--fail-on "$INPUT_FAIL_ON")
 fi

@@ -85,6 +85,17 @@ pub struct InputArgs {
     /// Chart directory for Helm output read from stdin.
     #[arg(long, value_name = "DIR")]
     pub helm_chart: Option<PathBuf>,
+    /// The Helm program that renders charts (default: `helm.binary` in the
+    /// config, else `helm` on PATH).
+    #[arg(long, value_name = "PATH")]
+    pub helm_bin: Option<PathBuf>,
+    /// A values file for the charts named on the command line, applied after
+    /// the chart's own and the config's (repeatable, in order).
+    #[arg(long = "helm-values", value_name = "FILE")]
+    pub helm_values: Vec<PathBuf>,
+    /// A `--set` value for the charts named on the command line (repeatable).
+    #[arg(long = "helm-set", value_name = "KEY=VALUE")]
+    pub helm_set: Vec<String>,
     /// Terraform variable values file for every root module, applied after
     /// its own terraform.tfvars and *.auto.tfvars (repeatable).
     #[arg(long = "var-file", value_name = "FILE")]

@@ -11,6 +11,7 @@
 //! reported form escapes bytes that are not UTF-8 (`m\xff.tf`), so two names
 //! that differ only there stay two files.
 
+mod charts;
 mod git_view;
 mod scope;
 
@@ -23,6 +24,7 @@ use globset::GlobSet;
 
 use crate::model::{Notification, NotificationLevel};
 use crate::yaml::{self, NodeValue};
+pub use charts::{chart_of_file, ChartRoot};
 pub use git_view::GitView;
 pub use scope::{classify, decode, Scope};
 
@@ -82,6 +84,9 @@ pub struct Discovery {
     /// Files and directories that ignore rules kept out of the walk (a
     /// directory counts once; what it holds is not walked).
     pub ignored_paths: usize,
+    /// Helm charts to render, sorted by directory; their files are not in
+    /// `files`.
+    pub charts: Vec<ChartRoot>,
 }
 
 /// A path argument that does not exist (exit 2).
@@ -229,6 +234,7 @@ pub fn discover(
     let mut found: BTreeMap<String, Candidate> = BTreeMap::new();
     let mut focus = BTreeSet::new();
     let mut walked_dirs = BTreeSet::new();
+    let mut named_charts = BTreeSet::new();
     let mut views = Views {
         no_ignore,
         by_top: BTreeMap::new(),
@@ -244,6 +250,12 @@ pub fn discover(
             // reports findings only in the file itself.
             let display = display_path(root, &absolute, &as_given);
             focus.insert(display.clone());
+            // A file of a chart (a template, a values file, `Chart.yaml`,
+            // a helper) selects the chart: it is rendered whole.
+            if let Some(chart) = chart_of_file(root, &absolute) {
+                named_charts.insert(chart);
+                continue;
+            }
             let dir = absolute.parent().map(Path::to_path_buf).unwrap_or_default();
             let dir_given = Path::new(&as_given)
                 .parent()
@@ -265,6 +277,10 @@ pub fn discover(
                 candidate.named = true;
             }
         } else if metadata.as_ref().is_ok_and(|m| m.is_dir()) {
+            // A chart directory, or one inside a chart, names that chart.
+            if let Some(chart) = chart_of_file(root, &absolute.join("_")) {
+                named_charts.insert(chart);
+            }
             let before: BTreeSet<String> = found.keys().cloned().collect();
             let view = views.for_dir(&absolute);
             Walk {
@@ -317,7 +333,7 @@ pub fn discover(
         }
     }
     discovery.notifications.append(&mut views.notifications);
-    skip_chart_templates(&mut found, &mut discovery.notifications);
+    discovery.charts = charts::take_charts(root, &mut found, &named_charts);
     skip_kustomize_patches(&mut found, &mut discovery.notifications);
     discovery.files = found.into_values().collect();
     if !focus.is_empty() {
@@ -641,34 +657,6 @@ fn strip_path_prefix(message: &str) -> String {
     match message.rsplit_once(": ") {
         Some((_, reason)) => reason.to_owned(),
         None => message.to_owned(),
-    }
-}
-
-/// Chart templates are Go templates, not YAML: skip them, once per chart.
-fn skip_chart_templates(
-    found: &mut BTreeMap<String, Candidate>,
-    notifications: &mut Vec<Notification>,
-) {
-    let charts: BTreeSet<String> = found
-        .values()
-        .filter_map(|c| c.display.strip_suffix("Chart.yaml").map(str::to_owned))
-        .filter(|prefix| prefix.is_empty() || prefix.ends_with('/'))
-        .collect();
-    for chart in charts {
-        let templates = format!("{chart}templates/");
-        let before = found.len();
-        found.retain(|display, _| !display.starts_with(&templates));
-        if found.len() != before {
-            let chart_dir = chart.trim_end_matches('/');
-            notifications.push(Notification::file(
-                NotificationLevel::Note,
-                if chart_dir.is_empty() { ".".to_owned() } else { chart_dir.to_owned() },
-                format!(
-                    "Helm chart: {} unrendered template file(s) under {templates} skipped; scan `helm template` output instead",
-                    before - found.len()
-                ),
-            ));
-        }
     }
 }
 

@@ -42,6 +42,28 @@ rules:
   # SG-STL-001: { severity: critical, ignorable: false }
   # SG-SUP-002: high        # an expired suppression fails the gate
 
+# Helm charts (a directory with Chart.yaml) are rendered with `helm template`
+# (Helm 3.8+; `--helm-bin` overrides `binary`), each render scanned as its own
+# bundle named chart[render]. A chart not listed here gets one render,
+# `default`, with its own values.yaml. Paths are relative to this file.
+# `render: false` skips charts (each is a warning). Nothing is downloaded:
+# dependencies must be vendored under charts/ or be file:// paths.
+helm:
+  # binary: tools/helm
+  # render: true
+  # charts:
+  #   - path: charts/web
+  #     renders:
+  #       - name: prod
+  #         release: web
+  #         namespace: prod
+  #         values: [envs/prod/values.yaml]
+  #         set: { image.tag: \"1.4.2\" }
+  #         kube_version: \"1.30\"
+  #         api_versions: [monitoring.coreos.com/v1]
+  #       - name: staging
+  #         values: [envs/staging/values.yaml]
+
 # Settings the built-in rules read (data.scalegate.settings), merged over the
 # defaults below: mappings merge key by key, lists replace. Uncomment and
 # change what you need; `custom` is free-form, for your own policies.
@@ -137,6 +159,7 @@ mod tests {
         let config = crate::config::parse(FILE_NAME, &starter()).unwrap();
         assert_eq!(config.fail_on, Some(Some(crate::model::Severity::Low)));
         assert!(config.rules.is_empty() && config.settings.is_none());
+        assert_eq!(config.helm, crate::config::helm::HelmConfig::default());
         assert!(starter().starts_with(
             "# yaml-language-server: $schema=https://raw.githubusercontent.com/scalegate/scalegate/main/schema/scalegate.schema.json\n"
         ));
@@ -149,6 +172,10 @@ mod tests {
             crate::config::parse(FILE_NAME, &text).unwrap_or_else(|e| panic!("{}\n{text}", e[0]));
         assert_eq!(config.exclude, ["examples/**", "**/testdata/**"]);
         assert_eq!(config.rules.len(), 4);
+        let chart = &config.helm.charts[0];
+        assert_eq!(chart.path, "charts/web");
+        assert_eq!(chart.renders[0].set["image.tag"], "1.4.2");
+        assert_eq!(chart.renders[1].values, ["envs/staging/values.yaml"]);
         assert_eq!(
             crate::settings::effective_settings(config.settings.as_ref()),
             crate::settings::effective_settings(None)

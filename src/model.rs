@@ -288,9 +288,32 @@ pub struct ModuleCall {
 #[derive(Debug, Clone)]
 pub struct Bundle {
     pub format: Format,
-    /// The bundle's directory relative to the project root, or `<stdin>`.
+    /// The bundle's directory relative to the project root, or `<stdin>`;
+    /// for a rendered chart, the chart and render (`web[prod]`).
     pub path: String,
     pub resources: Vec<Resource>,
+    /// For a bundle rendered from a Helm chart: which chart, which render.
+    pub chart: Option<ChartRender>,
+}
+
+/// A Helm chart render a bundle came from, so findings can be mapped back
+/// onto the chart's templates and values files.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChartRender {
+    /// The chart directory, as reported (`.` for the project root).
+    pub chart_dir: String,
+    /// The render's name (`default` unless the config names it).
+    pub render: String,
+    /// The values files, as reported, in the order Helm applies them: the
+    /// chart's own `values.yaml` (when it has one), then each `-f` file.
+    pub values_files: Vec<String>,
+}
+
+impl ChartRender {
+    /// The bundle name of a render: `chart_dir[render]`.
+    pub fn bundle_name(chart_dir: &str, render: &str) -> String {
+        format!("{chart_dir}[{render}]")
+    }
 }
 
 /// What a comment must hold for its parser to hand it on: the suppression
@@ -527,6 +550,8 @@ pub struct Summary {
     pub ignored_paths: usize,
     pub bundles: usize,
     pub resources: usize,
+    /// Helm charts left unscanned because `helm.render` is false.
+    pub charts_not_rendered: usize,
 }
 
 /// Everything a scan produced, ready for the reporters.

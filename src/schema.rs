@@ -37,6 +37,7 @@ fn top_key_description(key: &str) -> &'static str {
         "policies" => "Directories of your own Rego policies, relative to the directory of this file; `--policy` adds more.",
         "rules" => "Rules to turn off or re-rate, by id or slug (not both for one rule): `off`, a severity, or `{enabled, severity, ignorable}`.",
         "settings" => "Settings the built-in rules read (`data.scalegate.settings`), deep-merged over the defaults of `policies/defaults.yaml`: mappings merge key by key, lists replace.",
+        "helm" => "How Helm charts are rendered (`helm template`, each render scanned as its own bundle `chart[render]`): the Helm program, whether charts are rendered at all, and per chart its renders.",
         other => panic!("config::TOP_KEYS has `{other}`, which schema.rs does not describe"),
     }
 }
@@ -52,6 +53,7 @@ pub fn generate(rules: &[RuleDoc]) -> Value {
                 "items": { "type": "string" }
             }),
             "rules" => rules_schema(rules),
+            "helm" => helm_schema(),
             "settings" => {
                 let mut s = shape_schema(&crate::settings::built_in().shape);
                 s["type"] = json!(["object", "null"]);
@@ -176,6 +178,47 @@ pub fn generate_ignore_file(rules: &[RuleDoc]) -> Value {
                             "description": "The last day (UTC, inclusive) the entry applies; after it, SG-SUP-002 is reported and the findings are back.",
                             "allOf": [date]
                         }
+                    }
+                }
+            }
+        }
+    })
+}
+
+/// `helm:` ([`crate::config::helm`]).
+fn helm_schema() -> Value {
+    use crate::config::helm::{CHART_KEYS, HELM_KEYS, RENDER_KEYS};
+    let strings = json!({ "type": ["array", "null"], "items": { "type": "string" } });
+    let render = json!({
+        "type": "object",
+        "additionalProperties": false,
+        "required": ["name"],
+        "properties": {
+            RENDER_KEYS[0]: { "description": "The render's name, shown in bundle names and resource ids (`web[prod]`).", "type": "string", "pattern": "^[^\\[\\]/]+$" },
+            RENDER_KEYS[1]: { "description": "The release name (`.Release.Name`). Default: release-name.", "type": "string" },
+            RENDER_KEYS[2]: { "description": "The namespace (`.Release.Namespace`, `--namespace`).", "type": "string" },
+            RENDER_KEYS[3]: { "description": "Values files (`--values`), relative to the directory of this file, applied in order after the chart's own values.yaml.", "allOf": [strings.clone()] },
+            RENDER_KEYS[4]: { "description": "`--set` values by key (`image.tag: \"1.2.3\"`).", "type": ["object", "null"], "additionalProperties": { "type": ["string", "number", "boolean"] } },
+            RENDER_KEYS[5]: { "description": "The Kubernetes version the chart sees (`--kube-version`).", "type": ["string", "number"] },
+            RENDER_KEYS[6]: { "description": "Extra API versions the chart sees as available (`--api-versions`).", "allOf": [strings] }
+        }
+    });
+    json!({
+        "type": ["object", "null"],
+        "additionalProperties": false,
+        "properties": {
+            HELM_KEYS[0]: { "description": "The Helm program (3.8 or later), relative to the directory of this file. `--helm-bin` overrides it. Default: `helm` on PATH.", "type": "string" },
+            HELM_KEYS[1]: { "description": "`false`: charts are not rendered; each is a warning and the summary counts them. Default: true.", "type": "boolean" },
+            HELM_KEYS[2]: {
+                "description": "Charts with their renders; a chart not listed gets one render, `default`, with its own values.",
+                "type": ["array", "null"],
+                "items": {
+                    "type": "object",
+                    "additionalProperties": false,
+                    "required": ["path"],
+                    "properties": {
+                        CHART_KEYS[0]: { "description": "The chart directory, relative to the directory of this file.", "type": "string" },
+                        CHART_KEYS[1]: { "description": "The renders, each scanned as its own bundle.", "type": ["array", "null"], "items": render }
                     }
                 }
             }

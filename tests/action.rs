@@ -40,6 +40,7 @@ fn action_yml_is_a_composite_action_with_the_documented_inputs() {
             "category",
             "config",
             "fail-on",
+            "helm-values",
             "paths",
             "policy",
             "sarif-file",
@@ -193,6 +194,42 @@ fn the_scan_step_annotates_writes_sarif_and_summary_and_records_the_exit_code() 
     assert!(std::fs::read_to_string(&output_file)
         .unwrap()
         .contains("exit-code=2\n"));
+}
+
+#[test]
+fn the_helm_values_input_renders_the_named_chart_with_those_values() {
+    let p = Project::new();
+    p.write(
+        "web/Chart.yaml",
+        "apiVersion: v2\nname: web\nversion: 0.1.0\n",
+    );
+    p.write("web/values.yaml", "replicas: 1\n");
+    p.write(
+        "web/templates/d.yaml",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: {{ .Values.replicas }}\n",
+    );
+    p.write("envs/a.yaml", "replicas: 2\n");
+    p.write("envs/b.yaml", "replicas: 1\n");
+    let helm_dir = common::tools::tool("helm").parent().unwrap().to_path_buf();
+    let run = |values: &str| {
+        let output_file = p.path().join("github_output");
+        let out = Command::new("bash")
+            .arg(repo().join("action/scan.sh"))
+            .env("SCALEGATE_BIN", env!("CARGO_BIN_EXE_scalegate"))
+            .env("GITHUB_WORKSPACE", p.path())
+            .env("GITHUB_OUTPUT", &output_file)
+            .env("PATH", format!("{}:/usr/bin:/bin", helm_dir.display()))
+            .env("INPUT_PATHS", "web")
+            .env("INPUT_HELM_VALUES", values)
+            .env("INPUT_SARIF_FILE", "out.sarif")
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    // Values apply in order: the last file's replica count wins.
+    assert!(!run("envs/b.yaml\nenvs/a.yaml").contains("SG-K8S-003"));
+    assert!(run("envs/a.yaml envs/b.yaml").contains("SG-K8S-003"));
 }
 
 /// Nothing listens on port 1 of the loopback interface: every download is

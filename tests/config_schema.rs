@@ -186,6 +186,13 @@ settings:                             # becomes data.scalegate.settings
     backup_retention_min_days: 7
     log_retention_days: { min: 1, max: 3653 }
   custom: {}                          # free-form, for users' own policies
+helm:                                 # how Helm charts are rendered
+  binary: tools/helm
+  render: true
+  charts:
+    - path: charts/web
+      renders:
+        - { name: prod, release: web, namespace: prod, values: [envs/prod.yaml], set: { replicas: 3 }, kube_version: "1.30", api_versions: [monitoring.coreos.com/v1] }
 "#;
 
 fn cases() -> Vec<(&'static str, String, Expect)> {
@@ -205,6 +212,13 @@ fn cases() -> Vec<(&'static str, String, Expect)> {
         ("yaml 1.2 words as strings", s("exclude: [on, yes, no]\nsettings:\n  tags:\n    required: [on, off]\n"), Valid),
         ("user-keyed settings", s("settings:\n  tags:\n    allowed_values: { team: [a, b] }\n    patterns: { team: \"^[a-z]+$\" }\n  naming:\n    types: { aws_kinesis_stream: { attribute: name, pattern: \"^k-\" } }\n  custom: { anything: [1, { a: b }] }\n"), Valid),
         ("fail_on never", s("fail_on: never\n"), Valid),
+        ("helm render off", s("helm:\n  render: false\n"), Valid),
+        ("helm render a word", s("helm:\n  render: no\n"), Invalid("`helm.render` must be true or false")),
+        ("helm unknown key", s("helm:\n  binray: helm\n"), Invalid("unknown key `binray` in helm — did you mean `binary`?")),
+        ("helm chart without path", s("helm:\n  charts:\n    - renders: []\n"), Invalid("without `path`")),
+        ("helm render without name", s("helm:\n  charts:\n    - path: web\n      renders:\n        - values: [a.yaml]\n"), Invalid("a render needs a `name`")),
+        ("helm render unknown key", s("helm:\n  charts:\n    - path: web\n      renders:\n        - { name: prod, value: [a.yaml] }\n"), Invalid("did you mean `values`?")),
+        ("helm set a list", s("helm:\n  charts:\n    - path: web\n      renders:\n        - { name: prod, set: { a: [1] } }\n"), Invalid("`set.a` must be a scalar")),
         ("a number where a float is fine", s("settings:\n  aws:\n    log_retention_days: { min: 1, max: 400 }\n"), Valid),
         ("not a mapping", s("- fail_on\n"), Invalid("the config must be a mapping")),
         ("unknown top-level key", s("fail-on: high\n"), Invalid("unknown key `fail-on` — did you mean `fail_on`?")),

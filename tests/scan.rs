@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{findings, notifications, of_rule, Project};
+use common::{findings, of_rule, Project};
 
 fn tuple(rule: &str, file: &str, line: u64, column: u64) -> (String, String, u64, u64) {
     (rule.to_owned(), file.to_owned(), line, column)
@@ -77,32 +77,38 @@ fn terraform_findings_point_at_the_attribute_or_the_header() {
 #[test]
 fn rendered_helm_output_keeps_its_template_as_a_related_location() {
     let p = Project::fixture("helm");
-    let (_, report, _) = p.scan_json(&[]);
+    let helm = common::tools::tool("helm");
+    let (_, report, _) = p.scan_json(&["--helm-bin", helm.to_str().unwrap()]);
+    let in_rendered_file: Vec<_> = findings_of(&report, &K8S_FIXTURE_RULES)
+        .into_iter()
+        .filter(|f| f.1 == "rendered/web.yaml")
+        .collect();
     assert_eq!(
-        findings_of(&report, &K8S_FIXTURE_RULES),
+        in_rendered_file,
         [
             tuple("SG-K8S-008", "rendered/web.yaml", 22, 3),
             tuple("SG-K8S-002", "rendered/web.yaml", 33, 11),
         ]
     );
-    let related = &of_rule(&report, "SG-K8S-008")[0]["related"][0];
+    let in_rendered = of_rule(&report, "SG-K8S-008")
+        .into_iter()
+        .find(|f| f["file"] == "rendered/web.yaml")
+        .unwrap();
+    let related = &in_rendered["related"][0];
     assert_eq!(related["file"], "rendered/web.yaml");
     assert_eq!(related["start_line"], 13);
     assert!(related["message"]
         .as_str()
         .unwrap()
         .contains("web/templates/deployment.yaml"));
-    // The chart's unrendered templates are skipped, once, with a note.
-    let notes = notifications(&report);
-    assert_eq!(
-        notes
-            .iter()
-            .filter(|n| n.contains("unrendered template"))
-            .count(),
-        1,
-        "{notes:?}"
-    );
-    assert_eq!(report["summary"]["files_scanned"], 1);
+    // The chart beside it is rendered on its own, as a bundle of its own;
+    // its templates are not read as manifests.
+    assert!(report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["bundle"] == "charts/web[default]"));
+    assert_eq!(report["summary"]["files_scanned"], 2);
 }
 
 #[test]

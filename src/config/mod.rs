@@ -9,6 +9,7 @@
 //! once the policies (built-in and the user's) are loaded.
 
 pub mod data;
+pub mod helm;
 mod overrides;
 
 use std::collections::BTreeMap;
@@ -47,6 +48,8 @@ pub struct Config {
     pub rules: BTreeMap<String, RuleOverride>,
     /// The user's `settings`, validated, not yet merged.
     pub settings: Option<Value>,
+    /// `helm`: how charts are rendered.
+    pub helm: helm::HelmConfig,
     /// Where things were written, for problems found after policies load.
     pub marks: Marks,
 }
@@ -94,7 +97,9 @@ pub fn project_root(cwd: &Path, config: Option<&Path>) -> PathBuf {
 }
 
 /// The keys a config file may hold, in the order they are documented.
-pub const TOP_KEYS: [&str; 5] = ["fail_on", "exclude", "policies", "rules", "settings"];
+pub const TOP_KEYS: [&str; 6] = [
+    "fail_on", "exclude", "policies", "rules", "settings", "helm",
+];
 
 /// The keys of a rule's mapping form.
 pub const RULE_KEYS: [&str; 3] = ["enabled", "severity", "ignorable"];
@@ -204,6 +209,7 @@ pub fn parse_partial(display: &str, text: &str) -> (Config, Vec<Diagnostic>) {
                     ),
                 ),
             },
+            "helm" => config.helm = helm::helm_config(value, &mut errors),
             other => errors.at(key.span, unknown_key(other, None, &TOP_KEYS)),
         }
     }

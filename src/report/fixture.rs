@@ -351,6 +351,7 @@ pub fn report() -> Report {
         summary: Summary {
             files_scanned: 3,
             ignored_paths: 0,
+            charts_not_rendered: 0,
             bundles: 2,
             resources: 4,
         },

@@ -37,6 +37,10 @@ struct JsonSummary {
     files_scanned: usize,
     /// Files and directories ignore rules kept out of the scan.
     ignored_paths: usize,
+    /// Helm charts not scanned because `helm.render` is false (only when
+    /// there are some).
+    #[serde(skip_serializing_if = "is_zero")]
+    charts_not_rendered: usize,
     bundles: usize,
     resources: usize,
     /// Unsuppressed findings.
@@ -119,6 +123,7 @@ pub fn render(report: &Report, options: &RenderOptions) -> String {
         summary: JsonSummary {
             files_scanned: report.summary.files_scanned,
             ignored_paths: report.summary.ignored_paths,
+            charts_not_rendered: report.summary.charts_not_rendered,
             bundles: report.summary.bundles,
             resources: report.summary.resources,
             findings: counts.total(),
@@ -210,6 +215,11 @@ fn rule_error(e: &RuleError) -> JsonNotification<'_> {
         rule: Some(&e.rule),
         bundle: Some(&e.bundle),
     }
+}
+
+/// `charts_not_rendered` is written only when some chart was skipped.
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 #[cfg(test)]

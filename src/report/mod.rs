@@ -188,6 +188,13 @@ pub(crate) fn summary_line(report: &Report) -> String {
             plural(report.summary.ignored_paths, "path")
         ));
     }
+    // Helm charts: only when `helm.render: false` left some unscanned.
+    if report.summary.charts_not_rendered > 0 {
+        line.push_str(&format!(
+            "; {} not scanned (helm.render is false)",
+            plural(report.summary.charts_not_rendered, "Helm chart")
+        ));
+    }
     line
 }
 

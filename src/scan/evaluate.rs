@@ -27,6 +27,19 @@ pub fn evaluate_loaded(options: &Options, prepared: &Prepared, mut loaded: Loade
     let policies = &prepared.policies;
     let pool = thread_pool(options.threads);
     let helm = HelmTemplates::new(&prepared.root, options.helm_chart.clone());
+    // A rendered chart's objects map back onto that chart's templates.
+    let chart_templates: BTreeMap<&str, HelmTemplates> = loaded
+        .bundles
+        .iter()
+        .filter_map(|b| {
+            let chart = b.chart.as_ref()?;
+            let dir = prepared.root.join(&chart.chart_dir);
+            Some((
+                b.path.as_str(),
+                HelmTemplates::new(&prepared.root, Some(crate::discover::normalize(&dir))),
+            ))
+        })
+        .collect();
     let evaluated: Vec<Evaluated> = pool.install(|| evaluate_bundles(policies, &loaded.bundles));
 
     let scanned = summary(&loaded);
@@ -43,7 +56,11 @@ pub fn evaluate_loaded(options: &Options, prepared: &Prepared, mut loaded: Loade
             notifications.push(not_evaluated(bundle_ref));
             continue;
         };
-        let from_stdin = loaded.stdin_bundle.as_ref() == Some(&bundle_ref.path);
+        let rendered =
+            loaded.stdin_bundle.as_ref() == Some(&bundle_ref.path) || bundle_ref.chart.is_some();
+        let templates = chart_templates
+            .get(bundle_ref.path.as_str())
+            .unwrap_or(&helm);
         for error in errors {
             rule_errors.push(rule_error(&policies.rules[error.rule], bundle_ref, &error));
         }
@@ -51,8 +68,8 @@ pub fn evaluate_loaded(options: &Options, prepared: &Prepared, mut loaded: Loade
             prepared,
             bundle,
             raw,
-            from_stdin,
-            &helm,
+            rendered,
+            templates,
             &mut sources,
         ));
     }
@@ -65,6 +82,9 @@ pub fn evaluate_loaded(options: &Options, prepared: &Prepared, mut loaded: Loade
 
     let findings = settle(findings, options, prepared, &loaded, &mut sources);
     notifications.extend(helm.escapes());
+    for templates in chart_templates.values() {
+        notifications.extend(templates.escapes());
+    }
     notifications.sort();
     notifications.dedup();
     keep_referenced(&mut sources, &findings);
@@ -148,6 +168,7 @@ fn summary(loaded: &Loaded) -> Summary {
             .flat_map(|b| &b.resources)
             .filter(|r| !r.declaration_only)
             .count(),
+        charts_not_rendered: loaded.charts_not_rendered,
     }
 }
 

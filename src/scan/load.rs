@@ -31,6 +31,8 @@ pub struct Loaded {
     /// The comments of files that hold a suppression directive, by
     /// reported path, as their parsers handed them on.
     pub comments: BTreeMap<String, FileComments>,
+    /// Helm charts not rendered because the config turns rendering off.
+    pub charts_not_rendered: usize,
 }
 
 /// Discovers, reads and parses every input, and groups resources into bundles.
@@ -66,7 +68,15 @@ pub fn load_inputs(options: &Options, prepared: &Prepared) -> Result<Loaded, Sca
         discover::discover(root, &file_args, &exclude, options.no_ignore)
             .map_err(ScanError::MissingPaths)?
     };
+    for pair in &options.helm_set {
+        if !pair.contains('=') {
+            return Err(ScanError::Usage(format!(
+                "--helm-set {pair:?}: expected KEY=VALUE"
+            )));
+        }
+    }
     let pool = thread_pool(options.threads);
+    let charts = super::charts::render_charts(options, prepared, &discovery.charts, &pool)?;
     let mut parsed: Vec<ParsedFile> =
         pool.install(|| discovery.files.par_iter().map(read_and_parse).collect());
 
@@ -109,12 +119,37 @@ pub fn load_inputs(options: &Options, prepared: &Prepared) -> Result<Loaded, Sca
 
     let command_line = command_line_values(options)?;
     let mut notifications = discovery.notifications;
-    let mut failures = Vec::new();
+    notifications.extend(charts.notifications);
+    let mut failures = charts.failures;
     let mut files_scanned = 0;
     let mut groups: BTreeMap<(Format, String), Vec<Resource>> = BTreeMap::new();
+    let mut focus = discovery.focus;
+    let mut renders = BTreeMap::new();
+    let mut comments = BTreeMap::new();
+    for (file, render) in charts.files {
+        files_scanned += 1;
+        notifications.extend(file.warnings);
+        if let Some(handed) = file.comments {
+            comments.insert(file.candidate.display.clone(), handed);
+        }
+        let bundle = file.candidate.display.clone();
+        let mut resources = file.resources;
+        // The render is part of each id, so `web[prod]` and `web[staging]`
+        // findings on one template line stay apart (and in baselines).
+        for resource in &mut resources {
+            resource.id = format!("{bundle}:{}", resource.id);
+        }
+        if let Some(focus) = &mut focus {
+            // A chart selected by one of its files reports everything its
+            // renders produce, wherever a finding is located.
+            focus.insert(bundle.clone());
+            focus.extend(files_under(root, &render.chart_dir));
+        }
+        groups.insert((Format::Kubernetes, bundle.clone()), resources);
+        renders.insert(bundle, render);
+    }
     let mut modules = parse::terraform::Modules::default();
     let mut plans = Vec::new();
-    let mut comments = BTreeMap::new();
     for file in parsed {
         if file.scope == Scope::OutOfScope {
             continue;
@@ -185,22 +220,57 @@ pub fn load_inputs(options: &Options, prepared: &Prepared) -> Result<Loaded, Sca
         // Terraform rejects duplicate addresses, but copies of examples and
         // test fixtures have them; numbering keeps ids unique either way.
         number_duplicate_ids(&mut resources);
+        let chart = match format {
+            Format::Kubernetes => renders.remove(&path),
+            _ => None,
+        };
         bundles.push(Bundle {
             format,
             path,
             resources,
+            chart,
         });
     }
     Ok(Loaded {
         bundles,
         failures,
         notifications,
-        focus: discovery.focus,
+        focus,
         files_scanned,
         ignored_paths: discovery.ignored_paths,
         stdin_bundle,
         comments,
+        charts_not_rendered: charts.not_rendered,
     })
+}
+
+/// Every file under a chart directory (given as reported), as reported.
+fn files_under(root: &std::path::Path, chart_dir: &str) -> Vec<String> {
+    let dir = if chart_dir == "." {
+        root.to_path_buf()
+    } else {
+        root.join(chart_dir)
+    };
+    let mut out = Vec::new();
+    let mut stack = vec![dir];
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                stack.push(path);
+            } else {
+                out.push(discover::display_path(
+                    root,
+                    &path,
+                    &discover::escaped(&path),
+                ));
+            }
+        }
+    }
+    out
 }
 
 /// A second object with the same id in a bundle gets `#2`, a third `#3`.

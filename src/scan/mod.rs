@@ -28,6 +28,7 @@ use crate::parse::ParseError;
 use crate::source::SharedSource;
 use crate::suppress::Date;
 
+mod charts;
 mod evaluate;
 mod findings;
 mod load;
@@ -69,6 +70,15 @@ pub struct Options {
     pub stdin_over_budget: bool,
     pub stdin_filename: Option<String>,
     pub helm_chart: Option<PathBuf>,
+    /// `--helm-bin`: the Helm program, overriding `helm.binary` and PATH.
+    pub helm_bin: Option<PathBuf>,
+    /// `--helm-values`: values files for charts named on the command line.
+    pub helm_values: Vec<PathBuf>,
+    /// `--helm-set K=V`: values for charts named on the command line.
+    pub helm_set: Vec<String>,
+    /// `PATH`, where `helm` is looked for when neither `--helm-bin` nor
+    /// `helm.binary` names it.
+    pub search_path: Option<std::ffi::OsString>,
     /// `--fail-on`, overriding the config.
     pub fail_on: Option<FailOn>,
     /// `--var-file`: Terraform variable values for every root module.

@@ -85,6 +85,10 @@ pub struct InputArgs {
     /// Chart directory for Helm output read from stdin.
     #[arg(long, value_name = "DIR")]
     pub helm_chart: Option<PathBuf>,
+    /// Values file the Helm output read from stdin was rendered with, in the
+    /// order given to `helm template` (repeatable; needs --helm-chart).
+    #[arg(long = "helm-values", value_name = "FILE")]
+    pub helm_values: Vec<PathBuf>,
     /// Terraform variable values file for every root module, applied after
     /// its own terraform.tfvars and *.auto.tfvars (repeatable).
     #[arg(long = "var-file", value_name = "FILE")]

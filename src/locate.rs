@@ -18,10 +18,15 @@ use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
+mod helm_template;
+mod helm_values;
+
+use self::helm_template::{Placement, Template};
+use self::helm_values::{Layer, ValuesFile};
 use crate::discover::contained;
 use crate::model::{
-    Cause, Location, ModuleCall, Notification, NotificationLevel, PathSeg, RelatedLocation,
-    Resource, SpanChildren,
+    dotted, Cause, ChartRender, Location, ModuleCall, Notification, NotificationLevel, PathSeg,
+    RelatedLocation, Resource, SpanChildren,
 };
 use crate::source::{Region, SharedSource, SourceFile, Span};
 
@@ -104,12 +109,27 @@ pub struct Located {
     pub extra_sources: Vec<SharedSource>,
 }
 
-/// Resolves Helm templates for rendered output read from stdin.
+/// A template file read for mapping, with the chart it belongs to.
+#[derive(Debug)]
+struct ChartTemplate {
+    source: SharedSource,
+    template: Template,
+    /// The top chart's directory.
+    chart_dir: PathBuf,
+    /// Subcharts from the top chart down to the template's own chart
+    /// (`web/charts/db/templates/x.yaml` → `["db"]`).
+    subcharts: Vec<String>,
+}
+
+/// Resolves Helm templates and values files for rendered output.
 #[derive(Debug)]
 pub struct HelmTemplates {
     root: PathBuf,
     chart_dir: Option<PathBuf>,
-    cache: Mutex<HashMap<String, Option<SharedSource>>>,
+    /// Values files given to the render, in order, with display paths.
+    values_files: Vec<(PathBuf, String)>,
+    cache: Mutex<HashMap<String, Option<Arc<ChartTemplate>>>>,
+    values: Mutex<HashMap<PathBuf, Option<Arc<ValuesFile>>>>,
     /// `# Source:` paths that would have left their chart or the root.
     escaped: Mutex<BTreeSet<String>>,
 }
@@ -120,9 +140,29 @@ impl HelmTemplates {
         HelmTemplates {
             root: root.to_path_buf(),
             chart_dir,
+            values_files: Vec::new(),
             cache: Mutex::new(HashMap::new()),
+            values: Mutex::new(HashMap::new()),
             escaped: Mutex::new(BTreeSet::new()),
         }
+    }
+
+    /// For a render described by a bundle: its chart directory and values
+    /// files are display paths, relative to the project root.
+    pub fn for_chart(root: &Path, chart: &ChartRender) -> HelmTemplates {
+        let files = chart
+            .values_files
+            .iter()
+            .map(|f| (root.join(f), f.clone()))
+            .collect();
+        HelmTemplates::new(root, Some(root.join(&chart.chart_dir))).with_values(files)
+    }
+
+    /// The values files given to the render besides the chart's own
+    /// `values.yaml` (file, display path), in the order Helm applied them.
+    pub fn with_values(mut self, files: Vec<(PathBuf, String)>) -> HelmTemplates {
+        self.values_files = files;
+        self
     }
 
     /// One warning per `# Source:` path that was refused for leaving its
@@ -145,15 +185,15 @@ impl HelmTemplates {
     }
 
     /// The template file for a `# Source:` path like `web/templates/a.yaml`.
-    fn template(&self, source_path: &str) -> Option<SharedSource> {
+    fn template(&self, source_path: &str) -> Option<Arc<ChartTemplate>> {
         let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
         cache
             .entry(source_path.to_owned())
-            .or_insert_with(|| self.load(source_path))
+            .or_insert_with(|| self.load(source_path).map(Arc::new))
             .clone()
     }
 
-    fn load(&self, source_path: &str) -> Option<SharedSource> {
+    fn load(&self, source_path: &str) -> Option<ChartTemplate> {
         let (chart, rest) = source_path.split_once('/')?;
         // Each chart directory is checked, and the template inside it:
         // `None` from `contained` means the written path leaves them.
@@ -165,18 +205,18 @@ impl HelmTemplates {
                 .collect(),
         };
         let mut escapes = chart_dirs.iter().any(Option::is_none);
-        let mut file = None;
+        let mut found = None;
         for dir in chart_dirs.into_iter().flatten() {
             match contained(&dir, &dir, rest) {
                 Some(path) if path.is_file() => {
-                    file = Some(path);
+                    found = Some((path, dir));
                     break;
                 }
                 Some(_) => {}
                 None => escapes = true,
             }
         }
-        let Some(file) = file else {
+        let Some((file, chart_dir)) = found else {
             if escapes {
                 self.escaped
                     .lock()
@@ -186,39 +226,132 @@ impl HelmTemplates {
             return None;
         };
         let text = std::fs::read_to_string(&file).ok()?;
-        let display =
-            crate::discover::display_path(&self.root, &file, &crate::discover::escaped(&file));
-        Some(Arc::new(SourceFile::new(display, text)))
+        let template = Template::parse(&text);
+        Some(ChartTemplate {
+            source: Arc::new(SourceFile::new(self.display(&file), text)),
+            template,
+            chart_dir,
+            subcharts: subcharts(rest),
+        })
+    }
+
+    fn display(&self, file: &Path) -> String {
+        crate::discover::display_path(&self.root, file, &crate::discover::escaped(file))
+    }
+
+    fn values_file(&self, path: PathBuf, display: String) -> Option<Arc<ValuesFile>> {
+        let mut cache = self.values.lock().unwrap_or_else(|e| e.into_inner());
+        cache
+            .entry(path.clone())
+            .or_insert_with(|| ValuesFile::read(&path, display).map(Arc::new))
+            .clone()
+    }
+
+    /// Where `.Values.<path>` of a template's chart is set, as a related
+    /// location, with the values file's source.
+    fn values_location(
+        &self,
+        template: &ChartTemplate,
+        path: &[PathSeg],
+    ) -> Option<(RelatedLocation, SharedSource)> {
+        let chain = &template.subcharts;
+        // Lowest precedence first: the template's own chart, then each
+        // parent up to the top chart, then the render's files.
+        let mut files: Vec<(Arc<ValuesFile>, Vec<PathSeg>)> = Vec::new();
+        for depth in (0..=chain.len()).rev() {
+            let mut dir = template.chart_dir.clone();
+            for sub in &chain[..depth] {
+                dir = dir.join("charts").join(sub);
+            }
+            let own = dir.join("values.yaml");
+            let prefix = chain[depth..]
+                .iter()
+                .map(|s| PathSeg::Key(s.clone()))
+                .collect();
+            if let Some(file) = contained(&template.chart_dir, &dir, "values.yaml")
+                .filter(|p| p.is_file())
+                .and_then(|p| self.values_file(p, self.display(&own)))
+            {
+                files.push((file, prefix));
+            }
+        }
+        let top: Vec<PathSeg> = chain.iter().map(|s| PathSeg::Key(s.clone())).collect();
+        for (path, display) in &self.values_files {
+            if let Some(file) = self.values_file(path.clone(), display.clone()) {
+                files.push((file, top.clone()));
+            }
+        }
+        let layers: Vec<Layer<'_>> = files
+            .iter()
+            .map(|(file, prefix)| Layer {
+                file,
+                prefix: prefix.clone(),
+            })
+            .collect();
+        let (file, span, written) = helm_values::setting(&layers, path)?;
+        let message = if written == path.len() {
+            format!("the value comes from `.Values.{}`, set here", dotted(path))
+        } else {
+            format!(
+                "the value comes from `.Values.{}`; `.Values.{}` is set here",
+                dotted(path),
+                dotted(&path[..written])
+            )
+        };
+        Some((
+            RelatedLocation {
+                location: Location {
+                    file: file.source.path.clone(),
+                    region: file.source.region(span),
+                },
+                message,
+            },
+            file.source.clone(),
+        ))
     }
 }
 
-/// Locates a finding on `resource` at `path`. `from_stdin` selects the Helm
-/// template mapping for rendered output that has no file of its own.
+/// The subcharts a chart-relative template path goes through:
+/// `charts/db/charts/cache/templates/x.yaml` → `["db", "cache"]`.
+fn subcharts(mut rest: &str) -> Vec<String> {
+    let mut chain = Vec::new();
+    while let Some(inner) = rest.strip_prefix("charts/") {
+        let Some((name, after)) = inner.split_once('/') else {
+            break;
+        };
+        chain.push(name.to_owned());
+        rest = after;
+    }
+    chain
+}
+
+/// Locates a finding on `resource` at `path`. `rendered` selects the Helm
+/// template mapping, for rendered output whose lines are not the user's.
 pub fn locate(
     resource: &Resource,
     path: &[PathSeg],
-    from_stdin: bool,
+    rendered: bool,
     helm: &HelmTemplates,
 ) -> Located {
     let source = &resource.source;
     let span = span_of(resource, path);
-    let rendered = Location {
+    let rendered_at = Location {
         file: source.path.clone(),
         region: source.region(span),
     };
     if !resource.module_calls.is_empty() {
-        return through_modules(resource, rendered);
+        return through_modules(resource, rendered_at);
     }
     let Some(helm_source) = &resource.helm_source else {
         return Located {
-            location: rendered,
+            location: rendered_at,
             related: Vec::new(),
             extra_sources: Vec::new(),
         };
     };
-    if !from_stdin {
+    if !rendered {
         return Located {
-            location: rendered,
+            location: rendered_at,
             related: vec![RelatedLocation {
                 location: Location {
                     file: source.path.clone(),
@@ -229,38 +362,111 @@ pub fn locate(
             extra_sources: Vec::new(),
         };
     }
-    let Some(template) = helm.template(&helm_source.template) else {
-        return Located {
-            location: rendered,
+    match helm.template(&helm_source.template) {
+        Some(template) => on_template(resource, path, helm, &template),
+        None => Located {
+            location: rendered_at,
             related: Vec::new(),
             extra_sources: Vec::new(),
-        };
+        },
+    }
+}
+
+/// A finding on rendered output, placed on the template line that writes
+/// its key (the key of the deepest part of the path the object has, as for
+/// a file of its own), else on the action that generates it, else on the
+/// template's first line; with the values file that set the value related.
+fn on_template(
+    resource: &Resource,
+    path: &[PathSeg],
+    helm: &HelmTemplates,
+    template: &ChartTemplate,
+) -> Located {
+    let (_, depth) = resource.spans.deepest(path);
+    let walked: Vec<PathSeg> = if depth == 0 {
+        // The resource header: its `kind:` entry.
+        vec![PathSeg::Key("kind".to_owned())]
+    } else {
+        path[..depth].to_vec()
     };
-    let rendered_line = source.line_text(rendered.region.start_line).trim();
-    let matches: Vec<usize> = (1..=template.line_count())
-        .filter(|&l| template.line_text(l).trim() == rendered_line)
-        .collect();
-    let region = match matches.as_slice() {
-        [line] => {
-            let text = template.line_text(*line);
-            let indent = text.chars().take_while(|c| c.is_whitespace()).count();
-            Region {
-                start_line: *line,
-                start_column: indent + 1,
-                end_line: *line,
-                end_column: text.chars().count() + 1,
-            }
+    let source = &template.source;
+    let region = |line: usize, start: usize, end: usize| Region {
+        start_line: line,
+        start_column: start + 1,
+        end_line: line,
+        end_column: end + 1,
+    };
+    let mut related = Vec::new();
+    let (region, values) = match template
+        .template
+        .place(&resource.kind, &resource.name, &walked)
+    {
+        Placement::Literal {
+            line,
+            start,
+            end,
+            values,
+        } => (region(line, start, end), values),
+        Placement::Generated {
+            line,
+            start,
+            end,
+            action,
+            values,
+        } => {
+            let at = region(line, start, end);
+            related.push(RelatedLocation {
+                location: Location {
+                    file: source.path.clone(),
+                    region: at,
+                },
+                message: format!(
+                    "`{}` is generated here by `{{{{ {} }}}}`, not written literally in the template",
+                    dotted(&walked),
+                    short(&action)
+                ),
+            });
+            (at, values)
         }
-        _ => Region::FILE_START,
+        Placement::Unknown => {
+            let first = region(1, 0, source.line_text(1).chars().count());
+            related.push(RelatedLocation {
+                location: Location {
+                    file: source.path.clone(),
+                    region: first,
+                },
+                message: format!(
+                    "`{}` is generated by the template {}: no line of it writes the key literally",
+                    dotted(&walked),
+                    source.path
+                ),
+            });
+            (first, None)
+        }
     };
+    let mut extra_sources = vec![source.clone()];
+    if let Some((location, file)) = values.and_then(|v| helm.values_location(template, &v)) {
+        related.push(location);
+        extra_sources.push(file);
+    }
     Located {
         location: Location {
-            file: template.path.clone(),
+            file: source.path.clone(),
             region,
         },
-        related: Vec::new(),
-        extra_sources: vec![template],
+        related,
+        extra_sources,
     }
+}
+
+/// An action's text cut to a readable length for a message.
+fn short(action: &str) -> String {
+    const MAX: usize = 60;
+    if action.chars().count() <= MAX {
+        return action.to_owned();
+    }
+    let cut: String = action.chars().take(MAX).collect();
+    format!("{cut}…")
 }
 
 /// A finding on a resource of a called module. In a local module it stays

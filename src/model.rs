@@ -291,6 +291,21 @@ pub struct Bundle {
     /// The bundle's directory relative to the project root, or `<stdin>`.
     pub path: String,
     pub resources: Vec<Resource>,
+    /// For rendered Helm output, the chart and values it was rendered from,
+    /// so findings can be mapped back onto templates and values files.
+    pub chart: Option<ChartRender>,
+}
+
+/// One render of a Helm chart: where its templates and values are.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChartRender {
+    /// The chart directory (display path).
+    pub chart_dir: String,
+    /// The render's name (`default` for the chart's own values).
+    pub render: String,
+    /// Values files given to Helm besides the chart's own `values.yaml`
+    /// (display paths, in the order given: the last that sets a key wins).
+    pub values_files: Vec<String>,
 }
 
 /// Whether a finding is a violation or an unverified note.

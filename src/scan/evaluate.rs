@@ -3,6 +3,7 @@
 //! named step, with the baseline applied last.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
 
 use rayon::prelude::*;
 
@@ -26,7 +27,7 @@ type Evaluated = Option<(Vec<RawFinding>, Vec<EvalError>)>;
 pub fn evaluate_loaded(options: &Options, prepared: &Prepared, loaded: Loaded) -> Report {
     let policies = &prepared.policies;
     let pool = thread_pool(options.threads);
-    let helm = HelmTemplates::new(&prepared.root, options.helm_chart.clone());
+    let helm = stdin_templates(options, &prepared.root);
     let evaluated: Vec<Evaluated> = pool.install(|| evaluate_bundles(policies, &loaded.bundles));
 
     let rules = reported_rules(prepared);
@@ -45,7 +46,14 @@ pub fn evaluate_loaded(options: &Options, prepared: &Prepared, loaded: Loaded) -
             notifications.push(not_evaluated(bundle));
             continue;
         };
+        // Rendered output is mapped onto its chart: stdin's through the
+        // command line's paths, a render's through its bundle.
         let from_stdin = loaded.stdin_bundle.as_ref() == Some(&bundle.path);
+        let own = match &bundle.chart {
+            Some(chart) if !from_stdin => Some(HelmTemplates::for_chart(&prepared.root, chart)),
+            _ => None,
+        };
+        let rendered = from_stdin || own.is_some();
         for error in errors {
             rule_errors.push(rule_error(&policies.rules[error.rule], bundle, &error));
         }
@@ -54,10 +62,13 @@ pub fn evaluate_loaded(options: &Options, prepared: &Prepared, loaded: Loaded) -
             rule_info[META_RULE],
             bundle,
             raw,
-            from_stdin,
-            &helm,
+            rendered,
+            own.as_ref().unwrap_or(&helm),
             &mut sources,
         ));
+        if let Some(own) = own {
+            notifications.extend(own.escapes());
+        }
     }
     findings.extend(failure_findings(
         &loaded.failures,
@@ -92,6 +103,21 @@ pub fn evaluate_loaded(options: &Options, prepared: &Prepared, loaded: Loaded) -
         crate::baseline::apply(&mut report, baseline, path);
     }
     report
+}
+
+/// The templates of Helm output read from stdin: `--helm-chart` (else the
+/// chart its `# Source:` names, under the project root) and `--helm-values`.
+fn stdin_templates(options: &Options, root: &Path) -> HelmTemplates {
+    let values = options
+        .helm_values
+        .iter()
+        .map(|given| {
+            let file = options.cwd.join(given);
+            let display = crate::discover::display_path(root, &file, &given.display().to_string());
+            (file, display)
+        })
+        .collect();
+    HelmTemplates::new(root, options.helm_chart.clone()).with_values(values)
 }
 
 /// Every bundle through the engine, one engine clone per worker; in

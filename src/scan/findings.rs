@@ -28,7 +28,7 @@ pub(super) fn bundle_findings(
     meta: &RuleInfo,
     bundle: &Bundle,
     raw: Vec<RawFinding>,
-    from_stdin: bool,
+    rendered: bool,
     helm: &HelmTemplates,
     sources: &mut BTreeMap<String, SharedSource>,
 ) -> Vec<Finding> {
@@ -48,7 +48,7 @@ pub(super) fn bundle_findings(
             .and_then(|id| by_id.get(id).copied());
         let (mut located, resource_id) = match resource {
             Some(resource) => {
-                let located = locate::locate(resource, &finding.path, from_stdin, helm);
+                let located = locate::locate(resource, &finding.path, rendered, helm);
                 (located, Some(resource.id.clone()))
             }
             None => {

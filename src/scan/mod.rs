@@ -68,7 +68,12 @@ pub struct Options {
     /// the scan reports the budget instead of parsing a prefix.
     pub stdin_over_budget: bool,
     pub stdin_filename: Option<String>,
+    /// `--helm-chart`: the chart Helm output read from stdin was rendered
+    /// from, for mapping findings onto its templates.
     pub helm_chart: Option<PathBuf>,
+    /// `--helm-values`: the values files that render used, in order, for
+    /// the values-file related locations.
+    pub helm_values: Vec<PathBuf>,
     /// `--fail-on`, overriding the config.
     pub fail_on: Option<FailOn>,
     /// `--var-file`: Terraform variable values for every root module.

@@ -555,49 +555,105 @@ impl Template {
             .find(|(_, e)| matches!(&e.kind, EntryKind::Key { name, .. } if name == wanted))
     }
 
-    /// The literal value of a top-level key of a document.
-    fn literal_value(&self, ids: &[usize], key: &str) -> Option<String> {
-        let (_, entry) = self.key_named(ids, key)?;
-        match &entry.kind {
-            EntryKind::Key {
-                value,
-                value_actions,
-                ..
-            } if value_actions.is_empty() => Some(value.trim_matches(['"', '\'']).to_owned()),
-            _ => None,
-        }
+    /// The literal values of a key among `ids`: several when `if`/`else`
+    /// branches write it differently (`kind: StatefulSet` or `Deployment`).
+    fn literal_values(&self, ids: &[usize], key: &str) -> Vec<String> {
+        ids.iter()
+            .filter_map(|&id| match &self.entries[id].kind {
+                EntryKind::Key {
+                    name,
+                    value,
+                    value_actions,
+                } if name == key && value_actions.is_empty() => {
+                    Some(value.trim_matches(['"', '\'']).to_owned())
+                }
+                _ => None,
+            })
+            .collect()
     }
 
-    /// The document a rendered object of `kind` named `name` comes from.
-    fn document(&self, kind: &str, name: &str) -> Option<&[usize]> {
+    fn writes(&self, ids: &[usize], key: &str, wanted: &str) -> bool {
+        self.literal_values(ids, key).iter().any(|v| v == wanted)
+    }
+
+    /// The documents a rendered object of `kind` named `name` may come
+    /// from, best first: those writing its kind literally, those whose
+    /// `metadata.name` pattern (literal text around actions) fits the name
+    /// ahead of the rest; else the documents whose kind is not literal.
+    fn documents(&self, kind: &str, name: &str) -> Vec<(usize, &[usize])> {
         let docs: Vec<&Vec<usize>> = self.docs.iter().filter(|d| !d.is_empty()).collect();
         let same_kind: Vec<&Vec<usize>> = docs
             .iter()
             .copied()
-            .filter(|d| self.literal_value(d, "kind").as_deref() == Some(kind))
+            .filter(|d| self.writes(d, "kind", kind))
             .collect();
-        if let Some(doc) = same_kind
-            .iter()
-            .find(|d| {
-                self.key_named(d, "metadata").is_some_and(|(_, m)| {
-                    self.literal_value(&m.children, "name").as_deref() == Some(name)
-                })
-            })
-            .or(same_kind.first())
-        {
-            return Some(doc);
+        if same_kind.is_empty() {
+            return docs
+                .into_iter()
+                .filter(|d| self.literal_values(d, "kind").is_empty())
+                .map(|d| (0, d.as_slice()))
+                .collect();
         }
-        // A document whose kind is not written literally may be it.
-        docs.into_iter()
-            .find(|d| self.literal_value(d, "kind").is_none())
-            .map(Vec::as_slice)
+        let scored: Vec<(Option<usize>, &[usize])> = same_kind
+            .into_iter()
+            .map(|d| (self.name_fit(d, name), d.as_slice()))
+            .collect();
+        let fitting = scored.iter().any(|(score, _)| score.is_some());
+        scored
+            .into_iter()
+            .filter(|(score, _)| score.is_some() || !fitting)
+            .map(|(score, d)| (score.unwrap_or(0), d))
+            .collect()
     }
 
-    /// Where `path` of a rendered object of `kind` named `name` is written.
-    pub fn place(&self, kind: &str, name: &str, path: &[PathSeg]) -> Placement {
-        let Some(doc) = self.document(kind, name) else {
-            return Placement::Unknown;
+    /// How well a document's `metadata.name` fits `name`: the literal
+    /// characters it matches (0 when it writes no name), `None` when its
+    /// literal text cannot produce the name.
+    fn name_fit(&self, doc: &[usize], name: &str) -> Option<usize> {
+        let Some((_, metadata)) = self.key_named(doc, "metadata") else {
+            return Some(0);
         };
+        let Some((_, entry)) = self.key_named(&metadata.children, "name") else {
+            return Some(0);
+        };
+        let EntryKind::Key { value, .. } = &entry.kind else {
+            return Some(0);
+        };
+        let pattern = value.trim_matches(['"', '\'']);
+        let parts: Vec<&str> = pattern.split(MASK).collect();
+        let mut rest = name;
+        for (i, part) in parts.iter().enumerate() {
+            if i == 0 {
+                rest = rest.strip_prefix(part)?;
+            } else if i == parts.len() - 1 {
+                if !rest.ends_with(part) {
+                    return None;
+                }
+            } else if !part.is_empty() {
+                let at = rest.find(part)?;
+                rest = &rest[at + part.len()..];
+            }
+        }
+        Some(parts.iter().map(|p| p.len()).sum())
+    }
+
+    /// Where `path` of a rendered object of `kind` named `name` is written:
+    /// among the documents that may hold it, the best named one, and among
+    /// equally named ones the one that writes most of the path.
+    pub fn place(&self, kind: &str, name: &str, path: &[PathSeg]) -> Placement {
+        let mut best: Option<((usize, usize), Placement)> = None;
+        for (score, doc) in self.documents(kind, name) {
+            let (depth, placement) = self.walk(doc, path);
+            if best.as_ref().is_none_or(|(b, _)| (score, depth) > *b) {
+                best = Some(((score, depth), placement));
+            }
+        }
+        best.map_or(Placement::Unknown, |(_, placement)| placement)
+    }
+
+    /// Follows `path` down one document: how many steps it writes
+    /// literally, and where the path lands.
+    fn walk(&self, doc: &[usize], path: &[PathSeg]) -> (usize, Placement) {
         let mut children: &[usize] = doc;
         let mut at: Option<usize> = None;
         for (depth, seg) in path.iter().enumerate() {
@@ -613,11 +669,11 @@ impl Template {
                     at = Some(id);
                     children = &self.entries[id].children;
                 }
-                None => return self.generated(at, children, &path[depth..]),
+                None => return (depth, self.generated(at, children, &path[depth..])),
             }
         }
         let Some(id) = at else {
-            return Placement::Unknown;
+            return (0, Placement::Unknown);
         };
         let entry = &self.entries[id];
         let (line, start, end) = match &entry.kind {
@@ -638,12 +694,13 @@ impl Template {
                 .find_map(|&a| self.actions[a].values.clone()),
             _ => None,
         };
-        Placement::Literal {
+        let placement = Placement::Literal {
             line,
             start,
             end,
             values,
-        }
+        };
+        (path.len(), placement)
     }
 
     /// The `index`th list item under an entry: a literal item, or the item a
@@ -849,6 +906,27 @@ spec:
     fn documents_are_chosen_by_kind_and_name() {
         let text = "kind: Deployment\nmetadata:\n  name: other\nspec:\n  replicas: 1\n---\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 2\n";
         assert_eq!(place(text, "spec.replicas"), literal(11, 2, 10, None));
+    }
+
+    #[test]
+    fn a_kind_chosen_by_if_else_still_selects_the_document() {
+        let text = "apiVersion: apps/v1\n{{- if .Values.sharded }}\nkind: StatefulSet\n{{- else }}\nkind: Deployment\n{{- end }}\nspec:\n  replicas: 2\n";
+        assert_eq!(place(text, "spec.replicas"), literal(8, 2, 10, None));
+        assert_eq!(place(text, "kind"), literal(3, 0, 4, None));
+    }
+
+    #[test]
+    fn documents_of_one_kind_are_told_apart_by_name_pattern_then_by_the_path() {
+        // As microservices-demo's cartservice.yaml: two Deployments whose
+        // names are both actions; only the second writes `resources`.
+        let text = "kind: Deployment\nmetadata:\n  name: {{ .Values.a }}\nspec:\n  replicas: 1\n---\nkind: Deployment\nmetadata:\n  name: {{ .Values.b }}\nspec:\n  resources:\n    limits: {}\n";
+        assert_eq!(
+            place(text, "spec.resources.limits"),
+            literal(12, 4, 10, None)
+        );
+        assert_eq!(place(text, "spec.replicas"), literal(5, 2, 10, None));
+        let text = "kind: Deployment\nmetadata:\n  name: {{ .Values.prefix }}-db\nspec: {}\n---\nkind: Deployment\nmetadata:\n  name: web{{ .Values.suffix }}\nspec: {}\n";
+        assert_eq!(place(text, "spec"), literal(9, 0, 4, None));
     }
 
     #[test]

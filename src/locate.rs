@@ -288,14 +288,28 @@ impl HelmTemplates {
                 prefix: prefix.clone(),
             })
             .collect();
-        let (file, span, written) = helm_values::setting(&layers, path)?;
+        let helm_values::Setting {
+            file,
+            span,
+            written,
+            prefix,
+        } = helm_values::setting(&layers, path)?;
+        // A parent chart's file holds a subchart's values under its name.
+        let as_written = |p: &[PathSeg]| {
+            let full: Vec<PathSeg> = prefix.iter().chain(p).cloned().collect();
+            if prefix.is_empty() {
+                format!("`.Values.{}`", dotted(p))
+            } else {
+                format!("`.Values.{}` (`{}` here)", dotted(p), dotted(&full))
+            }
+        };
         let message = if written == path.len() {
-            format!("the value comes from `.Values.{}`, set here", dotted(path))
+            format!("the value comes from {}, set here", as_written(path))
         } else {
             format!(
-                "the value comes from `.Values.{}`; `.Values.{}` is set here",
+                "the value comes from `.Values.{}`; {} is set here",
                 dotted(path),
-                dotted(&path[..written])
+                as_written(&path[..written])
             )
         };
         Some((

@@ -960,6 +960,15 @@ spec:
     }
 
     #[test]
+    fn a_key_above_its_generator_takes_the_generators_values_path() {
+        let text = "kind: Deployment\nspec:\n  resources:\n    {{- toYaml .Values.resources | nindent 4 }}\n";
+        assert_eq!(
+            place(text, "spec.resources"),
+            literal(3, 2, 11, &["resources"])
+        );
+    }
+
+    #[test]
     fn block_scalars_and_define_bodies_are_not_structure() {
         let text = "{{- define \"x\" }}\nspec:\n  replicas: 9\n{{- end }}\nkind: Deployment\ndata:\n  conf: |\n    spec:\n      replicas: 3\nspec:\n  replicas: 2\n";
         assert_eq!(place(text, "spec.replicas"), literal(11, 2, 10, &[]));

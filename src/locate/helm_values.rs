@@ -45,13 +45,18 @@ pub struct Layer<'a> {
     pub prefix: Vec<PathSeg>,
 }
 
-/// The file (of `layers`, lowest precedence first) and span that set
-/// `path`, and how many of its steps that file writes.
-pub fn setting<'a>(
-    layers: &[Layer<'a>],
-    path: &[PathSeg],
-) -> Option<(&'a ValuesFile, Span, usize)> {
-    let mut best: Option<(&ValuesFile, Span, usize)> = None;
+/// What set a values path: the file, the span of the deepest key it
+/// writes, how many steps of the path that is, and the file's prefix.
+pub struct Setting<'a> {
+    pub file: &'a ValuesFile,
+    pub span: Span,
+    pub written: usize,
+    pub prefix: &'a [PathSeg],
+}
+
+/// The layer (of `layers`, lowest precedence first) that sets `path`.
+pub fn setting<'a>(layers: &'a [Layer<'a>], path: &[PathSeg]) -> Option<Setting<'a>> {
+    let mut best: Option<Setting<'a>> = None;
     // Highest precedence first, so a tie keeps the file Helm applies last.
     for layer in layers.iter().rev() {
         let full: Vec<PathSeg> = layer.prefix.iter().chain(path).cloned().collect();
@@ -59,8 +64,13 @@ pub fn setting<'a>(
         let Some(written) = depth.checked_sub(layer.prefix.len()).filter(|&d| d > 0) else {
             continue;
         };
-        if best.is_none_or(|(_, _, d)| written > d) {
-            best = Some((layer.file, node.key.unwrap_or(node.value), written));
+        if best.as_ref().is_none_or(|b| written > b.written) {
+            best = Some(Setting {
+                file: layer.file,
+                span: node.key.unwrap_or(node.value),
+                written,
+                prefix: &layer.prefix,
+            });
         }
         if written == path.len() {
             break;

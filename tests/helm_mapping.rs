@@ -139,6 +139,21 @@ fn literal_keys_are_found_through_with_range_and_default() {
         "spec.template.spec.containers.1.livenessProbe",
     );
     assert_eq!(place(sidecar), at(WEB_T, 27, 11, 15));
+    // `image: {{ .image }}` in that range is the first sidecar's image.
+    let image = finding(
+        &report,
+        "SG-K8S-013",
+        WEB,
+        "spec.template.spec.containers.1.image",
+    );
+    assert_eq!(place(image), at(WEB_T, 28, 11, 16));
+    assert_eq!(
+        related(image),
+        [(
+            at("charts/shop/values.yaml", 12, 5, 10),
+            "the value comes from `.Values.sidecars.0.image`, set here".to_owned()
+        )]
+    );
 
     // Inside `{{- with .Values.nodeSelector }}`, after it: the emptyDir.
     let scratch = finding(

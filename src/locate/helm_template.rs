@@ -30,6 +30,10 @@ use crate::model::PathSeg;
 /// A character that stands for template action text in a masked line.
 const MASK: char = '\u{1}';
 
+/// The step of a values path inside `range .Values.xs` that stands for the
+/// item: bound to an index when the path reaches the ranged list item.
+const RANGE_ITEM: &str = "\u{1}";
+
 /// Where a value path lands in a template.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Placement {
@@ -115,7 +119,8 @@ pub struct Template {
 enum Frame {
     If,
     With(Option<Vec<PathSeg>>),
-    Range,
+    /// The dot inside: the ranged values path and [`RANGE_ITEM`].
+    Range(Option<Vec<PathSeg>>),
     Define,
 }
 
@@ -265,6 +270,61 @@ fn value_of(inner: &str, dot: Option<&[PathSeg]>) -> Option<Vec<PathSeg>> {
     values_of(inner, dot).into_iter().next()
 }
 
+/// Binds the range item step of a placement's values paths to the item
+/// the path went through; a path whose item is not known is dropped.
+fn bind_range(placement: Placement, ranged: Option<usize>) -> Placement {
+    let bind = |values: Vec<Vec<PathSeg>>| -> Vec<Vec<PathSeg>> {
+        values
+            .into_iter()
+            .filter_map(|path| {
+                let items = path
+                    .iter()
+                    .filter(|s| matches!(s, PathSeg::Key(k) if k == RANGE_ITEM))
+                    .count();
+                match (items, ranged) {
+                    (0, _) => Some(path),
+                    (1, Some(index)) => Some(
+                        path.into_iter()
+                            .map(|s| match s {
+                                PathSeg::Key(k) if k == RANGE_ITEM => PathSeg::Index(index),
+                                other => other,
+                            })
+                            .collect(),
+                    ),
+                    _ => None,
+                }
+            })
+            .collect()
+    };
+    match placement {
+        Placement::Literal {
+            line,
+            start,
+            end,
+            values,
+        } => Placement::Literal {
+            line,
+            start,
+            end,
+            values: bind(values),
+        },
+        Placement::Generated {
+            line,
+            start,
+            end,
+            action,
+            values,
+        } => Placement::Generated {
+            line,
+            start,
+            end,
+            action,
+            values: bind(values),
+        },
+        Placement::Unknown => Placement::Unknown,
+    }
+}
+
 /// Drops repeated paths, keeping the first of each.
 fn dedup(paths: &mut Vec<Vec<PathSeg>>) {
     let mut seen = std::collections::BTreeSet::new();
@@ -392,7 +452,10 @@ impl Template {
             let rest = &chars[indent..];
             let action_only = !rest.is_empty() && rest.iter().all(|&c| c == MASK || c == ' ');
             let in_define = frames.iter().any(|f| matches!(f, Frame::Define));
-            let ranges = frames.iter().filter(|f| matches!(f, Frame::Range)).count();
+            let ranges = frames
+                .iter()
+                .filter(|f| matches!(f, Frame::Range(_)))
+                .count();
             let line_actions = actions_by_line.get(line).cloned().unwrap_or_default();
 
             // Control actions update the frames; each action gets the dot in
@@ -401,7 +464,7 @@ impl Template {
             for &a in &line_actions {
                 let dot = frames.iter().rev().find_map(|f| match f {
                     Frame::With(dot) => Some(dot.clone()),
-                    Frame::Range => Some(None),
+                    Frame::Range(dot) => Some(dot.clone()),
                     _ => None,
                 });
                 let dot = dot.flatten();
@@ -413,7 +476,16 @@ impl Template {
                         let header = inner.trim_start_matches("with").trim();
                         frames.push(Frame::With(value_of(header, dot.as_deref())));
                     }
-                    Some("range") => frames.push(Frame::Range),
+                    Some("range") => {
+                        // `range .Values.xs`, `range $i, $x := .Values.xs`.
+                        let header = inner.trim_start_matches("range").trim();
+                        let header = header.split_once(":=").map_or(header, |(_, h)| h);
+                        let item = value_of(header, dot.as_deref()).map(|mut path| {
+                            path.push(PathSeg::Key(RANGE_ITEM.to_owned()));
+                            path
+                        });
+                        frames.push(Frame::Range(item));
+                    }
                     Some("define") => frames.push(Frame::Define),
                     Some("end") => {
                         frames.pop();
@@ -669,20 +741,26 @@ impl Template {
     fn walk(&self, doc: &[usize], path: &[PathSeg]) -> (usize, Placement) {
         let mut children: &[usize] = doc;
         let mut at: Option<usize> = None;
+        // Which item of a `range` the path went through, if it did.
+        let mut ranged: Option<usize> = None;
         for (depth, seg) in path.iter().enumerate() {
             let next = match seg {
                 PathSeg::Key(k) => match self.key_named(children, k) {
-                    Some((id, _)) => Some(id),
+                    Some((id, _)) => Some((id, None)),
                     None => k.parse().ok().and_then(|i| self.item(at, children, i)),
                 },
                 PathSeg::Index(i) => self.item(at, children, *i),
             };
             match next {
-                Some(id) => {
+                Some((id, index)) => {
                     at = Some(id);
+                    ranged = index.or(ranged);
                     children = &self.entries[id].children;
                 }
-                None => return (depth, self.generated(at, children, &path[depth..])),
+                None => {
+                    let placement = self.generated(at, children, &path[depth..]);
+                    return (depth, bind_range(placement, ranged));
+                }
             }
         }
         let Some(id) = at else {
@@ -728,12 +806,17 @@ impl Template {
             end,
             values,
         };
-        (path.len(), placement)
+        (path.len(), bind_range(placement, ranged))
     }
 
     /// The `index`th list item under an entry: a literal item, or the item a
-    /// `range` repeats.
-    fn item(&self, parent: Option<usize>, children: &[usize], index: usize) -> Option<usize> {
+    /// `range` repeats, with the index among the range's items.
+    fn item(
+        &self,
+        parent: Option<usize>,
+        children: &[usize],
+        index: usize,
+    ) -> Option<(usize, Option<usize>)> {
         let outer = parent.map_or(0, |p| self.entries[p].ranges);
         let items: Vec<usize> = children
             .iter()
@@ -742,8 +825,8 @@ impl Template {
             .collect();
         let first_ranged = items.iter().position(|&c| self.entries[c].ranges > outer);
         match first_ranged {
-            Some(r) if index >= r => Some(items[r]),
-            _ => items.get(index).copied(),
+            Some(r) if index >= r => Some((items[r], Some(index - r))),
+            _ => items.get(index).map(|&id| (id, None)),
         }
     }
 
@@ -868,9 +951,18 @@ spec:
 
     #[test]
     fn items_a_range_repeats_map_to_the_ranged_item() {
+        // The literal container is item 0; sidecars 0 and 1 are items 1, 2.
         assert_eq!(
             place(DEPLOYMENT, "spec.template.spec.containers.2.image"),
-            literal(21, 10, 15, &[])
+            literal(21, 10, 15, &["sidecars.1.image"])
+        );
+        assert_eq!(
+            place(DEPLOYMENT, "spec.template.spec.containers.1.name"),
+            literal(20, 10, 14, &["sidecars.0.name"])
+        );
+        assert_eq!(
+            value_of("range $i, $c := .Values.xs", None),
+            Some(path("xs"))
         );
     }
 

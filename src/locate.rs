@@ -6,13 +6,16 @@
 //!   a list item's first key line; the resource header when nothing of the
 //!   path exists.
 //! * No path → the resource header.
-//! * Rendered Helm output read from stdin → the template file under the
-//!   project root, at the one line whose text matches the rendered line, else
-//!   line 1. The `# Source:` path comes from the scanned text, so it must
-//!   stay inside its chart directory, and that directory inside the project
-//!   root (or be the chart named by `--helm-chart`): a path that leaves them
+//! * Rendered Helm output (read from stdin, or a bundle rendered from a
+//!   chart) → the template file, at the line that writes the key, else the
+//!   action that generates it, else line 1 with a note (`helm_template`),
+//!   with the values file that set the value related (`helm_values`). The
+//!   `# Source:` path comes from the scanned text, so it must stay inside its
+//!   chart directory, and that directory inside the project root (or be the
+//!   chart named by `--helm-chart`): a path that leaves them
 //!   (`web//etc/passwd`, `../x`, a symlink out) is never read, and a warning
-//!   says so.
+//!   says so. Values files are read from inside the chart directory, or are
+//!   the ones the user named.
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};

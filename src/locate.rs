@@ -228,7 +228,7 @@ impl HelmTemplates {
             }
             return None;
         };
-        let text = std::fs::read_to_string(&file).ok()?;
+        let text = read_chart_file(&file)?;
         let template = Template::parse(&text);
         Some(ChartTemplate {
             source: Arc::new(SourceFile::new(self.display(&file), text)),
@@ -246,7 +246,10 @@ impl HelmTemplates {
         let mut cache = self.values.lock().unwrap_or_else(|e| e.into_inner());
         cache
             .entry(path.clone())
-            .or_insert_with(|| ValuesFile::read(&path, display).map(Arc::new))
+            .or_insert_with(|| {
+                let text = read_chart_file(&path)?;
+                ValuesFile::parse(display, text).map(Arc::new)
+            })
             .clone()
     }
 
@@ -326,6 +329,20 @@ impl HelmTemplates {
             file.source.clone(),
         ))
     }
+}
+
+/// The most of a template or values file read for mapping: the budget of a
+/// scanned file. A larger one is not read; the finding stays on the output.
+const MAX_CHART_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// A chart's template or values file, if it is a regular file (a FIFO named
+/// as a values file would block the read forever) within the budget.
+fn read_chart_file(path: &Path) -> Option<String> {
+    let metadata = std::fs::metadata(path).ok()?;
+    if !metadata.is_file() || metadata.len() > MAX_CHART_FILE_BYTES {
+        return None;
+    }
+    std::fs::read_to_string(path).ok()
 }
 
 /// The subcharts a chart-relative template path goes through:

@@ -7,8 +7,6 @@
 //! `.Values.resources.limits.cpu`) still counts when no file sets the whole
 //! path: that is where the missing key would be added.
 
-use std::path::PathBuf;
-
 use crate::model::{PathSeg, SpanNode};
 use crate::source::{SharedSource, Span};
 use crate::yaml::{parse_documents, Limits, Typing};
@@ -21,10 +19,10 @@ pub struct ValuesFile {
 }
 
 impl ValuesFile {
-    /// Reads a values file; `None` when it cannot be read or parsed (Helm
-    /// would have refused to render with it, so there is nothing to point at).
-    pub fn read(path: &PathBuf, display: String) -> Option<ValuesFile> {
-        let text = std::fs::read_to_string(path).ok()?;
+    /// A values file's text read for its spans; `None` when it does not
+    /// parse (Helm would have refused to render with it, so there is nothing
+    /// to point at).
+    pub fn parse(display: String, text: String) -> Option<ValuesFile> {
         let docs = parse_documents(&text, Typing::Kubernetes, &Limits::YAML).ok()?;
         let spans = docs
             .first()
@@ -77,4 +75,83 @@ pub fn setting<'a>(layers: &'a [Layer<'a>], path: &[PathSeg]) -> Option<Setting<
         }
     }
     best
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(name: &str, text: &str) -> ValuesFile {
+        ValuesFile::parse(name.to_owned(), text.to_owned()).unwrap()
+    }
+
+    fn keys(dotted: &str) -> Vec<PathSeg> {
+        dotted
+            .split('.')
+            .map(|k| PathSeg::Key(k.to_owned()))
+            .collect()
+    }
+
+    /// (file, line) of the setting.
+    fn set(layers: &[Layer<'_>], path: &str) -> Option<(String, usize, usize)> {
+        setting(layers, &keys(path)).map(|s| {
+            let line = s.file.source.region(s.span).start_line;
+            (s.file.source.path.clone(), line, s.written)
+        })
+    }
+
+    #[test]
+    fn the_last_file_that_sets_the_whole_path_wins() {
+        let chart = file("values.yaml", "a:\n  b: 1\nc: 2\n");
+        let prod = file("prod.yaml", "a:\n  x: 0\n  b: 3\n");
+        let layers = [
+            Layer {
+                file: &chart,
+                prefix: Vec::new(),
+            },
+            Layer {
+                file: &prod,
+                prefix: Vec::new(),
+            },
+        ];
+        assert_eq!(set(&layers, "a.b"), Some(("prod.yaml".into(), 3, 2)));
+        // prod.yaml writes `a` but not `a.c`; values.yaml writes `c` only
+        // at the top: the deepest prefix, from the file applied last.
+        assert_eq!(set(&layers, "a.c"), Some(("prod.yaml".into(), 1, 1)));
+        assert_eq!(set(&layers, "c"), Some(("values.yaml".into(), 3, 1)));
+        assert_eq!(set(&layers, "zz"), None);
+    }
+
+    #[test]
+    fn a_parent_file_sets_a_subcharts_values_under_its_name() {
+        let own = file("charts/db/values.yaml", "replicas: 3\n");
+        let parent = file("values.yaml", "db:\n  replicas: 1\nreplicas: 9\n");
+        let layers = [
+            Layer {
+                file: &own,
+                prefix: Vec::new(),
+            },
+            Layer {
+                file: &parent,
+                prefix: keys("db"),
+            },
+        ];
+        assert_eq!(set(&layers, "replicas"), Some(("values.yaml".into(), 2, 1)));
+        // Only the prefix `db` is written: that does not count as setting.
+        let parent = file("values.yaml", "db: {}\n");
+        let layers = [
+            Layer {
+                file: &own,
+                prefix: Vec::new(),
+            },
+            Layer {
+                file: &parent,
+                prefix: keys("db"),
+            },
+        ];
+        assert_eq!(
+            set(&layers, "replicas"),
+            Some(("charts/db/values.yaml".into(), 1, 1))
+        );
+    }
 }

@@ -431,10 +431,25 @@ fn on_template(
         end_column: end + 1,
     };
     let mut related = Vec::new();
-    let (region, values) = match template
+    // The rendered `name` of a list item, to tell items apart when an `if`
+    // in the template left some out.
+    let item_name = |at: &[PathSeg]| -> Option<String> {
+        let mut value = &resource.config;
+        for seg in at {
+            value = match seg {
+                PathSeg::Key(k) => &value[k.as_str()],
+                PathSeg::Index(i) => &value[*i],
+            };
+        }
+        match &value["name"] {
+            regorus::Value::String(name) => Some(name.to_string()),
+            _ => None,
+        }
+    };
+    let placement = template
         .template
-        .place(&resource.kind, &resource.name, &walked)
-    {
+        .place(&resource.kind, &resource.name, &walked, &item_name);
+    let (region, values) = match placement {
         Placement::Literal {
             line,
             start,

@@ -325,6 +325,30 @@ fn bind_range(placement: Placement, ranged: Option<usize>) -> Placement {
     }
 }
 
+/// Whether a masked value (literal text around actions) can render as
+/// `name`: the literal characters it matches, else `None`.
+fn fit(masked: &str, name: &str) -> Option<usize> {
+    let pattern = masked.trim_matches(['"', '\'']);
+    let parts: Vec<&str> = pattern.split(MASK).collect();
+    if parts.len() == 1 {
+        return (pattern == name).then_some(pattern.len());
+    }
+    let mut rest = name;
+    for (i, part) in parts.iter().enumerate() {
+        if i == 0 {
+            rest = rest.strip_prefix(part)?;
+        } else if i == parts.len() - 1 {
+            if !rest.ends_with(part) {
+                return None;
+            }
+        } else if !part.is_empty() {
+            let at = rest.find(part)?;
+            rest = &rest[at + part.len()..];
+        }
+    }
+    Some(parts.iter().map(|p| p.len()).sum())
+}
+
 /// Drops repeated paths, keeping the first of each.
 fn dedup(paths: &mut Vec<Vec<PathSeg>>) {
     let mut seen = std::collections::BTreeSet::new();
@@ -704,31 +728,39 @@ impl Template {
         let EntryKind::Key { value, .. } = &entry.kind else {
             return Some(0);
         };
-        let pattern = value.trim_matches(['"', '\'']);
-        let parts: Vec<&str> = pattern.split(MASK).collect();
-        let mut rest = name;
-        for (i, part) in parts.iter().enumerate() {
-            if i == 0 {
-                rest = rest.strip_prefix(part)?;
-            } else if i == parts.len() - 1 {
-                if !rest.ends_with(part) {
-                    return None;
-                }
-            } else if !part.is_empty() {
-                let at = rest.find(part)?;
-                rest = &rest[at + part.len()..];
-            }
+        fit(value, name)
+    }
+
+    /// How well a list item's `name:` fits the rendered item's name, as
+    /// [`Template::name_fit`] for a document.
+    fn item_fit(&self, item: usize, name: &str) -> Option<usize> {
+        match self.key_named(&self.entries[item].children, "name") {
+            Some((
+                _,
+                Entry {
+                    kind: EntryKind::Key { value, .. },
+                    ..
+                },
+            )) => fit(value, name),
+            _ => Some(0),
         }
-        Some(parts.iter().map(|p| p.len()).sum())
     }
 
     /// Where `path` of a rendered object of `kind` named `name` is written:
     /// among the documents that may hold it, the best named one, and among
     /// equally named ones the one that writes most of the path.
-    pub fn place(&self, kind: &str, name: &str, path: &[PathSeg]) -> Placement {
+    /// `item_name` gives the rendered `name` of the list item at a path, so
+    /// an item is found by its name when an `if` left items out.
+    pub fn place(
+        &self,
+        kind: &str,
+        name: &str,
+        path: &[PathSeg],
+        item_name: &dyn Fn(&[PathSeg]) -> Option<String>,
+    ) -> Placement {
         let mut best: Option<((usize, usize), Placement)> = None;
         for (score, doc) in self.documents(kind, name) {
-            let (depth, placement) = self.walk(doc, path);
+            let (depth, placement) = self.walk(doc, path, item_name);
             if best.as_ref().is_none_or(|(b, _)| (score, depth) > *b) {
                 best = Some(((score, depth), placement));
             }
@@ -738,7 +770,12 @@ impl Template {
 
     /// Follows `path` down one document: how many steps it writes
     /// literally, and where the path lands.
-    fn walk(&self, doc: &[usize], path: &[PathSeg]) -> (usize, Placement) {
+    fn walk(
+        &self,
+        doc: &[usize],
+        path: &[PathSeg],
+        item_name: &dyn Fn(&[PathSeg]) -> Option<String>,
+    ) -> (usize, Placement) {
         let mut children: &[usize] = doc;
         let mut at: Option<usize> = None;
         // Which item of a `range` the path went through, if it did.
@@ -747,9 +784,13 @@ impl Template {
             let next = match seg {
                 PathSeg::Key(k) => match self.key_named(children, k) {
                     Some((id, _)) => Some((id, None)),
-                    None => k.parse().ok().and_then(|i| self.item(at, children, i)),
+                    None => k.parse().ok().and_then(|i| {
+                        self.item(at, children, i, item_name(&path[..=depth]).as_deref())
+                    }),
                 },
-                PathSeg::Index(i) => self.item(at, children, *i),
+                PathSeg::Index(i) => {
+                    self.item(at, children, *i, item_name(&path[..=depth]).as_deref())
+                }
             };
             match next {
                 Some((id, index)) => {
@@ -816,6 +857,7 @@ impl Template {
         parent: Option<usize>,
         children: &[usize],
         index: usize,
+        name: Option<&str>,
     ) -> Option<(usize, Option<usize>)> {
         let outer = parent.map_or(0, |p| self.entries[p].ranges);
         let items: Vec<usize> = children
@@ -824,10 +866,28 @@ impl Template {
             .filter(|&c| matches!(self.entries[c].kind, EntryKind::Item))
             .collect();
         let first_ranged = items.iter().position(|&c| self.entries[c].ranges > outer);
-        match first_ranged {
+        let by_position = match first_ranged {
             Some(r) if index >= r => Some((items[r], Some(index - r))),
             _ => items.get(index).map(|&id| (id, None)),
+        };
+        // An item left out by an `if` shifts the rest: when the item at the
+        // position cannot render the rendered name, the item that fits it
+        // best is the one (its place in a range is then not known).
+        let Some(name) = name else {
+            return by_position;
+        };
+        if by_position.is_some_and(|(id, _)| self.item_fit(id, name).is_some()) {
+            return by_position;
         }
+        let mut best: Option<(usize, usize)> = None;
+        for &id in &items {
+            if let Some(score) = self.item_fit(id, name) {
+                if best.is_none_or(|(_, b)| score > b) {
+                    best = Some((id, score));
+                }
+            }
+        }
+        best.map(|(id, _)| (id, None)).or(by_position)
     }
 
     /// The rest of `path` is not written under `at`: a generator among its
@@ -891,7 +951,7 @@ mod tests {
     }
 
     fn place(text: &str, dotted: &str) -> Placement {
-        Template::parse(text).place("Deployment", "web", &path(dotted))
+        Template::parse(text).place("Deployment", "web", &path(dotted), &|_| None)
     }
 
     fn literal(line: usize, start: usize, end: usize, values: &[&str]) -> Placement {
@@ -1061,6 +1121,32 @@ spec:
     }
 
     #[test]
+    fn an_item_an_if_left_out_is_skipped_by_the_rendered_name() {
+        // As alertmanager's chart: a reloader container first, only when
+        // enabled; rendered without it, container 0 is the main one.
+        let text = "kind: Deployment\nspec:\n  containers:\n    {{- if .Values.reload }}\n    - name: {{ .Chart.Name }}-reload\n      image: r\n    {{- end }}\n    - name: {{ .Chart.Name }}\n      image: m\n";
+        let p = path("spec.containers.0.image");
+        let t = Template::parse(text);
+        let named = |name: &'static str| {
+            move |at: &[PathSeg]| (at == &path("spec.containers.0")[..]).then(|| name.to_owned())
+        };
+        assert_eq!(
+            t.place("Deployment", "web", &p, &named("shop")),
+            literal(9, 6, 11, &[])
+        );
+        assert_eq!(
+            t.place("Deployment", "web", &p, &named("shop-reload")),
+            literal(6, 6, 11, &[])
+        );
+        assert_eq!(
+            t.place("Deployment", "web", &p, &|_| None),
+            literal(6, 6, 11, &[])
+        );
+        assert_eq!(fit("web", "web-2"), None);
+        assert_eq!(fit("\u{1}\u{1}-reload", "shop-reload"), Some(7));
+    }
+
+    #[test]
     fn block_scalars_and_define_bodies_are_not_structure() {
         let text = "{{- define \"x\" }}\nspec:\n  replicas: 9\n{{- end }}\nkind: Deployment\ndata:\n  conf: |\n    spec:\n      replicas: 3\nspec:\n  replicas: 2\n";
         assert_eq!(place(text, "spec.replicas"), literal(11, 2, 10, &[]));
@@ -1097,7 +1183,8 @@ spec:
                     PathSeg::Key("metadata".into()),
                     PathSeg::Key("annotations".into()),
                     PathSeg::Key("a.b/c".into())
-                ]
+                ],
+                &|_| None
             ),
             literal(4, 4, 11, &[])
         );
@@ -1109,7 +1196,8 @@ spec:
                     PathSeg::Key("metadata".into()),
                     PathSeg::Key("annotations".into()),
                     PathSeg::Key("zz".into())
-                ]
+                ],
+                &|_| None
             ),
             Placement::Generated { line: 5, .. }
         ));

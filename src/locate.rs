@@ -431,9 +431,9 @@ fn on_template(
         end_column: end + 1,
     };
     let mut related = Vec::new();
-    // The rendered `name` of a list item, to tell items apart when an `if`
-    // in the template left some out.
-    let item_name = |at: &[PathSeg]| -> Option<String> {
+    // The rendered scalar at a path, to tell apart what `if`/`else`
+    // branches write and list items an `if` left out.
+    let rendered = |at: &[PathSeg]| -> Option<String> {
         let mut value = &resource.config;
         for seg in at {
             value = match seg {
@@ -441,14 +441,15 @@ fn on_template(
                 PathSeg::Index(i) => &value[*i],
             };
         }
-        match &value["name"] {
-            regorus::Value::String(name) => Some(name.to_string()),
+        match value {
+            regorus::Value::String(text) => Some(text.to_string()),
+            regorus::Value::Number(_) | regorus::Value::Bool(_) => Some(value.to_string()),
             _ => None,
         }
     };
     let placement = template
         .template
-        .place(&resource.kind, &resource.name, &walked, &item_name);
+        .place(&resource.kind, &resource.name, &walked, &rendered);
     let (region, values) = match placement {
         Placement::Literal {
             line,

@@ -731,6 +731,27 @@ impl Template {
         fit(value, name)
     }
 
+    /// The key `wanted` among `ids`; when `if`/`else` branches write it more
+    /// than once, the one whose value can render as `value`.
+    fn key_fitting(&self, ids: &[usize], wanted: &str, value: Option<String>) -> Option<usize> {
+        let keys: Vec<usize> = ids
+            .iter()
+            .copied()
+            .filter(|&id| matches!(&self.entries[id].kind, EntryKind::Key { name, .. } if name == wanted))
+            .collect();
+        let fitting = value.and_then(|value| {
+            keys.iter()
+                .copied()
+                .find(|&id| match &self.entries[id].kind {
+                    EntryKind::Key { value: written, .. } => {
+                        !written.is_empty() && fit(written, &value).is_some()
+                    }
+                    _ => false,
+                })
+        });
+        fitting.or(keys.first().copied())
+    }
+
     /// How well a list item's `name:` fits the rendered item's name, as
     /// [`Template::name_fit`] for a document.
     fn item_fit(&self, item: usize, name: &str) -> Option<usize> {
@@ -749,18 +770,19 @@ impl Template {
     /// Where `path` of a rendered object of `kind` named `name` is written:
     /// among the documents that may hold it, the best named one, and among
     /// equally named ones the one that writes most of the path.
-    /// `item_name` gives the rendered `name` of the list item at a path, so
-    /// an item is found by its name when an `if` left items out.
+    /// `rendered` gives the rendered scalar at a path, as text: a key that
+    /// `if`/`else` branches write twice is found by its value, and a list
+    /// item by its `name` when an `if` left items out.
     pub fn place(
         &self,
         kind: &str,
         name: &str,
         path: &[PathSeg],
-        item_name: &dyn Fn(&[PathSeg]) -> Option<String>,
+        rendered: &dyn Fn(&[PathSeg]) -> Option<String>,
     ) -> Placement {
         let mut best: Option<((usize, usize), Placement)> = None;
         for (score, doc) in self.documents(kind, name) {
-            let (depth, placement) = self.walk(doc, path, item_name);
+            let (depth, placement) = self.walk(doc, path, rendered);
             if best.as_ref().is_none_or(|(b, _)| (score, depth) > *b) {
                 best = Some(((score, depth), placement));
             }
@@ -774,23 +796,27 @@ impl Template {
         &self,
         doc: &[usize],
         path: &[PathSeg],
-        item_name: &dyn Fn(&[PathSeg]) -> Option<String>,
+        rendered: &dyn Fn(&[PathSeg]) -> Option<String>,
     ) -> (usize, Placement) {
         let mut children: &[usize] = doc;
         let mut at: Option<usize> = None;
         // Which item of a `range` the path went through, if it did.
         let mut ranged: Option<usize> = None;
         for (depth, seg) in path.iter().enumerate() {
+            let item_name = || {
+                let mut name = path[..=depth].to_vec();
+                name.push(PathSeg::Key("name".to_owned()));
+                rendered(&name)
+            };
             let next = match seg {
-                PathSeg::Key(k) => match self.key_named(children, k) {
-                    Some((id, _)) => Some((id, None)),
-                    None => k.parse().ok().and_then(|i| {
-                        self.item(at, children, i, item_name(&path[..=depth]).as_deref())
-                    }),
+                PathSeg::Key(k) => match self.key_fitting(children, k, rendered(&path[..=depth])) {
+                    Some(id) => Some((id, None)),
+                    None => k
+                        .parse()
+                        .ok()
+                        .and_then(|i| self.item(at, children, i, item_name().as_deref())),
                 },
-                PathSeg::Index(i) => {
-                    self.item(at, children, *i, item_name(&path[..=depth]).as_deref())
-                }
+                PathSeg::Index(i) => self.item(at, children, *i, item_name().as_deref()),
             };
             match next {
                 Some((id, index)) => {
@@ -1094,7 +1120,14 @@ spec:
     fn a_kind_chosen_by_if_else_still_selects_the_document() {
         let text = "apiVersion: apps/v1\n{{- if .Values.sharded }}\nkind: StatefulSet\n{{- else }}\nkind: Deployment\n{{- end }}\nspec:\n  replicas: 2\n";
         assert_eq!(place(text, "spec.replicas"), literal(8, 2, 10, &[]));
+        // Without the rendered value, the first branch; with it, its own.
         assert_eq!(place(text, "kind"), literal(3, 0, 4, &[]));
+        let t = Template::parse(text);
+        let kind = |at: &[PathSeg]| (at == &path("kind")[..]).then(|| "Deployment".to_owned());
+        assert_eq!(
+            t.place("Deployment", "web", &path("kind"), &kind),
+            literal(5, 0, 4, &[])
+        );
     }
 
     #[test]
@@ -1128,7 +1161,9 @@ spec:
         let p = path("spec.containers.0.image");
         let t = Template::parse(text);
         let named = |name: &'static str| {
-            move |at: &[PathSeg]| (at == &path("spec.containers.0")[..]).then(|| name.to_owned())
+            move |at: &[PathSeg]| {
+                (at == &path("spec.containers.0.name")[..]).then(|| name.to_owned())
+            }
         };
         assert_eq!(
             t.place("Deployment", "web", &p, &named("shop")),

@@ -271,7 +271,7 @@ fn a_layout_that_cannot_be_followed_falls_back_to_the_first_line_with_a_note() {
 }
 
 #[test]
-fn subchart_findings_point_into_the_subchart_with_the_parents_override() {
+fn subchart_findings_point_into_the_subchart_with_the_parents_override_through_with() {
     let p = Project::fixture("helm-mapping");
     let report = scan(&p, &rendered(&p));
     let replicas = finding(
@@ -284,12 +284,13 @@ fn subchart_findings_point_into_the_subchart_with_the_parents_override() {
         place(replicas),
         at(
             "charts/shop/charts/cache/templates/statefulset.yaml",
-            6,
+            7,
             3,
             11
         )
     );
-    // The parent's `cache.replicas: 1` overrides the subchart's own 3.
+    // `replicas: {{ . }}` inside `{{- with .Values.replicas }}`; the
+    // parent's `cache.replicas: 1` overrides the subchart's own 3.
     assert_eq!(
         related(replicas),
         [(

@@ -90,7 +90,8 @@ pub struct InputArgs {
     #[arg(long, value_name = "PATH")]
     pub helm_bin: Option<PathBuf>,
     /// A values file for the charts named on the command line, applied after
-    /// the chart's own and the config's (repeatable, in order).
+    /// the chart's own and the config's; for Helm output read from stdin, a
+    /// file it was rendered with (needs --helm-chart). Repeatable, in order.
     #[arg(long = "helm-values", value_name = "FILE")]
     pub helm_values: Vec<PathBuf>,
     /// A `--set` value for the charts named on the command line (repeatable).

@@ -6,22 +6,30 @@
 //!   a list item's first key line; the resource header when nothing of the
 //!   path exists.
 //! * No path → the resource header.
-//! * Rendered Helm output read from stdin → the template file under the
-//!   project root, at the one line whose text matches the rendered line, else
-//!   line 1. The `# Source:` path comes from the scanned text, so it must
-//!   stay inside its chart directory, and that directory inside the project
-//!   root (or be the chart named by `--helm-chart`): a path that leaves them
+//! * Rendered Helm output (read from stdin, or a bundle rendered from a
+//!   chart) → the template file, at the line that writes the key, else the
+//!   action that generates it, else line 1 with a note (`helm_template`),
+//!   with the values file that set the value related (`helm_values`). The
+//!   `# Source:` path comes from the scanned text, so it must stay inside its
+//!   chart directory, and that directory inside the project root (or be the
+//!   chart named by `--helm-chart`): a path that leaves them
 //!   (`web//etc/passwd`, `../x`, a symlink out) is never read, and a warning
-//!   says so.
+//!   says so. Values files are read from inside the chart directory, or are
+//!   the ones the user named.
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
+mod helm_template;
+mod helm_values;
+
+use self::helm_template::{Placement, Template};
+use self::helm_values::{Layer, ValuesFile};
 use crate::discover::contained;
 use crate::model::{
-    Cause, Location, ModuleCall, Notification, NotificationLevel, PathSeg, RelatedLocation,
-    Resource, SpanChildren,
+    dotted, Cause, ChartRender, Location, ModuleCall, Notification, NotificationLevel, PathSeg,
+    RelatedLocation, Resource, SpanChildren,
 };
 use crate::source::{Region, SharedSource, SourceFile, Span};
 
@@ -107,12 +115,27 @@ pub struct Located {
     pub extra_sources: Vec<SharedSource>,
 }
 
-/// Resolves Helm templates for rendered output read from stdin.
+/// A template file read for mapping, with the chart it belongs to.
+#[derive(Debug)]
+struct ChartTemplate {
+    source: SharedSource,
+    template: Template,
+    /// The top chart's directory.
+    chart_dir: PathBuf,
+    /// Subcharts from the top chart down to the template's own chart
+    /// (`web/charts/db/templates/x.yaml` → `["db"]`).
+    subcharts: Vec<String>,
+}
+
+/// Resolves Helm templates and values files for rendered output.
 #[derive(Debug)]
 pub struct HelmTemplates {
     root: PathBuf,
     chart_dir: Option<PathBuf>,
-    cache: Mutex<HashMap<String, Option<SharedSource>>>,
+    /// Values files given to the render, in order, with display paths.
+    values_files: Vec<(PathBuf, String)>,
+    cache: Mutex<HashMap<String, Option<Arc<ChartTemplate>>>>,
+    values: Mutex<HashMap<PathBuf, Option<Arc<ValuesFile>>>>,
     /// `# Source:` paths that would have left their chart or the root.
     escaped: Mutex<BTreeSet<String>>,
 }
@@ -123,9 +146,34 @@ impl HelmTemplates {
         HelmTemplates {
             root: root.to_path_buf(),
             chart_dir,
+            values_files: Vec::new(),
             cache: Mutex::new(HashMap::new()),
+            values: Mutex::new(HashMap::new()),
             escaped: Mutex::new(BTreeSet::new()),
         }
+    }
+
+    /// For a render described by a bundle: its chart directory and values
+    /// files are display paths, relative to the project root.
+    pub fn for_chart(root: &Path, chart: &ChartRender) -> HelmTemplates {
+        let dir = crate::discover::normalize(&root.join(&chart.chart_dir));
+        // The chart's own values.yaml is read as the chart's, not as a
+        // `-f` file (a subchart's values sit under its name in a parent's).
+        let own = dir.join("values.yaml");
+        let files = chart
+            .values_files
+            .iter()
+            .map(|f| (crate::discover::normalize(&root.join(f)), f.clone()))
+            .filter(|(file, _)| *file != own)
+            .collect();
+        HelmTemplates::new(root, Some(dir)).with_values(files)
+    }
+
+    /// The values files given to the render besides the chart's own
+    /// `values.yaml` (file, display path), in the order Helm applied them.
+    pub fn with_values(mut self, files: Vec<(PathBuf, String)>) -> HelmTemplates {
+        self.values_files = files;
+        self
     }
 
     /// One warning per `# Source:` path that was refused for leaving its
@@ -148,15 +196,15 @@ impl HelmTemplates {
     }
 
     /// The template file for a `# Source:` path like `web/templates/a.yaml`.
-    fn template(&self, source_path: &str) -> Option<SharedSource> {
+    fn template(&self, source_path: &str) -> Option<Arc<ChartTemplate>> {
         let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
         cache
             .entry(source_path.to_owned())
-            .or_insert_with(|| self.load(source_path))
+            .or_insert_with(|| self.load(source_path).map(Arc::new))
             .clone()
     }
 
-    fn load(&self, source_path: &str) -> Option<SharedSource> {
+    fn load(&self, source_path: &str) -> Option<ChartTemplate> {
         let (chart, rest) = source_path.split_once('/')?;
         // Each chart directory is checked, and the template inside it:
         // `None` from `contained` means the written path leaves them.
@@ -168,18 +216,18 @@ impl HelmTemplates {
                 .collect(),
         };
         let mut escapes = chart_dirs.iter().any(Option::is_none);
-        let mut file = None;
+        let mut found = None;
         for dir in chart_dirs.into_iter().flatten() {
             match contained(&dir, &dir, rest) {
                 Some(path) if path.is_file() => {
-                    file = Some(path);
+                    found = Some((path, dir));
                     break;
                 }
                 Some(_) => {}
                 None => escapes = true,
             }
         }
-        let Some(file) = file else {
+        let Some((file, chart_dir)) = found else {
             if escapes {
                 self.escaped
                     .lock()
@@ -188,43 +236,167 @@ impl HelmTemplates {
             }
             return None;
         };
-        let text = std::fs::read_to_string(&file).ok()?;
-        let display =
-            crate::discover::display_path(&self.root, &file, &crate::discover::escaped(&file));
-        Some(Arc::new(SourceFile::new(display, text)))
+        let text = read_chart_file(&file)?;
+        let template = Template::parse(&text);
+        Some(ChartTemplate {
+            source: Arc::new(SourceFile::new(self.display(&file), text)),
+            template,
+            chart_dir,
+            subcharts: subcharts(rest),
+        })
+    }
+
+    fn display(&self, file: &Path) -> String {
+        crate::discover::display_path(&self.root, file, &crate::discover::escaped(file))
+    }
+
+    fn values_file(&self, path: PathBuf, display: String) -> Option<Arc<ValuesFile>> {
+        let mut cache = self.values.lock().unwrap_or_else(|e| e.into_inner());
+        cache
+            .entry(path.clone())
+            .or_insert_with(|| {
+                let text = read_chart_file(&path)?;
+                ValuesFile::parse(display, text).map(Arc::new)
+            })
+            .clone()
+    }
+
+    /// Where `.Values.<path>` of a template's chart is set, as a related
+    /// location, with the values file's source.
+    fn values_location(
+        &self,
+        template: &ChartTemplate,
+        path: &[PathSeg],
+    ) -> Option<(RelatedLocation, SharedSource)> {
+        let chain = &template.subcharts;
+        // Lowest precedence first: the template's own chart, then each
+        // parent up to the top chart, then the render's files.
+        let mut files: Vec<(Arc<ValuesFile>, Vec<PathSeg>)> = Vec::new();
+        for depth in (0..=chain.len()).rev() {
+            let mut dir = template.chart_dir.clone();
+            for sub in &chain[..depth] {
+                dir = dir.join("charts").join(sub);
+            }
+            let own = dir.join("values.yaml");
+            let prefix = chain[depth..]
+                .iter()
+                .map(|s| PathSeg::Key(s.clone()))
+                .collect();
+            if let Some(file) = contained(&template.chart_dir, &dir, "values.yaml")
+                .filter(|p| p.is_file())
+                .and_then(|p| self.values_file(p, self.display(&own)))
+            {
+                files.push((file, prefix));
+            }
+        }
+        let top: Vec<PathSeg> = chain.iter().map(|s| PathSeg::Key(s.clone())).collect();
+        for (path, display) in &self.values_files {
+            if let Some(file) = self.values_file(path.clone(), display.clone()) {
+                files.push((file, top.clone()));
+            }
+        }
+        let layers: Vec<Layer<'_>> = files
+            .iter()
+            .map(|(file, prefix)| Layer {
+                file,
+                prefix: prefix.clone(),
+            })
+            .collect();
+        let helm_values::Setting {
+            file,
+            span,
+            written,
+            prefix,
+        } = helm_values::setting(&layers, path)?;
+        // A parent chart's file holds a subchart's values under its name.
+        let as_written = |p: &[PathSeg]| {
+            let full: Vec<PathSeg> = prefix.iter().chain(p).cloned().collect();
+            if prefix.is_empty() {
+                format!("`.Values.{}`", dotted(p))
+            } else {
+                format!("`.Values.{}` (`{}` here)", dotted(p), dotted(&full))
+            }
+        };
+        let message = if written == path.len() {
+            format!("the value comes from {}, set here", as_written(path))
+        } else {
+            format!(
+                "the value comes from `.Values.{}`; {} is set here",
+                dotted(path),
+                as_written(&path[..written])
+            )
+        };
+        Some((
+            RelatedLocation {
+                location: Location {
+                    file: file.source.path.clone(),
+                    region: file.source.region(span),
+                },
+                message,
+            },
+            file.source.clone(),
+        ))
     }
 }
 
-/// Locates a finding on `resource` at `path`. `from_stdin` selects the Helm
-/// template mapping for rendered output that has no file of its own.
+/// The most of a template or values file read for mapping: the budget of a
+/// scanned file. A larger one is not read; the finding stays on the output.
+const MAX_CHART_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// A chart's template or values file, if it is a regular file (a FIFO named
+/// as a values file would block the read forever) within the budget.
+fn read_chart_file(path: &Path) -> Option<String> {
+    let metadata = std::fs::metadata(path).ok()?;
+    if !metadata.is_file() || metadata.len() > MAX_CHART_FILE_BYTES {
+        return None;
+    }
+    std::fs::read_to_string(path).ok()
+}
+
+/// The subcharts a chart-relative template path goes through:
+/// `charts/db/charts/cache/templates/x.yaml` → `["db", "cache"]`.
+fn subcharts(mut rest: &str) -> Vec<String> {
+    let mut chain = Vec::new();
+    while let Some(inner) = rest.strip_prefix("charts/") {
+        let Some((name, after)) = inner.split_once('/') else {
+            break;
+        };
+        chain.push(name.to_owned());
+        rest = after;
+    }
+    chain
+}
+
+/// Locates a finding on `resource` at `path`. `rendered` selects the Helm
+/// template mapping, for rendered output whose lines are not the user's.
 pub fn locate(
     resource: &Resource,
     path: &[PathSeg],
-    from_stdin: bool,
+    rendered: bool,
     helm: &HelmTemplates,
 ) -> Located {
     let source = &resource.source;
     let span = span_of(resource, path);
     let written = source.position(span.start);
-    let rendered = Location {
+    let rendered_at = Location {
         file: source.path.clone(),
         region: source.region(span),
     };
     if !resource.module_calls.is_empty() {
-        return through_modules(resource, rendered, written);
+        return through_modules(resource, rendered_at, written);
     }
     let Some(helm_source) = &resource.helm_source else {
         return Located {
             written,
-            location: rendered,
+            location: rendered_at,
             related: Vec::new(),
             extra_sources: Vec::new(),
         };
     };
-    if !from_stdin {
+    if !rendered {
         return Located {
             written,
-            location: rendered,
+            location: rendered_at,
             related: vec![RelatedLocation {
                 location: Location {
                     file: source.path.clone(),
@@ -235,40 +407,132 @@ pub fn locate(
             extra_sources: Vec::new(),
         };
     }
-    let Some(template) = helm.template(&helm_source.template) else {
-        return Located {
+    match helm.template(&helm_source.template) {
+        Some(template) => on_template(resource, path, helm, &template, written),
+        None => Located {
             written,
-            location: rendered,
+            location: rendered_at,
             related: Vec::new(),
             extra_sources: Vec::new(),
-        };
+        },
+    }
+}
+
+/// A finding on rendered output, placed on the template line that writes
+/// its key (the key of the deepest part of the path the object has, as for
+/// a file of its own), else on the action that generates it, else on the
+/// template's first line; with the values file that set the value related.
+fn on_template(
+    resource: &Resource,
+    path: &[PathSeg],
+    helm: &HelmTemplates,
+    template: &ChartTemplate,
+    written: (usize, usize),
+) -> Located {
+    let (_, depth) = resource.spans.deepest(path);
+    let walked: Vec<PathSeg> = if depth == 0 {
+        // The resource header: its `kind:` entry.
+        vec![PathSeg::Key("kind".to_owned())]
+    } else {
+        path[..depth].to_vec()
     };
-    let rendered_line = source.line_text(rendered.region.start_line).trim();
-    let matches: Vec<usize> = (1..=template.line_count())
-        .filter(|&l| template.line_text(l).trim() == rendered_line)
-        .collect();
-    let region = match matches.as_slice() {
-        [line] => {
-            let text = template.line_text(*line);
-            let indent = text.chars().take_while(|c| c.is_whitespace()).count();
-            Region {
-                start_line: *line,
-                start_column: indent + 1,
-                end_line: *line,
-                end_column: text.chars().count() + 1,
-            }
+    let source = &template.source;
+    let region = |line: usize, start: usize, end: usize| Region {
+        start_line: line,
+        start_column: start + 1,
+        end_line: line,
+        end_column: end + 1,
+    };
+    let mut related = Vec::new();
+    // The rendered scalar at a path, to tell apart what `if`/`else`
+    // branches write and list items an `if` left out.
+    let rendered = |at: &[PathSeg]| -> Option<String> {
+        let mut value = &resource.config;
+        for seg in at {
+            value = match seg {
+                PathSeg::Key(k) => &value[k.as_str()],
+                PathSeg::Index(i) => &value[*i],
+            };
         }
-        _ => Region::FILE_START,
+        match value {
+            regorus::Value::String(text) => Some(text.to_string()),
+            regorus::Value::Number(_) | regorus::Value::Bool(_) => Some(value.to_string()),
+            _ => None,
+        }
     };
+    let placement = template
+        .template
+        .place(&resource.kind, &resource.name, &walked, &rendered);
+    let (region, values) = match placement {
+        Placement::Literal {
+            line,
+            start,
+            end,
+            values,
+        } => (region(line, start, end), values),
+        Placement::Generated {
+            line,
+            start,
+            end,
+            action,
+            values,
+        } => {
+            let at = region(line, start, end);
+            related.push(RelatedLocation {
+                location: Location {
+                    file: source.path.clone(),
+                    region: at,
+                },
+                message: format!(
+                    "`{}` is generated here by `{{{{ {} }}}}`, not written literally in the template",
+                    dotted(&walked),
+                    short(&action)
+                ),
+            });
+            (at, values)
+        }
+        Placement::Unknown => {
+            let first = region(1, 0, source.line_text(1).chars().count());
+            related.push(RelatedLocation {
+                location: Location {
+                    file: source.path.clone(),
+                    region: first,
+                },
+                message: format!(
+                    "`{}` is generated by the template {} or written where its layout cannot be followed; shown at its first line",
+                    dotted(&walked),
+                    source.path
+                ),
+            });
+            (first, Vec::new())
+        }
+    };
+    let mut extra_sources = vec![source.clone()];
+    for path in &values {
+        if let Some((location, file)) = helm.values_location(template, path) {
+            related.push(location);
+            extra_sources.push(file);
+        }
+    }
     Located {
         written,
         location: Location {
-            file: template.path.clone(),
+            file: source.path.clone(),
             region,
         },
-        related: Vec::new(),
-        extra_sources: vec![template],
+        related,
+        extra_sources,
     }
+}
+
+/// An action's text cut to a readable length for a message.
+fn short(action: &str) -> String {
+    const MAX: usize = 60;
+    if action.chars().count() <= MAX {
+        return action.to_owned();
+    }
+    let cut: String = action.chars().take(MAX).collect();
+    format!("{cut}…")
 }
 
 /// A finding on a resource of a called module. In a local module it stays

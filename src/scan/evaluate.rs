@@ -3,6 +3,7 @@
 //! named step, with the baseline applied last.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
 
 use rayon::prelude::*;
 
@@ -26,17 +27,18 @@ type Evaluated = Option<(Vec<RawFinding>, Vec<EvalError>)>;
 pub fn evaluate_loaded(options: &Options, prepared: &Prepared, mut loaded: Loaded) -> Report {
     let policies = &prepared.policies;
     let pool = thread_pool(options.threads);
-    let helm = HelmTemplates::new(&prepared.root, options.helm_chart.clone());
-    // A rendered chart's objects map back onto that chart's templates.
+    let helm = stdin_templates(options, &prepared.root);
+    // A rendered chart's objects map back onto that chart's templates and
+    // values files; stdin's through the command line's paths.
     let chart_templates: BTreeMap<&str, HelmTemplates> = loaded
         .bundles
         .iter()
+        .filter(|b| loaded.stdin_bundle.as_ref() != Some(&b.path))
         .filter_map(|b| {
             let chart = b.chart.as_ref()?;
-            let dir = prepared.root.join(&chart.chart_dir);
             Some((
                 b.path.as_str(),
-                HelmTemplates::new(&prepared.root, Some(crate::discover::normalize(&dir))),
+                HelmTemplates::for_chart(&prepared.root, chart),
             ))
         })
         .collect();
@@ -56,11 +58,8 @@ pub fn evaluate_loaded(options: &Options, prepared: &Prepared, mut loaded: Loade
             notifications.push(not_evaluated(bundle_ref));
             continue;
         };
-        let rendered =
-            loaded.stdin_bundle.as_ref() == Some(&bundle_ref.path) || bundle_ref.chart.is_some();
-        let templates = chart_templates
-            .get(bundle_ref.path.as_str())
-            .unwrap_or(&helm);
+        let own = chart_templates.get(bundle_ref.path.as_str());
+        let rendered = loaded.stdin_bundle.as_ref() == Some(&bundle_ref.path) || own.is_some();
         for error in errors {
             rule_errors.push(rule_error(&policies.rules[error.rule], bundle_ref, &error));
         }
@@ -69,7 +68,7 @@ pub fn evaluate_loaded(options: &Options, prepared: &Prepared, mut loaded: Loade
             bundle,
             raw,
             rendered,
-            templates,
+            own.unwrap_or(&helm),
             &mut sources,
         ));
     }
@@ -102,6 +101,21 @@ pub fn evaluate_loaded(options: &Options, prepared: &Prepared, mut loaded: Loade
         crate::baseline::apply(&mut report, baseline, path);
     }
     report
+}
+
+/// The templates of Helm output read from stdin: `--helm-chart` (else the
+/// chart its `# Source:` names, under the project root) and `--helm-values`.
+fn stdin_templates(options: &Options, root: &Path) -> HelmTemplates {
+    let values = options
+        .helm_values
+        .iter()
+        .map(|given| {
+            let file = options.cwd.join(given);
+            let display = crate::discover::display_path(root, &file, &given.display().to_string());
+            (file, display)
+        })
+        .collect();
+    HelmTemplates::new(root, options.helm_chart.clone()).with_values(values)
 }
 
 /// Every bundle through the engine, one engine clone per worker; in

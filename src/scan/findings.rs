@@ -26,7 +26,7 @@ pub(super) fn bundle_findings(
     prepared: &Prepared,
     (bundle_index, bundle): (usize, &Bundle),
     raw: Vec<RawFinding>,
-    from_stdin: bool,
+    rendered: bool,
     helm: &HelmTemplates,
     sources: &mut BTreeMap<String, SharedSource>,
 ) -> Vec<Finding> {
@@ -42,7 +42,7 @@ pub(super) fn bundle_findings(
             _ => None,
         };
         let mut located = match held {
-            Some((_, resource)) => locate::locate(resource, &finding.path, from_stdin, helm),
+            Some((_, resource)) => locate::locate(resource, &finding.path, rendered, helm),
             None => {
                 // A finding about no resource of the bundle concerns the
                 // bundle as a whole: it is reported once, at line 1 of

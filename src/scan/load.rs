@@ -3,7 +3,7 @@
 //! directory, Terraform root module and plan file.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use globset::{Glob, GlobSetBuilder};
@@ -12,7 +12,7 @@ use rayon::prelude::*;
 use super::read::{parse_source, read_and_parse, within_ceiling, ParsedFile};
 use super::{thread_pool, Options, Prepared, ScanError, Unreadable, STDIN_NAME};
 use crate::discover::{self, Candidate, FileKind, Scope};
-use crate::model::{Bundle, FileComments, Format, Notification, Resource};
+use crate::model::{Bundle, ChartRender, FileComments, Format, Notification, Resource};
 use crate::module_loader;
 use crate::parse::{self, ParseError};
 use crate::source::SourceFile;
@@ -49,6 +49,7 @@ pub fn load_inputs(options: &Options, prepared: &Prepared) -> Result<Loaded, Sca
         .build()
         .map_err(|e| ScanError::Usage(format!("bad exclude patterns: {e}")))?;
     let stdin_requested = options.paths.iter().any(|p| p.as_os_str() == "-");
+    check_helm_flags(options, stdin_requested)?;
     let file_args: Vec<(PathBuf, String)> = options
         .paths
         .iter()
@@ -221,7 +222,9 @@ pub fn load_inputs(options: &Options, prepared: &Prepared) -> Result<Loaded, Sca
         // test fixtures have them; numbering keeps ids unique either way.
         number_duplicate_ids(&mut resources);
         let chart = match format {
-            Format::Kubernetes => renders.remove(&path),
+            Format::Kubernetes => renders.remove(&path).or_else(|| {
+                stdin_chart(options, root).filter(|_| stdin_bundle.as_deref() == Some(&path))
+            }),
             _ => None,
         };
         bundles.push(Bundle {
@@ -271,6 +274,37 @@ fn files_under(root: &std::path::Path, chart_dir: &str) -> Vec<String> {
         }
     }
     out
+}
+
+/// `--helm-chart` describes Helm output read from stdin: without `-` among
+/// the paths there is nothing for it to apply to, and ignoring it would let
+/// a user believe a chart was checked. `--helm-values` applies to the charts
+/// named as paths, or to stdin's chart, which `--helm-chart` must then name.
+fn check_helm_flags(options: &Options, stdin_requested: bool) -> Result<(), ScanError> {
+    if options.helm_chart.is_some() && !stdin_requested {
+        return Err(ScanError::Usage(
+            "--helm-chart names the chart of Helm output read from stdin; pipe the output in and scan `-`, e.g. `helm template charts/web | scalegate scan - --helm-chart charts/web`".to_owned(),
+        ));
+    }
+    if stdin_requested && !options.helm_values.is_empty() && options.helm_chart.is_none() {
+        return Err(ScanError::Usage(
+            "--helm-values needs --helm-chart: `helm template charts/web -f prod.yaml | scalegate scan - --helm-chart charts/web --helm-values prod.yaml`".to_owned(),
+        ));
+    }
+    Ok(())
+}
+
+/// The chart stdin was rendered from (`--helm-chart`), with its values
+/// files (`--helm-values`) as display paths.
+fn stdin_chart(options: &Options, root: &Path) -> Option<ChartRender> {
+    let display =
+        |p: &PathBuf| discover::display_path(root, &options.cwd.join(p), &p.display().to_string());
+    let chart_dir = options.helm_chart.as_ref()?;
+    Some(ChartRender {
+        chart_dir: display(chart_dir),
+        render: "default".to_owned(),
+        values_files: options.helm_values.iter().map(display).collect(),
+    })
 }
 
 /// A second object with the same id in a bundle gets `#2`, a third `#3`.

@@ -69,6 +69,8 @@ pub struct Options {
     /// the scan reports the budget instead of parsing a prefix.
     pub stdin_over_budget: bool,
     pub stdin_filename: Option<String>,
+    /// `--helm-chart`: the chart Helm output read from stdin was rendered
+    /// from, for mapping findings onto its templates.
     pub helm_chart: Option<PathBuf>,
     /// `--helm-bin`: the Helm program, overriding `helm.binary` and PATH.
     pub helm_bin: Option<PathBuf>,

@@ -85,6 +85,10 @@ pub struct InputArgs {
     /// Chart directory for Helm output read from stdin.
     #[arg(long, value_name = "DIR")]
     pub helm_chart: Option<PathBuf>,
+    /// The `kustomize` (or `kubectl`) that builds kustomization roots;
+    /// default: `kustomize`, else `kubectl`, on PATH.
+    #[arg(long, value_name = "PATH")]
+    pub kustomize_bin: Option<PathBuf>,
     /// Terraform variable values file for every root module, applied after
     /// its own terraform.tfvars and *.auto.tfvars (repeatable).
     #[arg(long = "var-file", value_name = "FILE")]

@@ -12,6 +12,7 @@
 //! that differ only there stay two files.
 
 mod git_view;
+pub mod kustomize;
 mod scope;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -22,8 +23,8 @@ use std::sync::{Arc, Mutex};
 use globset::GlobSet;
 
 use crate::model::{Notification, NotificationLevel};
-use crate::yaml::{self, NodeValue};
 pub use git_view::GitView;
+pub use kustomize::KustomizeRoot;
 pub use scope::{classify, decode, Scope};
 
 /// How a candidate file is read.
@@ -82,6 +83,12 @@ pub struct Discovery {
     /// Files and directories that ignore rules kept out of the walk (a
     /// directory counts once; what it holds is not walked).
     pub ignored_paths: usize,
+    /// Kustomization roots to render, sorted by directory: those the walk
+    /// reached, and those a named file belongs to. Their files are not in
+    /// `files`.
+    pub kustomize_roots: Vec<KustomizeRoot>,
+    /// Kustomization files the walk met (absolute).
+    kustomization_files: BTreeSet<PathBuf>,
 }
 
 /// A path argument that does not exist (exit 2).
@@ -318,7 +325,17 @@ pub fn discover(
     }
     discovery.notifications.append(&mut views.notifications);
     skip_chart_templates(&mut found, &mut discovery.notifications);
-    skip_kustomize_patches(&mut found, &mut discovery.notifications);
+    if !discovery.kustomization_files.is_empty() || !focus.is_empty() {
+        let view = views.for_dir(root);
+        select_kustomizations(
+            root,
+            &canonical_root,
+            view,
+            &mut found,
+            &mut focus,
+            &mut discovery,
+        );
+    }
     discovery.files = found.into_values().collect();
     if !focus.is_empty() {
         discovery.focus = Some(focus);
@@ -555,6 +572,11 @@ impl Walk<'_> {
                 continue;
             }
             let path = entry.path();
+            if kustomize::is_kustomization_name(&entry.file_name().to_string_lossy())
+                && file_type.is_file()
+            {
+                self.discovery.kustomization_files.insert(normalize(path));
+            }
             let Some(kind) = kind_of(&entry.file_name().to_string_lossy()) else {
                 continue;
             };
@@ -672,85 +694,68 @@ fn skip_chart_templates(
     }
 }
 
-/// Files a `kustomization.yaml` names as patches are fragments, not objects.
-fn skip_kustomize_patches(
+/// Finds the kustomization roots whose builds read something the walk
+/// reached (or a named file), takes every file those builds read out of
+/// plain scanning, and, with file arguments, reports on all of them.
+///
+/// Which directories are roots is a property of the whole project (a base
+/// is a root only when nothing uses it), so every kustomization under the
+/// project root is read, not only those the walk met.
+fn select_kustomizations(
+    root: &Path,
+    canonical_root: &Path,
+    view: Arc<GitView>,
     found: &mut BTreeMap<String, Candidate>,
-    notifications: &mut Vec<Notification>,
+    focus: &mut BTreeSet<String>,
+    discovery: &mut Discovery,
 ) {
-    let kustomizations: Vec<Candidate> = found
-        .values()
-        .filter(|c| {
-            let name = c.display.rsplit('/').next().unwrap_or("");
-            matches!(
-                name,
-                "kustomization.yaml" | "kustomization.yml" | "Kustomization"
-            )
-        })
-        .cloned()
+    let filter = Arc::new(WalkFilter::new(root, canonical_root, view));
+    let mut dirs: BTreeSet<PathBuf> = discovery
+        .kustomization_files
+        .iter()
+        .filter_map(|f| f.parent().map(Path::to_path_buf))
         .collect();
-    for k in kustomizations {
-        let Ok(text) = std::fs::read_to_string(&k.path) else {
-            continue;
-        };
-        for patch in kustomize_patch_paths(&text) {
-            let display = if k.dir == "." {
-                patch.clone()
-            } else {
-                format!("{}/{}", k.dir, patch)
-            };
-            if found.remove(&display).is_some() {
-                notifications.push(Notification::file(
-                    NotificationLevel::Note,
-                    display,
-                    format!(
-                        "kustomize patch named by {}; skipped (a fragment, not an object)",
-                        k.display
-                    ),
-                ));
+    for entry in project_walker(root, &filter).build().flatten() {
+        if entry.file_type().is_some_and(|t| t.is_file())
+            && kustomize::is_kustomization_name(&entry.file_name().to_string_lossy())
+        {
+            if let Some(dir) = entry.path().parent() {
+                dirs.insert(normalize(dir));
             }
         }
     }
-}
-
-/// The relative paths a kustomization lists under `patches`,
-/// `patchesStrategicMerge` and `patchesJson6902`.
-pub fn kustomize_patch_paths(text: &str) -> Vec<String> {
-    let Ok(docs) = yaml::parse_documents(text, yaml::Typing::Core, &yaml::Limits::default()) else {
-        return Vec::new();
+    if dirs.is_empty() {
+        return;
+    }
+    let reached: BTreeSet<PathBuf> = found
+        .values()
+        .map(|c| normalize(&c.path))
+        .chain(discovery.kustomization_files.iter().cloned())
+        .collect();
+    // With file arguments, a root is selected by a named file (or a file
+    // of a named directory) it reads, not by a neighbour of one.
+    let focus_paths: BTreeSet<PathBuf> = focus.iter().map(|d| normalize(&root.join(d))).collect();
+    let selects = if focus.is_empty() {
+        &reached
+    } else {
+        &focus_paths
     };
-    let mut out = Vec::new();
-    for root in docs.into_iter().filter_map(|d| d.root) {
-        let NodeValue::Map(entries) = root.value else {
+    for selected in kustomize::roots(root, &dirs) {
+        let reaches = selected.closure.iter().any(|f| selects.contains(f));
+        if !reaches {
             continue;
-        };
-        for (key, value) in entries {
-            if !matches!(
-                key.text.as_str(),
-                "patches" | "patchesStrategicMerge" | "patchesJson6902"
-            ) {
-                continue;
-            }
-            let NodeValue::Seq(items) = value.value else {
-                continue;
-            };
-            for item in items {
-                match item.value {
-                    NodeValue::String(path) if !path.contains('\n') => out.push(path),
-                    NodeValue::Map(fields) => {
-                        if let Some((_, v)) = fields.into_iter().find(|(k, _)| k.text == "path") {
-                            if let NodeValue::String(path) = v.value {
-                                out.push(path);
-                            }
-                        }
-                    }
-                    _ => {}
-                }
-            }
         }
+        found.retain(|_, c| !selected.closure.contains(&normalize(&c.path)));
+        if !focus.is_empty() {
+            focus.extend(
+                selected
+                    .closure
+                    .iter()
+                    .map(|f| display_path(root, f, &escaped(f))),
+            );
+        }
+        discovery.kustomize_roots.push(selected);
     }
-    out.into_iter()
-        .map(|p| p.trim_start_matches("./").to_owned())
-        .collect()
 }
 
 #[cfg(test)]

@@ -37,6 +37,7 @@ pub mod model;
 pub mod module_loader;
 pub mod parse;
 pub mod policy;
+pub mod render;
 pub mod report;
 pub mod report_file;
 pub mod rules;

@@ -13,6 +13,11 @@
 //!   root (or be the chart named by `--helm-chart`): a path that leaves them
 //!   (`web//etc/passwd`, `../x`, a symlink out) is never read, and a warning
 //!   says so.
+//! * A kustomize-rendered object → its origin file (the resource's spans
+//!   are the origin's), with the patch that last wrote the value related
+//!   ([`kustomize`]).
+
+mod kustomize;
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -208,6 +213,15 @@ pub fn locate(
     };
     if !resource.module_calls.is_empty() {
         return through_modules(resource, rendered);
+    }
+    if let Some(origin) = &resource.kustomize {
+        let mut located = Located {
+            location: rendered,
+            related: Vec::new(),
+            extra_sources: Vec::new(),
+        };
+        kustomize::relate(&mut located, origin, path);
+        return located;
     }
     let Some(helm_source) = &resource.helm_source else {
         return Located {

@@ -105,9 +105,12 @@ pub fn load_inputs(options: &Options, prepared: &Prepared) -> Result<Loaded, Sca
     }
 
     let command_line = command_line_values(options)?;
+    let rendered =
+        super::kustomize::render_roots(options, prepared, &discovery.kustomize_roots, &pool)?;
     let mut notifications = discovery.notifications;
-    let mut failures = Vec::new();
-    let mut files_scanned = 0;
+    notifications.extend(rendered.notifications);
+    let mut failures = rendered.failures;
+    let mut files_scanned = rendered.files;
     let mut groups: BTreeMap<(Format, String), Vec<Resource>> = BTreeMap::new();
     let mut modules = parse::terraform::Modules::default();
     let mut plans = Vec::new();
@@ -181,7 +184,12 @@ pub fn load_inputs(options: &Options, prepared: &Prepared) -> Result<Loaded, Sca
             format,
             path,
             resources,
+            kustomization: None,
         });
+    }
+    for mut bundle in rendered.bundles {
+        number_duplicate_ids(&mut bundle.resources);
+        bundles.push(bundle);
     }
     Ok(Loaded {
         bundles,

@@ -30,6 +30,7 @@ use crate::suppress::Date;
 
 mod evaluate;
 mod findings;
+mod kustomize;
 mod load;
 mod merge;
 mod prepare;
@@ -69,6 +70,10 @@ pub struct Options {
     pub stdin_over_budget: bool,
     pub stdin_filename: Option<String>,
     pub helm_chart: Option<PathBuf>,
+    /// `--kustomize-bin`, overriding `kustomize.binary`.
+    pub kustomize_bin: Option<PathBuf>,
+    /// The `PATH` kustomize (or kubectl) is looked up on.
+    pub path_env: Option<std::ffi::OsString>,
     /// `--fail-on`, overriding the config.
     pub fail_on: Option<FailOn>,
     /// `--var-file`: Terraform variable values for every root module.

@@ -1,0 +1,35 @@
+//! Findings on kustomize-rendered objects: the origin file's line (the
+//! resource's own spans already point there), with the change that last
+//! wrote the finding's path as a related location, and a note when the
+//! object could not be found as written.
+
+use crate::model::{KustomizeOrigin, PathSeg, RelatedLocation};
+use crate::source::SharedSource;
+
+use super::Located;
+
+/// Adds to `located` the patch (or kustomization entry) that last wrote
+/// `path` or a value around it, and the reason when the object has no
+/// place of its own in the origin file.
+pub(super) fn relate(located: &mut Located, origin: &KustomizeOrigin, path: &[PathSeg]) {
+    if let Some(why) = &origin.unlocated {
+        located.related.push(RelatedLocation {
+            location: located.location.clone(),
+            message: why.clone(),
+        });
+    }
+    let last = origin
+        .changes
+        .iter()
+        .rev()
+        .find(|c| c.path.starts_with(path) || path.starts_with(&c.path));
+    if let Some(change) = last {
+        located.related.push(RelatedLocation {
+            location: change.location.clone(),
+            message: change.message.clone(),
+        });
+        located
+            .extra_sources
+            .push(SharedSource::clone(&change.source));
+    }
+}

@@ -1,0 +1,293 @@
+//! `kustomize build` (or `kubectl kustomize`) of one kustomization root,
+//! with origin and transformer annotations turned on.
+//!
+//! The annotations are asked for through a temporary kustomization that
+//! wraps the root and sets `buildMetadata`; it is written in a fresh
+//! directory under the system's temporary directory, never in the user's
+//! tree, and removed afterwards. The user's kustomizations were checked for
+//! remote resources before (`discover::kustomize`); the build also runs with
+//! proxies pointing nowhere, so a fetch that slipped through fails instead
+//! of reaching the network.
+
+use std::io::Read;
+use std::path::{Component, Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+/// The most output a build may write (the scan's file budget).
+pub const MAX_OUTPUT_BYTES: usize = 64 * 1024 * 1024;
+
+/// How long one build may run.
+pub const TIMEOUT: Duration = Duration::from_secs(120);
+
+/// The program that builds kustomizations.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Tool {
+    /// `kustomize build DIR`
+    Kustomize(PathBuf),
+    /// `kubectl kustomize DIR`
+    Kubectl(PathBuf),
+}
+
+impl Tool {
+    /// A binary named by the user: `kubectl` by its name, anything else is
+    /// taken as `kustomize`.
+    pub fn named(path: &Path) -> Tool {
+        let name = path
+            .file_stem()
+            .map(|n| n.to_string_lossy().to_ascii_lowercase())
+            .unwrap_or_default();
+        if name.starts_with("kubectl") {
+            Tool::Kubectl(path.to_path_buf())
+        } else {
+            Tool::Kustomize(path.to_path_buf())
+        }
+    }
+
+    /// `kustomize`, else `kubectl`, the first found on `path_var` (the
+    /// value of `PATH`).
+    pub fn find(path_var: Option<&std::ffi::OsStr>) -> Option<Tool> {
+        let dirs: Vec<PathBuf> = path_var.map(|p| std::env::split_paths(p).collect())?;
+        let lookup = |name: &str| {
+            dirs.iter()
+                .flat_map(|d| [d.join(name), d.join(format!("{name}.exe"))])
+                .find(|p| p.is_file())
+        };
+        lookup("kustomize")
+            .map(Tool::Kustomize)
+            .or_else(|| lookup("kubectl").map(Tool::Kubectl))
+    }
+
+    fn command(&self, dir: &Path) -> Command {
+        let (program, sub) = match self {
+            Tool::Kustomize(p) => (p, "build"),
+            Tool::Kubectl(p) => (p, "kustomize"),
+        };
+        let mut command = Command::new(program);
+        command.arg(sub).arg(dir);
+        command
+    }
+}
+
+/// A build's output and the directory its origin paths are relative to.
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    pub text: String,
+    /// The wrapper's directory (removed once the build ended): origin
+    /// annotations' paths are relative to it.
+    pub base: PathBuf,
+}
+
+/// Builds the kustomization root `dir` (absolute, normalised). The error is
+/// the tool's message, one line per line it wrote, with the temporary
+/// directory's name taken out so the report does not depend on it.
+pub fn build(tool: &Tool, dir: &Path) -> Result<Rendered, String> {
+    let wrapper = fresh_dir().map_err(|e| format!("cannot create a temporary directory: {e}"))?;
+    let result = build_in(tool, dir, &wrapper);
+    let _ = std::fs::remove_dir_all(&wrapper);
+    result
+        .map(|text| Rendered {
+            text,
+            base: wrapper.clone(),
+        })
+        .map_err(|message| scrub(&message, &wrapper, dir))
+}
+
+fn build_in(tool: &Tool, dir: &Path, wrapper: &Path) -> Result<String, String> {
+    // kustomize refuses absolute resource paths, so the wrapper names the
+    // root relative to itself.
+    let relative = relative_path(wrapper, dir);
+    let quoted = serde_json::to_string(&relative.to_string_lossy().replace('\\', "/"))
+        .map_err(|e| e.to_string())?;
+    let text = format!(
+        "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - {quoted}\nbuildMetadata: [originAnnotations, transformerAnnotations]\n"
+    );
+    std::fs::write(wrapper.join("kustomization.yaml"), text)
+        .map_err(|e| format!("cannot write the temporary kustomization: {e}"))?;
+    let mut command = tool.command(wrapper);
+    for proxy in [
+        "HTTP_PROXY",
+        "HTTPS_PROXY",
+        "ALL_PROXY",
+        "http_proxy",
+        "https_proxy",
+        "all_proxy",
+    ] {
+        command.env(proxy, "http://127.0.0.1:9");
+    }
+    command
+        .env_remove("NO_PROXY")
+        .env_remove("no_proxy")
+        .env("GIT_TERMINAL_PROMPT", "0")
+        .env("GIT_ALLOW_PROTOCOL", "file");
+    let output = run(command, TIMEOUT, MAX_OUTPUT_BYTES)?;
+    if !output.success {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        return Err(tool_message(&stderr));
+    }
+    String::from_utf8(output.stdout).map_err(|_| "the build's output is not UTF-8".to_owned())
+}
+
+/// What a finished tool run wrote, and whether it succeeded.
+#[derive(Debug)]
+pub struct Output {
+    pub success: bool,
+    pub stdout: Vec<u8>,
+    pub stderr: Vec<u8>,
+}
+
+/// Runs `command` with stdin closed, stdout and stderr captured, killing it
+/// after `timeout` or once stdout passes `max_stdout` bytes.
+pub fn run(mut command: Command, timeout: Duration, max_stdout: usize) -> Result<Output, String> {
+    let program = command.get_program().to_string_lossy().into_owned();
+    let mut child = command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot run {program}: {e}"))?;
+    let stdout = child.stdout.take();
+    let stderr = child.stderr.take();
+    let limit = max_stdout as u64 + 1;
+    let out_reader = std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        if let Some(s) = stdout {
+            let _ = s.take(limit).read_to_end(&mut buf);
+        }
+        buf
+    });
+    let err_reader = std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        if let Some(s) = stderr {
+            let _ = s.take(1024 * 1024).read_to_end(&mut buf);
+        }
+        buf
+    });
+    let started = Instant::now();
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break Some(status),
+            Ok(None) if started.elapsed() > timeout => {
+                let _ = child.kill();
+                let _ = child.wait();
+                break None;
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(5)),
+            Err(e) => return Err(format!("{program} did not finish: {e}")),
+        }
+    };
+    let stdout = out_reader.join().unwrap_or_default();
+    let stderr = err_reader.join().unwrap_or_default();
+    let Some(status) = status else {
+        return Err(format!(
+            "{program} ran for more than {} s; stopped",
+            timeout.as_secs()
+        ));
+    };
+    if stdout.len() > max_stdout {
+        return Err(format!(
+            "{program} wrote more than {} MB; not read",
+            max_stdout / (1024 * 1024)
+        ));
+    }
+    Ok(Output {
+        success: status.success(),
+        stdout,
+        stderr,
+    })
+}
+
+/// kubectl's log line prefix and quoting taken off the tool's error.
+fn tool_message(stderr: &str) -> String {
+    let lines: Vec<String> = stderr
+        .lines()
+        .map(|line| match line.split_once("\"command failed\" err=") {
+            Some((_, err)) => err.trim().trim_matches('"').replace("\\\"", "\""),
+            None => line.trim_start_matches("Error: ").to_owned(),
+        })
+        .filter(|l| !l.trim().is_empty())
+        .collect();
+    if lines.is_empty() {
+        "kustomize build failed without a message".to_owned()
+    } else {
+        lines.join("; ")
+    }
+}
+
+/// Paths in a message made relative to the root being built, and the
+/// temporary directory's name removed.
+fn scrub(message: &str, wrapper: &Path, dir: &Path) -> String {
+    let relative = relative_path(wrapper, dir);
+    let mut out = message.replace(&format!("{}/", dir.display()), "");
+    out = out.replace(&dir.display().to_string(), ".");
+    out = out.replace(&format!("{}/", relative.display()), "");
+    out = out.replace(&relative.display().to_string(), ".");
+    out.replace(&wrapper.display().to_string(), "<temporary kustomization>")
+}
+
+/// A new empty directory for one wrapper.
+fn fresh_dir() -> std::io::Result<PathBuf> {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let base = std::env::temp_dir();
+    loop {
+        let n = NEXT.fetch_add(1, Ordering::Relaxed);
+        let dir = base.join(format!("scalegate-kustomize-{}-{n}", std::process::id()));
+        match std::fs::create_dir(&dir) {
+            Ok(()) => return Ok(crate::discover::normalize(&dir)),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// `to` relative to `from` (both absolute and normalised).
+pub fn relative_path(from: &Path, to: &Path) -> PathBuf {
+    let from: Vec<Component> = from.components().collect();
+    let to: Vec<Component> = to.components().collect();
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let mut out = PathBuf::new();
+    for _ in common..from.len() {
+        out.push("..");
+    }
+    for c in &to[common..] {
+        out.push(c.as_os_str());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_paths_climb_to_the_common_ancestor() {
+        assert_eq!(
+            relative_path(Path::new("/tmp/w"), Path::new("/repo/overlays/prod")),
+            PathBuf::from("../../repo/overlays/prod")
+        );
+        assert_eq!(
+            relative_path(Path::new("/repo/a"), Path::new("/repo/a/b")),
+            PathBuf::from("b")
+        );
+    }
+
+    #[test]
+    fn kubectl_log_prefixes_are_taken_off_errors() {
+        let stderr = "E1206 05:07:55.849343   14187 run.go:72] \"command failed\" err=\"accumulating resources: x\"\n";
+        assert_eq!(tool_message(stderr), "accumulating resources: x");
+        assert_eq!(tool_message("Error: bad thing\n"), "bad thing");
+    }
+
+    #[test]
+    fn a_named_binary_is_kubectl_only_by_its_name() {
+        assert_eq!(
+            Tool::named(Path::new("/x/kubectl")),
+            Tool::Kubectl(PathBuf::from("/x/kubectl"))
+        );
+        assert_eq!(
+            Tool::named(Path::new("/x/kustomize-5")),
+            Tool::Kustomize(PathBuf::from("/x/kustomize-5"))
+        );
+    }
+}

@@ -18,12 +18,20 @@ pub(super) fn relate(located: &mut Located, origin: &KustomizeOrigin, path: &[Pa
             message: why.clone(),
         });
     }
-    let last = origin
-        .changes
-        .iter()
-        .rev()
-        .find(|c| c.path.starts_with(path) || path.starts_with(&c.path));
-    if let Some(change) = last {
+    // A change that wrote the path or a value holding it comes first; else
+    // the last patch that wrote inside it, at that patch's first write
+    // there (a JSON 6902 operation's `path:`, not its last leaf).
+    let changes = &origin.changes;
+    let covering = changes.iter().rev().find(|c| path.starts_with(&c.path));
+    let inside = || {
+        let last = changes.iter().rposition(|c| c.path.starts_with(path))?;
+        let same = |c: &&crate::model::KustomizeChange| {
+            c.message == changes[last].message && c.path.starts_with(path)
+        };
+        let first = changes[..=last].iter().rev().take_while(same).count();
+        changes.get(last + 1 - first)
+    };
+    if let Some(change) = covering.or_else(inside) {
         located.related.push(RelatedLocation {
             location: change.location.clone(),
             message: change.message.clone(),

@@ -88,8 +88,11 @@ pub(super) fn render_roots(
             .map(|root| render_one(&tool, &root_dir, root, &origins))
             .collect()
     });
-    for (root, result) in roots.iter().zip(results) {
-        out.files += root.closure.len();
+    // A base two overlays read is one file scanned.
+    let read: std::collections::BTreeSet<&PathBuf> =
+        roots.iter().flat_map(|r| &r.closure).collect();
+    out.files = read.len();
+    for result in results {
         match result {
             Ok(bundle) => out.bundles.push(bundle),
             Err(failures) => out.failures.extend(failures),

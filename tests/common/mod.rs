@@ -6,6 +6,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
+pub mod tools;
+
 use assert_cmd::Command;
 use serde_json::Value;
 

@@ -124,8 +124,8 @@ pub const TOP_KEYS: [&str; 6] = [
     "exclude",
     "policies",
     "rules",
-    "settings",
     "kustomize",
+    "settings",
 ];
 
 /// The keys of a rule's mapping form.

@@ -746,6 +746,17 @@ fn select_kustomizations(
             continue;
         }
         found.retain(|_, c| !selected.closure.contains(&normalize(&c.path)));
+        if selected.component {
+            discovery.notifications.push(Notification::file(
+                NotificationLevel::Note,
+                selected.display.clone(),
+                format!(
+                    "kustomize component used by no kustomization: not rendered, and its {} file(s) are checked only through a kustomization that lists it",
+                    selected.closure.len()
+                ),
+            ));
+            continue;
+        }
         if !focus.is_empty() {
             focus.extend(
                 selected

@@ -64,6 +64,10 @@ pub struct KustomizeRoot {
     pub problems: Vec<Problem>,
     /// Whether some kustomization of the root uses `helmCharts`.
     pub helm_charts: bool,
+    /// A component no kustomization uses: it cannot be built on its own,
+    /// so it is not rendered (and its files are not scanned as manifests:
+    /// its patches are fragments).
+    pub component: bool,
 }
 
 /// One kustomization file, read.
@@ -77,6 +81,9 @@ struct Kustomization {
     files: Vec<PathBuf>,
     problems: Vec<Problem>,
     helm_charts: bool,
+    /// `kind: Component`: only ever built as part of a kustomization that
+    /// lists it, so never a root.
+    component: bool,
 }
 
 /// Fields whose items are paths of resources: a file, or a directory with a
@@ -133,6 +140,9 @@ impl Kustomization {
         };
         for (key, value) in &entries {
             let field = key.text.as_str();
+            if field == "kind" && value.as_str() == Some("Component") {
+                k.component = true;
+            }
             if field == "helmCharts" || field == "helmChartInflationGenerator" {
                 k.helm_charts = true;
                 k.problem(
@@ -251,16 +261,18 @@ fn read_graph(root: &Path, seeds: &BTreeSet<PathBuf>) -> BTreeMap<PathBuf, Kusto
 }
 
 /// The roots among `kustomization_dirs` (every kustomization directory of
-/// the project, absolute) and what each reads, sorted by directory.
+/// the project, absolute) and what each reads, sorted by directory; unused
+/// components are among them, marked.
 pub fn roots(root: &Path, kustomization_dirs: &BTreeSet<PathBuf>) -> Vec<KustomizeRoot> {
     let seeds: BTreeSet<PathBuf> = kustomization_dirs.iter().map(|d| normalize(d)).collect();
     let graph = read_graph(root, &seeds);
     let used: BTreeSet<&PathBuf> = graph.values().flat_map(|k| &k.dirs).collect();
     let mut out = Vec::new();
-    for dir in graph
-        .keys()
-        .filter(|d| !used.contains(d) && seeds.contains(*d))
-    {
+    let roots = graph
+        .iter()
+        .filter(|(d, _)| !used.contains(d) && seeds.contains(*d))
+        .map(|(d, _)| d);
+    for dir in roots {
         let mut closure = BTreeSet::new();
         let mut problems = Vec::new();
         let mut helm_charts = false;
@@ -290,6 +302,7 @@ pub fn roots(root: &Path, kustomization_dirs: &BTreeSet<PathBuf>) -> Vec<Kustomi
             closure,
             problems,
             helm_charts,
+            component: k.component,
         });
     }
     out
@@ -343,6 +356,19 @@ mod tests {
     }
 
     #[test]
+    fn an_unused_component_is_marked_as_one() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = normalize(tmp.path());
+        write(
+            &root,
+            "extra/kustomization.yaml",
+            "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\n",
+        );
+        let found = roots(&root, &BTreeSet::from([root.join("extra")]));
+        assert!(found[0].component);
+    }
+
+    #[test]
     fn remote_and_missing_resources_are_problems_at_their_entry() {
         let tmp = tempfile::tempdir().unwrap();
         let root = normalize(tmp.path());
@@ -350,7 +376,7 @@ mod tests {
         write(&root, "app/kustomization.yaml", text);
         let roots = roots(&root, &BTreeSet::from([root.join("app")]));
         let offsets: Vec<usize> = roots[0].problems.iter().map(|p| p.offset).collect();
-        assert_eq!(offsets, [14, 53]);
+        assert_eq!(offsets, [15, 55]);
         assert!(roots[0].problems[0].message.contains("not fetched"));
         assert!(roots[0].problems[1].message.contains("does not exist"));
     }

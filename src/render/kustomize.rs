@@ -79,10 +79,11 @@ pub struct Rendered {
     pub base: PathBuf,
 }
 
-/// Builds the kustomization root `dir` (absolute, normalised). The error is
-/// the tool's message, one line per line it wrote, with the temporary
-/// directory's name taken out so the report does not depend on it.
-pub fn build(tool: &Tool, dir: &Path) -> Result<Rendered, String> {
+/// Builds the kustomization root `dir` (absolute, normalised; `display` is
+/// how it is reported). The error is the tool's message, its lines joined,
+/// with the root's paths written as `display` and the temporary directory's
+/// name taken out, so the report depends on neither.
+pub fn build(tool: &Tool, dir: &Path, display: &str) -> Result<Rendered, String> {
     let wrapper = fresh_dir().map_err(|e| format!("cannot create a temporary directory: {e}"))?;
     let result = build_in(tool, dir, &wrapper);
     let _ = std::fs::remove_dir_all(&wrapper);
@@ -91,7 +92,7 @@ pub fn build(tool: &Tool, dir: &Path) -> Result<Rendered, String> {
             text,
             base: wrapper.clone(),
         })
-        .map_err(|message| scrub(&message, &wrapper, dir))
+        .map_err(|message| scrub(&message, &wrapper, dir, display))
 }
 
 fn build_in(tool: &Tool, dir: &Path, wrapper: &Path) -> Result<String, String> {
@@ -215,15 +216,15 @@ fn tool_message(stderr: &str) -> String {
     }
 }
 
-/// Paths in a message made relative to the root being built, and the
-/// temporary directory's name removed.
-fn scrub(message: &str, wrapper: &Path, dir: &Path) -> String {
+/// The root's paths in a message written as it is reported, and the
+/// temporary directory's name removed. The relative form goes first: it
+/// ends with the absolute one.
+fn scrub(message: &str, wrapper: &Path, dir: &Path, display: &str) -> String {
     let relative = relative_path(wrapper, dir);
-    let mut out = message.replace(&format!("{}/", dir.display()), "");
-    out = out.replace(&dir.display().to_string(), ".");
-    out = out.replace(&format!("{}/", relative.display()), "");
-    out = out.replace(&relative.display().to_string(), ".");
-    out.replace(&wrapper.display().to_string(), "<temporary kustomization>")
+    message
+        .replace(&relative.display().to_string(), display)
+        .replace(&dir.display().to_string(), display)
+        .replace(&wrapper.display().to_string(), "<temporary kustomization>")
 }
 
 /// A new empty directory for one wrapper.
@@ -269,6 +270,16 @@ mod tests {
         assert_eq!(
             relative_path(Path::new("/repo/a"), Path::new("/repo/a/b")),
             PathBuf::from("b")
+        );
+    }
+
+    #[test]
+    fn messages_name_the_root_as_reported() {
+        let message =
+            "from '../../repo/app': '/repo/app' must resolve to a file; /tmp/w/kustomization.yaml";
+        assert_eq!(
+            scrub(message, Path::new("/tmp/w"), Path::new("/repo/app"), "app"),
+            "from 'app': 'app' must resolve to a file; <temporary kustomization>/kustomization.yaml"
         );
     }
 

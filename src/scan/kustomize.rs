@@ -121,8 +121,8 @@ fn render_one(
         let source = Arc::new(SourceFile::new(root.display.clone(), root.text.clone()));
         vec![(source, ParseError::new(0, message))]
     };
-    let rendered =
-        build(tool, &root.dir).map_err(|e| at_root(format!("kustomize build failed: {e}")))?;
+    let rendered = build(tool, &root.dir, &root.dir_display)
+        .map_err(|e| at_root(format!("kustomize build failed: {e}")))?;
     let file = crate::discover::kustomize::file_in(&root.dir).unwrap_or_else(|| root.dir.clone());
     let resources = resources(
         project_root,

@@ -741,11 +741,13 @@ fn select_kustomizations(
         &focus_paths
     };
     for selected in kustomize::roots(root, &dirs) {
+        // A file a build reads is never a plain manifest (a patch is a
+        // fragment), even beside a named file whose root is not selected.
+        found.retain(|_, c| !selected.closure.contains(&normalize(&c.path)));
         let reaches = selected.closure.iter().any(|f| selects.contains(f));
         if !reaches {
             continue;
         }
-        found.retain(|_, c| !selected.closure.contains(&normalize(&c.path)));
         if selected.component {
             discovery.notifications.push(Notification::file(
                 NotificationLevel::Note,

@@ -248,3 +248,41 @@ fn render_false_warns_per_root_and_scans_none_of_its_files() {
         ]
     );
 }
+
+#[test]
+fn a_changed_kustomization_selects_only_its_own_root() {
+    let p = Project::fixture("kustomize");
+    let (_, report) = scan(&p, &["overlays/staging/kustomization.yaml"]);
+    let bundles: std::collections::BTreeSet<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["bundle"].as_str().unwrap())
+        .collect();
+    assert_eq!(bundles, ["overlays/staging"].into());
+    assert_eq!(report["summary"]["bundles"], 1);
+}
+
+#[test]
+fn a_file_beside_a_kustomization_that_no_build_reads_leaves_the_patches_alone() {
+    let p = Project::fixture("kustomize");
+    p.write(
+        "overlays/prod/notes.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: notes\n",
+    );
+    let (code, report) = scan(&p, &["overlays/prod/notes.yaml"]);
+    assert_eq!(code, 0);
+    // Only the ConfigMap: the strategic-merge patch beside it is a
+    // fragment, not a Deployment of its own.
+    assert_eq!(report["summary"]["resources"], 1);
+    assert_eq!(report["summary"]["bundles"], 1);
+}
+
+#[test]
+fn rendering_gives_the_same_report_at_any_thread_count() {
+    let p = Project::fixture("kustomize");
+    let (_, one) = scan(&p, &[".", "--threads", "1"]);
+    let (_, four) = scan(&p, &[".", "--threads", "4"]);
+    assert_eq!(one, four);
+    assert!(!one["findings"].as_array().unwrap().is_empty());
+}

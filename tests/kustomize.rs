@@ -286,3 +286,41 @@ fn rendering_gives_the_same_report_at_any_thread_count() {
     assert_eq!(one, four);
     assert!(!one["findings"].as_array().unwrap().is_empty());
 }
+
+#[test]
+fn a_field_kustomize_rejects_is_reported_at_its_key_in_the_base() {
+    let p = Project::fixture("kustomize");
+    p.write(
+        "base/kustomization.yaml",
+        "resources:\n  - deployment.yaml\nnamePrefx: shop-\n",
+    );
+    let (code, report) = scan(&p, &["overlays/staging"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        described(&report),
+        ["SG-PARSE-001 - base/kustomization.yaml:3:1-3:2"]
+    );
+    let message = report["findings"][0]["message"].as_str().unwrap();
+    assert!(message.contains("unknown field \"namePrefx\""), "{message}");
+}
+
+#[test]
+fn a_kustomization_that_is_not_yaml_is_reported_where_it_breaks_without_a_build() {
+    let p = Project::fixture("kustomize");
+    p.write(
+        "base/kustomization.yaml",
+        "resources:\n  - deployment.yaml\npatches: [\n",
+    );
+    let (code, report, stderr) = p.scan_json(&[
+        "overlays/staging",
+        "--kustomize-bin",
+        "/nonexistent/kustomize",
+    ]);
+    assert_eq!(code, 1, "{stderr}");
+    let lines = described(&report);
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert!(
+        lines[0].starts_with("SG-PARSE-001 - base/kustomization.yaml:4:"),
+        "{lines:?}"
+    );
+}

@@ -127,8 +127,15 @@ impl Kustomization {
         let dir = file.parent().map(Path::to_path_buf).unwrap_or_default();
         let docs = match yaml::parse_documents(&k.text, yaml::Typing::Core, &yaml::Limits::YAML) {
             Ok(docs) => docs,
-            // kustomize reports the syntax error itself when the root is built.
-            Err(_) => return k,
+            // kustomize's own message names a line but not the file, when
+            // the broken file is a base's.
+            Err(e) => {
+                k.problem(
+                    Span::new(e.offset, e.offset),
+                    format!("kustomization is not valid YAML: {}", e.message),
+                );
+                return k;
+            }
         };
         let Some(NodeValue::Map(entries)) = docs
             .into_iter()

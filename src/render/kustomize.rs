@@ -204,7 +204,14 @@ fn tool_message(stderr: &str) -> String {
     let lines: Vec<String> = stderr
         .lines()
         .map(|line| match line.split_once("\"command failed\" err=") {
-            Some((_, err)) => err.trim().trim_matches('"').replace("\\\"", "\""),
+            // klog quotes the error once; quotes inside it are escaped
+            // (and one may end the error, so only one is stripped).
+            Some((_, err)) => {
+                let err = err.trim();
+                let err = err.strip_prefix('"').unwrap_or(err);
+                let err = err.strip_suffix('"').unwrap_or(err);
+                err.replace("\\\"", "\"")
+            }
             None => line.trim_start_matches("Error: ").to_owned(),
         })
         .filter(|l| !l.trim().is_empty())
@@ -288,6 +295,12 @@ mod tests {
         let stderr = "E1206 05:07:55.849343   14187 run.go:72] \"command failed\" err=\"accumulating resources: x\"\n";
         assert_eq!(tool_message(stderr), "accumulating resources: x");
         assert_eq!(tool_message("Error: bad thing\n"), "bad thing");
+        let nested =
+            r#"E1 run.go:72] "command failed" err="invalid: json: unknown field \"namePrefx\"""#;
+        assert_eq!(
+            tool_message(nested),
+            r#"invalid: json: unknown field "namePrefx""#
+        );
     }
 
     #[test]

@@ -101,6 +101,48 @@ pub(super) fn render_roots(
     Ok(out)
 }
 
+/// For kustomize's "unknown field" and "cannot unmarshal … field
+/// Kustomization.X" errors, the kustomization of the root's build that
+/// writes that top-level key, and where.
+fn blamed_key(project_root: &Path, root: &KustomizeRoot, message: &str) -> Option<Failure> {
+    let field = match message.split_once("unknown field \"") {
+        Some((_, rest)) => rest.split('"').next()?,
+        None => message
+            .split_once("Go struct field Kustomization.")?
+            .1
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .next()?,
+    };
+    let kustomizations = root.closure.iter().filter(|p| {
+        p.file_name().is_some_and(|n| {
+            crate::discover::kustomize::is_kustomization_name(&n.to_string_lossy())
+        })
+    });
+    for path in kustomizations {
+        let Ok(text) = std::fs::read_to_string(path) else {
+            continue;
+        };
+        let typing = crate::yaml::Typing::Core;
+        let Ok(docs) = crate::yaml::parse_documents(&text, typing, &crate::yaml::Limits::YAML)
+        else {
+            continue;
+        };
+        let Some(node) = docs.into_iter().next().and_then(|d| d.root) else {
+            continue;
+        };
+        if let Some((key, _)) = node.entry(field) {
+            let display =
+                crate::discover::display_path(project_root, path, &crate::discover::escaped(path));
+            let offset = key.span.start;
+            return Some((
+                Arc::new(SourceFile::new(display, text)),
+                ParseError::new(offset, String::new()),
+            ));
+        }
+    }
+    None
+}
+
 fn render_one(
     tool: &Tool,
     project_root: &Path,
@@ -121,8 +163,15 @@ fn render_one(
         let source = Arc::new(SourceFile::new(root.display.clone(), root.text.clone()));
         vec![(source, ParseError::new(0, message))]
     };
-    let rendered = build(tool, &root.dir, &root.dir_display)
-        .map_err(|e| at_root(format!("kustomize build failed: {e}")))?;
+    let rendered = build(tool, &root.dir, &root.dir_display).map_err(|e| {
+        // Bases are named by absolute path: reported paths are relative.
+        let e = e.replace(&format!("{}/", project_root.display()), "");
+        let message = format!("kustomize build failed: {e}");
+        match blamed_key(project_root, root, &e) {
+            Some((source, blame)) => vec![(source, ParseError::new(blame.offset, message))],
+            None => at_root(message),
+        }
+    })?;
     let file = crate::discover::kustomize::file_in(&root.dir).unwrap_or_else(|| root.dir.clone());
     let resources = resources(
         project_root,

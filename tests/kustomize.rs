@@ -324,3 +324,36 @@ fn a_kustomization_that_is_not_yaml_is_reported_where_it_breaks_without_a_build(
         "{lines:?}"
     );
 }
+
+/// kustomize resolves symlinks before it writes origin paths: a project
+/// reached through a linked directory still gets findings in its files.
+#[cfg(unix)]
+#[test]
+fn a_project_reached_through_a_symlink_keeps_its_locations() {
+    let p = Project::fixture("kustomize");
+    let links = tempfile::tempdir().unwrap();
+    let linked = links.path().join("project");
+    std::os::unix::fs::symlink(p.path(), &linked).unwrap();
+    let kubectl = tool("kubectl");
+    let out = assert_cmd::Command::cargo_bin("scalegate")
+        .unwrap()
+        .current_dir(&linked)
+        .args([
+            "scan",
+            "overlays/staging",
+            "--format",
+            "json",
+            "--kustomize-bin",
+        ])
+        .arg(&kubectl)
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let files: std::collections::BTreeSet<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(files, ["base/deployment.yaml"].into());
+}

@@ -50,9 +50,13 @@ impl Origins {
     /// The file at `path` (absolute), read and parsed once; `None` when it
     /// is outside `root` or cannot be read.
     fn get(&self, root: &Path, path: &Path) -> Option<OriginFile> {
-        let path = normalize(path);
+        let mut path = normalize(path);
         if !path.starts_with(root) {
-            return None;
+            // kustomize resolves symlinks: a project under a linked
+            // directory comes back by its real path.
+            let real_root = std::fs::canonicalize(root).ok()?;
+            let real = std::fs::canonicalize(&path).ok()?;
+            path = root.join(real.strip_prefix(&real_root).ok()?);
         }
         let mut files = self.files.lock().unwrap_or_else(|e| e.into_inner());
         files

@@ -97,8 +97,9 @@ pub fn build(tool: &Tool, dir: &Path, display: &str) -> Result<Rendered, String>
 
 fn build_in(tool: &Tool, dir: &Path, wrapper: &Path) -> Result<String, String> {
     // kustomize refuses absolute resource paths, so the wrapper names the
-    // root relative to itself.
-    let relative = relative_path(wrapper, dir);
+    // root relative to itself, both by their real paths.
+    let real = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+    let relative = relative_path(wrapper, &real);
     let quoted = serde_json::to_string(&relative.to_string_lossy().replace('\\', "/"))
         .map_err(|e| e.to_string())?;
     let text = format!(
@@ -227,9 +228,11 @@ fn tool_message(stderr: &str) -> String {
 /// temporary directory's name removed. The relative form goes first: it
 /// ends with the absolute one.
 fn scrub(message: &str, wrapper: &Path, dir: &Path, display: &str) -> String {
-    let relative = relative_path(wrapper, dir);
+    let real = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+    let relative = relative_path(wrapper, &real);
     message
         .replace(&relative.display().to_string(), display)
+        .replace(&real.display().to_string(), display)
         .replace(&dir.display().to_string(), display)
         .replace(&wrapper.display().to_string(), "<temporary kustomization>")
 }
@@ -242,7 +245,9 @@ fn fresh_dir() -> std::io::Result<PathBuf> {
         let n = NEXT.fetch_add(1, Ordering::Relaxed);
         let dir = base.join(format!("scalegate-kustomize-{}-{n}", std::process::id()));
         match std::fs::create_dir(&dir) {
-            Ok(()) => return Ok(crate::discover::normalize(&dir)),
+            // Its real path: kustomize resolves symlinks (a linked
+            // temporary directory) before it writes origin paths.
+            Ok(()) => return std::fs::canonicalize(&dir),
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
             Err(e) => return Err(e),
         }

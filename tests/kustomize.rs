@@ -357,3 +357,26 @@ fn a_project_reached_through_a_symlink_keeps_its_locations() {
         .collect();
     assert_eq!(files, ["base/deployment.yaml"].into());
 }
+
+#[test]
+fn helm_charts_in_a_kustomization_are_not_inflated_and_say_so_at_the_key() {
+    let p = Project::new();
+    p.write(
+        "app/kustomization.yaml",
+        "resources:\n  - cm.yaml\nhelmCharts:\n  - name: web\n    repo: https://charts.example.com\n",
+    );
+    p.write(
+        "app/cm.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n",
+    );
+    let (code, report, stderr) = p.scan_json(&[".", "--kustomize-bin", "/nonexistent/kustomize"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(
+        described(&report),
+        ["SG-PARSE-001 - app/kustomization.yaml:3:1-3:2"]
+    );
+    assert!(report["findings"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("`helmCharts` is not rendered"));
+}

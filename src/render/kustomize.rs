@@ -213,9 +213,11 @@ fn tool_message(stderr: &str) -> String {
                 let err = err.strip_suffix('"').unwrap_or(err);
                 err.replace("\\\"", "\"")
             }
-            None => line.trim_start_matches("Error: ").to_owned(),
+            // A multi-line error is a `<` … `>` block of tab-indented lines.
+            None => line.trim().trim_start_matches("Error: ").to_owned(),
         })
-        .filter(|l| !l.trim().is_empty())
+        .map(|l| l.trim_start_matches(':').trim().to_owned())
+        .filter(|l| !l.is_empty() && l != "<" && l != ">")
         .collect();
     if lines.is_empty() {
         "kustomize build failed without a message".to_owned()
@@ -300,6 +302,11 @@ mod tests {
         let stderr = "E1206 05:07:55.849343   14187 run.go:72] \"command failed\" err=\"accumulating resources: x\"\n";
         assert_eq!(tool_message(stderr), "accumulating resources: x");
         assert_eq!(tool_message("Error: bad thing\n"), "bad thing");
+        let block = "E1 run.go:72] \"command failed\" err=<\n\taccumulating: Error: unknown flag -c\n\t: unable to run helm\n >\n";
+        assert_eq!(
+            tool_message(block),
+            "accumulating: Error: unknown flag -c; unable to run helm"
+        );
         let nested =
             r#"E1 run.go:72] "command failed" err="invalid: json: unknown field \"namePrefx\"""#;
         assert_eq!(

@@ -15,7 +15,7 @@
 //!   says so.
 //! * A kustomize-rendered object → its origin file (the resource's spans
 //!   are the origin's), with the patch that last wrote the value related
-//!   ([`kustomize`]).
+//!   (`locate/kustomize.rs`).
 
 mod kustomize;
 

@@ -331,6 +331,7 @@ pub fn discover(
             root,
             &canonical_root,
             view,
+            exclude,
             &mut found,
             &mut focus,
             &mut discovery,
@@ -575,7 +576,10 @@ impl Walk<'_> {
             if kustomize::is_kustomization_name(&entry.file_name().to_string_lossy())
                 && file_type.is_file()
             {
-                self.discovery.kustomization_files.insert(normalize(path));
+                let display = display_path(root, path, &escaped(path));
+                if entry.depth() == 0 || !self.exclude.is_match(&display) {
+                    self.discovery.kustomization_files.insert(normalize(path));
+                }
             }
             let Some(kind) = kind_of(&entry.file_name().to_string_lossy()) else {
                 continue;
@@ -700,11 +704,13 @@ fn skip_chart_templates(
 ///
 /// Which directories are roots is a property of the whole project (a base
 /// is a root only when nothing uses it), so every kustomization under the
-/// project root is read, not only those the walk met.
+/// project root is read, not only those the walk met. An excluded
+/// kustomization is not rendered, but still counts as using its bases.
 fn select_kustomizations(
     root: &Path,
     canonical_root: &Path,
     view: Arc<GitView>,
+    exclude: &GlobSet,
     found: &mut BTreeMap<String, Candidate>,
     focus: &mut BTreeSet<String>,
     discovery: &mut Discovery,
@@ -715,11 +721,16 @@ fn select_kustomizations(
         .iter()
         .filter_map(|f| f.parent().map(Path::to_path_buf))
         .collect();
+    let mut excluded = BTreeSet::new();
     for entry in project_walker(root, &filter).build().flatten() {
         if entry.file_type().is_some_and(|t| t.is_file())
             && kustomize::is_kustomization_name(&entry.file_name().to_string_lossy())
         {
             if let Some(dir) = entry.path().parent() {
+                let display = display_path(root, entry.path(), &escaped(entry.path()));
+                if exclude.is_match(&display) {
+                    excluded.insert(normalize(dir));
+                }
                 dirs.insert(normalize(dir));
             }
         }
@@ -745,7 +756,7 @@ fn select_kustomizations(
         // fragment), even beside a named file whose root is not selected.
         found.retain(|_, c| !selected.closure.contains(&normalize(&c.path)));
         let reaches = selected.closure.iter().any(|f| selects.contains(f));
-        if !reaches {
+        if !reaches || excluded.contains(&selected.dir) {
             continue;
         }
         if selected.component {

@@ -380,3 +380,17 @@ fn helm_charts_in_a_kustomization_are_not_inflated_and_say_so_at_the_key() {
         .unwrap()
         .contains("`helmCharts` is not rendered"));
 }
+
+#[test]
+fn an_excluded_overlay_is_not_rendered_but_still_keeps_its_base_from_being_a_root() {
+    let p = Project::fixture("kustomize");
+    let (_, report) = scan(&p, &[".", "--exclude", "overlays/staging/**"]);
+    let bundles: std::collections::BTreeSet<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["bundle"].as_str().unwrap())
+        .collect();
+    assert_eq!(bundles, ["overlays/prod"].into());
+    assert_eq!(report["summary"]["bundles"], 1);
+}

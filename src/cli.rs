@@ -97,6 +97,10 @@ pub struct InputArgs {
     /// A `--set` value for the charts named on the command line (repeatable).
     #[arg(long = "helm-set", value_name = "KEY=VALUE")]
     pub helm_set: Vec<String>,
+    /// The `kustomize` (or `kubectl`) that builds kustomization roots;
+    /// default: `kustomize`, else `kubectl`, on PATH.
+    #[arg(long, value_name = "PATH")]
+    pub kustomize_bin: Option<PathBuf>,
     /// Terraform variable values file for every root module, applied after
     /// its own terraform.tfvars and *.auto.tfvars (repeatable).
     #[arg(long = "var-file", value_name = "FILE")]

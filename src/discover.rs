@@ -13,6 +13,7 @@
 
 mod charts;
 mod git_view;
+pub mod kustomize;
 mod scope;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -23,9 +24,9 @@ use std::sync::{Arc, Mutex};
 use globset::GlobSet;
 
 use crate::model::{Notification, NotificationLevel};
-use crate::yaml::{self, NodeValue};
 pub use charts::{chart_of_file, ChartRoot};
 pub use git_view::GitView;
+pub use kustomize::KustomizeRoot;
 pub use scope::{classify, decode, Scope};
 
 /// How a candidate file is read.
@@ -87,6 +88,12 @@ pub struct Discovery {
     /// Helm charts to render, sorted by directory; their files are not in
     /// `files`.
     pub charts: Vec<ChartRoot>,
+    /// Kustomization roots to render, sorted by directory: those the walk
+    /// reached, and those a named file belongs to. Their files are not in
+    /// `files`.
+    pub kustomize_roots: Vec<KustomizeRoot>,
+    /// Kustomization files the walk met (absolute).
+    kustomization_files: BTreeSet<PathBuf>,
 }
 
 /// A path argument that does not exist (exit 2).
@@ -334,7 +341,18 @@ pub fn discover(
     }
     discovery.notifications.append(&mut views.notifications);
     discovery.charts = charts::take_charts(root, &mut found, &named_charts);
-    skip_kustomize_patches(&mut found, &mut discovery.notifications);
+    if !discovery.kustomization_files.is_empty() || !focus.is_empty() {
+        let view = views.for_dir(root);
+        select_kustomizations(
+            root,
+            &canonical_root,
+            view,
+            exclude,
+            &mut found,
+            &mut focus,
+            &mut discovery,
+        );
+    }
     discovery.files = found.into_values().collect();
     if !focus.is_empty() {
         discovery.focus = Some(focus);
@@ -571,6 +589,14 @@ impl Walk<'_> {
                 continue;
             }
             let path = entry.path();
+            if kustomize::is_kustomization_name(&entry.file_name().to_string_lossy())
+                && file_type.is_file()
+            {
+                let display = display_path(root, path, &escaped(path));
+                if entry.depth() == 0 || !self.exclude.is_match(&display) {
+                    self.discovery.kustomization_files.insert(normalize(path));
+                }
+            }
             let Some(kind) = kind_of(&entry.file_name().to_string_lossy()) else {
                 continue;
             };
@@ -660,85 +686,88 @@ fn strip_path_prefix(message: &str) -> String {
     }
 }
 
-/// Files a `kustomization.yaml` names as patches are fragments, not objects.
-fn skip_kustomize_patches(
+/// Finds the kustomization roots whose builds read something the walk
+/// reached (or a named file), takes every file those builds read out of
+/// plain scanning, and, with file arguments, reports on all of them.
+///
+/// Which directories are roots is a property of the whole project (a base
+/// is a root only when nothing uses it), so every kustomization under the
+/// project root is read, not only those the walk met. An excluded
+/// kustomization is not rendered, but still counts as using its bases.
+fn select_kustomizations(
+    root: &Path,
+    canonical_root: &Path,
+    view: Arc<GitView>,
+    exclude: &GlobSet,
     found: &mut BTreeMap<String, Candidate>,
-    notifications: &mut Vec<Notification>,
+    focus: &mut BTreeSet<String>,
+    discovery: &mut Discovery,
 ) {
-    let kustomizations: Vec<Candidate> = found
-        .values()
-        .filter(|c| {
-            let name = c.display.rsplit('/').next().unwrap_or("");
-            matches!(
-                name,
-                "kustomization.yaml" | "kustomization.yml" | "Kustomization"
-            )
-        })
-        .cloned()
+    let filter = Arc::new(WalkFilter::new(root, canonical_root, view));
+    let mut dirs: BTreeSet<PathBuf> = discovery
+        .kustomization_files
+        .iter()
+        .filter_map(|f| f.parent().map(Path::to_path_buf))
         .collect();
-    for k in kustomizations {
-        let Ok(text) = std::fs::read_to_string(&k.path) else {
-            continue;
-        };
-        for patch in kustomize_patch_paths(&text) {
-            let display = if k.dir == "." {
-                patch.clone()
-            } else {
-                format!("{}/{}", k.dir, patch)
-            };
-            if found.remove(&display).is_some() {
-                notifications.push(Notification::file(
-                    NotificationLevel::Note,
-                    display,
-                    format!(
-                        "kustomize patch named by {}; skipped (a fragment, not an object)",
-                        k.display
-                    ),
-                ));
-            }
-        }
-    }
-}
-
-/// The relative paths a kustomization lists under `patches`,
-/// `patchesStrategicMerge` and `patchesJson6902`.
-pub fn kustomize_patch_paths(text: &str) -> Vec<String> {
-    let Ok(docs) = yaml::parse_documents(text, yaml::Typing::Core, &yaml::Limits::default()) else {
-        return Vec::new();
-    };
-    let mut out = Vec::new();
-    for root in docs.into_iter().filter_map(|d| d.root) {
-        let NodeValue::Map(entries) = root.value else {
-            continue;
-        };
-        for (key, value) in entries {
-            if !matches!(
-                key.text.as_str(),
-                "patches" | "patchesStrategicMerge" | "patchesJson6902"
-            ) {
-                continue;
-            }
-            let NodeValue::Seq(items) = value.value else {
-                continue;
-            };
-            for item in items {
-                match item.value {
-                    NodeValue::String(path) if !path.contains('\n') => out.push(path),
-                    NodeValue::Map(fields) => {
-                        if let Some((_, v)) = fields.into_iter().find(|(k, _)| k.text == "path") {
-                            if let NodeValue::String(path) = v.value {
-                                out.push(path);
-                            }
-                        }
-                    }
-                    _ => {}
+    let mut excluded = BTreeSet::new();
+    for entry in project_walker(root, &filter).build().flatten() {
+        if entry.file_type().is_some_and(|t| t.is_file())
+            && kustomize::is_kustomization_name(&entry.file_name().to_string_lossy())
+        {
+            if let Some(dir) = entry.path().parent() {
+                let display = display_path(root, entry.path(), &escaped(entry.path()));
+                if exclude.is_match(&display) {
+                    excluded.insert(normalize(dir));
                 }
+                dirs.insert(normalize(dir));
             }
         }
     }
-    out.into_iter()
-        .map(|p| p.trim_start_matches("./").to_owned())
-        .collect()
+    if dirs.is_empty() {
+        return;
+    }
+    let reached: BTreeSet<PathBuf> = found
+        .values()
+        .map(|c| normalize(&c.path))
+        .chain(discovery.kustomization_files.iter().cloned())
+        .collect();
+    // With file arguments, a root is selected by a named file (or a file
+    // of a named directory) it reads, not by a neighbour of one.
+    let focus_paths: BTreeSet<PathBuf> = focus.iter().map(|d| normalize(&root.join(d))).collect();
+    let selects = if focus.is_empty() {
+        &reached
+    } else {
+        &focus_paths
+    };
+    for selected in kustomize::roots(root, &dirs) {
+        // A file a build reads is never a plain manifest (a patch is a
+        // fragment), even beside a named file whose root is not selected.
+        found.retain(|_, c| !selected.closure.contains(&normalize(&c.path)));
+        let reaches = selected.closure.iter().any(|f| selects.contains(f));
+        if !reaches || excluded.contains(&selected.dir) {
+            continue;
+        }
+        if selected.component {
+            discovery.notifications.push(Notification::file(
+                NotificationLevel::Note,
+                selected.display.clone(),
+                format!(
+                    "kustomize component used by no kustomization: not rendered, and its {} file(s) are checked only through a kustomization that lists it",
+                    selected.closure.len()
+                ),
+            ));
+            continue;
+        }
+        if !focus.is_empty() {
+            focus.extend(
+                selected
+                    .closure
+                    .iter()
+                    .map(|f| display_path(root, f, &escaped(f))),
+            );
+        }
+        discovery.kustomize_roots.push(selected);
+    }
 }
 
 #[cfg(test)]

@@ -64,6 +64,13 @@ helm:
   #       - name: staging
   #         values: [envs/staging/values.yaml]
 
+# Kustomization roots are built with `kustomize build` (or `kubectl kustomize`,
+# whichever is found first on PATH) and their output is scanned, findings on
+# the base or patch line. `--kustomize-bin` overrides `binary`.
+kustomize:
+  # render: true            # false: skip each root with a warning
+  # binary: /usr/local/bin/kustomize
+
 # Settings the built-in rules read (data.scalegate.settings), merged over the
 # defaults below: mappings merge key by key, lists replace. Uncomment and
 # change what you need; `custom` is free-form, for your own policies.

@@ -6,6 +6,10 @@
 //! [`locate`] → [`fingerprint`] → [`report`]. [`scan::scan`] runs all of it;
 //! only `main.rs` touches the process.
 //!
+//! Kustomization roots are built by an external tool ([`render`]) and their
+//! output is mapped back to the files a person edits
+//! ([`parse::kustomize`]).
+//!
 //! [`rules`] is the catalog every layer takes rule ids, page URLs and the
 //! meaning of `rules:` overrides from; [`assets`] holds the embedded pack.
 //!

@@ -16,6 +16,9 @@
 //!   (`web//etc/passwd`, `../x`, a symlink out) is never read, and a warning
 //!   says so. Values files are read from inside the chart directory, or are
 //!   the ones the user named.
+//! * A kustomize-rendered object → its origin file (the resource's spans
+//!   are the origin's), with the patch that last wrote the value related
+//!   (`locate/kustomize.rs`).
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -23,6 +26,7 @@ use std::sync::{Arc, Mutex};
 
 mod helm_template;
 mod helm_values;
+mod kustomize;
 
 use self::helm_template::{Placement, Template};
 use self::helm_values::{Layer, ValuesFile};
@@ -384,6 +388,16 @@ pub fn locate(
     };
     if !resource.module_calls.is_empty() {
         return through_modules(resource, rendered_at, written);
+    }
+    if let Some(origin) = &resource.kustomize {
+        let mut located = Located {
+            written,
+            location: rendered_at,
+            related: Vec::new(),
+            extra_sources: Vec::new(),
+        };
+        kustomize::relate(&mut located, origin, path);
+        return located;
     }
     let Some(helm_source) = &resource.helm_source else {
         return Located {

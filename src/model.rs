@@ -180,6 +180,36 @@ pub struct HelmSource {
     pub comment: Span,
 }
 
+/// Where a kustomize-rendered object came from and what changed it. The
+/// resource's `source`, `spans` and `header` are those of the object in its
+/// origin file; the values are the rendered ones.
+#[derive(Debug, Clone)]
+pub struct KustomizeOrigin {
+    /// The root's kustomization file, as reported.
+    pub kustomization: String,
+    /// The transformers that changed the object, in the order they ran.
+    pub changes: Vec<KustomizeChange>,
+    /// Set when the object was not found in an origin file the user
+    /// writes (a generated object, an origin outside the project): the
+    /// location is then the start of what made it, and this says why.
+    pub unlocated: Option<String>,
+}
+
+/// One change a kustomization made to an object: a value path it wrote and
+/// where that is written.
+#[derive(Debug, Clone)]
+pub struct KustomizeChange {
+    /// The path of the rendered object the change wrote (a value, or a
+    /// whole subtree).
+    pub path: ValuePath,
+    /// The patch line (or kustomization entry) that wrote it.
+    pub location: Location,
+    /// What the change was, for the related location's message.
+    pub message: String,
+    /// The file `location` points into, for code frames.
+    pub source: SharedSource,
+}
+
 /// One normalised resource (docs/architecture.md "Input model").
 #[derive(Debug, Clone)]
 pub struct Resource {
@@ -217,6 +247,9 @@ pub struct Resource {
     pub header: Span,
     /// For rendered Helm output, the template the document came from.
     pub helm_source: Option<HelmSource>,
+    /// For an object a kustomization rendered: what changed it on the way
+    /// from its origin file (`source`) to the output.
+    pub kustomize: Option<KustomizeOrigin>,
     /// True for a Terraform block whose `count` or `for_each` is known to be
     /// empty: it creates nothing, but is kept once (address without an
     /// instance key) so that rules about how a block is written still see
@@ -294,6 +327,9 @@ pub struct Bundle {
     pub resources: Vec<Resource>,
     /// For a bundle rendered from a Helm chart: which chart, which render.
     pub chart: Option<ChartRender>,
+    /// For the output of a kustomization root: its kustomization file, as
+    /// reported.
+    pub kustomization: Option<String>,
 }
 
 /// A Helm chart render a bundle came from, so findings can be mapped back

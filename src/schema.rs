@@ -36,6 +36,7 @@ fn top_key_description(key: &str) -> &'static str {
         "exclude" => "Globs of paths to skip, relative to the directory of this file; `--exclude` adds more.",
         "policies" => "Directories of your own Rego policies, relative to the directory of this file; `--policy` adds more.",
         "rules" => "Rules to turn off or re-rate, by id or slug (not both for one rule): `off`, a severity, or `{enabled, severity, ignorable}`.",
+        "kustomize" => "How kustomization roots (directories with a kustomization that no other one uses) are rendered: with `kustomize build` or `kubectl kustomize`, the first on PATH unless `binary` names one.",
         "settings" => "Settings the built-in rules read (`data.scalegate.settings`), deep-merged over the defaults of `policies/defaults.yaml`: mappings merge key by key, lists replace.",
         "helm" => "How Helm charts are rendered (`helm template`, each render scanned as its own bundle `chart[render]`): the Helm program, whether charts are rendered at all, and per chart its renders.",
         other => panic!("config::TOP_KEYS has `{other}`, which schema.rs does not describe"),
@@ -54,6 +55,21 @@ pub fn generate(rules: &[RuleDoc]) -> Value {
             }),
             "rules" => rules_schema(rules),
             "helm" => helm_schema(),
+            "kustomize" => json!({
+                "type": ["object", "null"],
+                "additionalProperties": false,
+                "properties": {
+                    "render": {
+                        "description": "Build kustomization roots and scan what they render. With `false` each root is a warning and none of its files is scanned. Default: true.",
+                        "type": "boolean",
+                        "default": true
+                    },
+                    "binary": {
+                        "description": "The `kustomize` or `kubectl` to run (a name starting with `kubectl` runs `kubectl kustomize`), relative to the directory of this file. `--kustomize-bin` overrides it. Default: `kustomize`, else `kubectl`, on PATH.",
+                        "type": "string"
+                    }
+                }
+            }),
             "settings" => {
                 let mut s = shape_schema(&crate::settings::built_in().shape);
                 s["type"] = json!(["object", "null"]);

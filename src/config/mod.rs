@@ -50,9 +50,34 @@ pub struct Config {
     pub settings: Option<Value>,
     /// `helm`: how charts are rendered.
     pub helm: helm::HelmConfig,
+    /// `kustomize:`: how kustomization roots are rendered.
+    pub kustomize: KustomizeConfig,
     /// Where things were written, for problems found after policies load.
     pub marks: Marks,
 }
+
+/// The `kustomize:` section.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KustomizeConfig {
+    /// `render`: build kustomization roots (default true). With `false`
+    /// each root is a warning and its files are not scanned.
+    pub render: bool,
+    /// `binary`: the `kustomize` or `kubectl` to run, relative to the
+    /// config file; found on `PATH` when absent.
+    pub binary: Option<PathBuf>,
+}
+
+impl Default for KustomizeConfig {
+    fn default() -> Self {
+        KustomizeConfig {
+            render: true,
+            binary: None,
+        }
+    }
+}
+
+/// The keys of the `kustomize:` section.
+pub const KUSTOMIZE_KEYS: [&str; 2] = ["render", "binary"];
 
 /// Positions kept from parsing for the checks that need loaded policies.
 #[derive(Debug, Clone, Default)]
@@ -97,8 +122,14 @@ pub fn project_root(cwd: &Path, config: Option<&Path>) -> PathBuf {
 }
 
 /// The keys a config file may hold, in the order they are documented.
-pub const TOP_KEYS: [&str; 6] = [
-    "fail_on", "exclude", "policies", "rules", "settings", "helm",
+pub const TOP_KEYS: [&str; 7] = [
+    "fail_on",
+    "exclude",
+    "policies",
+    "rules",
+    "kustomize",
+    "settings",
+    "helm",
 ];
 
 /// The keys of a rule's mapping form.
@@ -210,10 +241,53 @@ pub fn parse_partial(display: &str, text: &str) -> (Config, Vec<Diagnostic>) {
                 ),
             },
             "helm" => config.helm = helm::helm_config(value, &mut errors),
+            "kustomize" => config.kustomize = kustomize_section(value, &mut errors),
             other => errors.at(key.span, unknown_key(other, None, &TOP_KEYS)),
         }
     }
     (config, errors.list)
+}
+
+/// `kustomize: {render: BOOL, binary: PATH}`.
+fn kustomize_section(value: &crate::yaml::Node, errors: &mut Errors) -> KustomizeConfig {
+    let mut out = KustomizeConfig::default();
+    let NodeValue::Map(entries) = &value.value else {
+        if !matches!(value.value, NodeValue::Null) {
+            errors.at(
+                value.span,
+                format!(
+                    "`kustomize` must be a mapping (e.g. `kustomize: {{render: false}}`), found {}",
+                    found(value)
+                ),
+            );
+        }
+        return out;
+    };
+    for (key, v) in entries {
+        match (key.text.as_str(), &v.value) {
+            ("render", NodeValue::Bool(b)) => out.render = *b,
+            ("render", _) => errors.at(
+                v.span,
+                format!(
+                    "`kustomize.render` must be true or false, found {}",
+                    found(v)
+                ),
+            ),
+            ("binary", NodeValue::String(path)) => out.binary = Some(PathBuf::from(path)),
+            ("binary", _) => errors.at(
+                v.span,
+                format!(
+                    "`kustomize.binary` must be a path (e.g. `/usr/local/bin/kustomize`), found {}",
+                    found(v)
+                ),
+            ),
+            (other, _) => errors.at(
+                key.span,
+                unknown_key(other, Some("kustomize"), &KUSTOMIZE_KEYS),
+            ),
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -258,6 +332,27 @@ mod tests {
         assert_eq!(
             errors[0].to_string(),
             ".scalegate.yaml:3:5: unknown key `requried` in settings.tags — did you mean `required`?\n  |\n3 |     requried: [owner]\n  |     ^^^^^^^^"
+        );
+    }
+
+    #[test]
+    fn the_kustomize_section_takes_render_and_binary() {
+        let (config, errs) = parse_partial(
+            ".scalegate.yaml",
+            "kustomize:\n  render: false\n  binary: bin/kustomize\n",
+        );
+        assert!(errs.is_empty());
+        assert!(!config.kustomize.render);
+        assert_eq!(
+            config.kustomize.binary,
+            Some(PathBuf::from("bin/kustomize"))
+        );
+        assert_eq!(
+            errors("kustomize:\n  render: sometimes\n  binnary: x\n"),
+            [
+                "2:11: `kustomize.render` must be true or false, found `sometimes`",
+                "3:3: unknown key `binnary` in kustomize — did you mean `binary`?",
+            ]
         );
     }
 

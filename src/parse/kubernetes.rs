@@ -209,6 +209,7 @@ fn resource(
             .or_else(|| node.first_key_span())
             .unwrap_or(node.span),
         helm_source: helm_source.clone(),
+        kustomize: None,
         declaration_only: false,
     }
 }

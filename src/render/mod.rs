@@ -5,9 +5,10 @@
 //! timeout, with its output held to the file-size budget, so that a
 //! renderer that hangs or floods stdout ends in a failure the scan reports
 //! instead of a stuck or exhausted process. One module per tool does the rest
-//! (`helm.rs`).
+//! (`helm.rs`, `kustomize.rs`).
 
 pub mod helm;
+pub mod kustomize;
 
 use std::io::Read;
 use std::path::Path;

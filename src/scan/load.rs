@@ -119,14 +119,18 @@ pub fn load_inputs(options: &Options, prepared: &Prepared) -> Result<Loaded, Sca
     }
 
     let command_line = command_line_values(options)?;
+    let rendered =
+        super::kustomize::render_roots(options, prepared, &discovery.kustomize_roots, &pool)?;
     let mut notifications = discovery.notifications;
     notifications.extend(charts.notifications);
+    notifications.extend(rendered.notifications);
     let mut failures = charts.failures;
-    let mut files_scanned = 0;
+    failures.extend(rendered.failures);
+    let mut files_scanned = rendered.files;
     let mut groups: BTreeMap<(Format, String), Vec<Resource>> = BTreeMap::new();
     let mut focus = discovery.focus;
     let mut renders = BTreeMap::new();
-    let mut comments = BTreeMap::new();
+    let mut comments: BTreeMap<String, FileComments> = rendered.comments.into_iter().collect();
     for (file, render) in charts.files {
         files_scanned += 1;
         notifications.extend(file.warnings);
@@ -232,7 +236,12 @@ pub fn load_inputs(options: &Options, prepared: &Prepared) -> Result<Loaded, Sca
             path,
             resources,
             chart,
+            kustomization: None,
         });
+    }
+    for mut bundle in rendered.bundles {
+        number_duplicate_ids(&mut bundle.resources);
+        bundles.push(bundle);
     }
     Ok(Loaded {
         bundles,

@@ -31,6 +31,7 @@ use crate::suppress::Date;
 mod charts;
 mod evaluate;
 mod findings;
+mod kustomize;
 mod load;
 mod merge;
 mod prepare;
@@ -78,9 +79,11 @@ pub struct Options {
     pub helm_values: Vec<PathBuf>,
     /// `--helm-set K=V`: values for charts named on the command line.
     pub helm_set: Vec<String>,
-    /// `PATH`, where `helm` is looked for when neither `--helm-bin` nor
-    /// `helm.binary` names it.
+    /// `PATH`, where `helm`, `kustomize` and `kubectl` are looked for when
+    /// no flag or config key names them.
     pub search_path: Option<std::ffi::OsString>,
+    /// `--kustomize-bin`, overriding `kustomize.binary`.
+    pub kustomize_bin: Option<PathBuf>,
     /// `--fail-on`, overriding the config.
     pub fail_on: Option<FailOn>,
     /// `--var-file`: Terraform variable values for every root module.

@@ -115,6 +115,7 @@ impl Plan<'_> {
             spans,
             header: Span::new(address_key.span.start, address_node.span.end),
             helm_source: None,
+            kustomize: None,
             declaration_only: false,
         })
     }

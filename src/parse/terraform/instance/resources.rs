@@ -178,6 +178,7 @@ impl<'e, 'p, 'f> Instance<'e, 'p, 'f> {
                 }),
                 header: item.file.span(header),
                 helm_source: None,
+                kustomize: None,
                 declaration_only,
             });
         }
@@ -242,6 +243,7 @@ impl<'e, 'p, 'f> Instance<'e, 'p, 'f> {
             }),
             header: file.span(key),
             helm_source: None,
+            kustomize: None,
             declaration_only: false,
         };
         self.emit_all(vec![resource]);

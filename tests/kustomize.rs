@@ -394,3 +394,37 @@ fn an_excluded_overlay_is_not_rendered_but_still_keeps_its_base_from_being_a_roo
     assert_eq!(bundles, ["overlays/prod"].into());
     assert_eq!(report["summary"]["bundles"], 1);
 }
+
+#[test]
+fn a_suppression_comment_in_a_base_covers_what_an_overlay_renders_from_it() {
+    // The base file is read only through the render; its comments are
+    // handed on by the parse of the origin file, so a directive there
+    // suppresses the staging finding placed on the line below it.
+    let p = Project::fixture("kustomize");
+    let base = std::fs::read_to_string(p.path().join("base/deployment.yaml")).unwrap();
+    let commented = base.replacen(
+        "  replicas: 1\n",
+        "  # scalegate:ignore SG-K8S-003 reason=\"staging runs one replica on purpose\"\n  replicas: 1\n",
+        1,
+    );
+    assert_ne!(base, commented);
+    p.write("base/deployment.yaml", commented);
+    let (_, report) = scan(&p, &["."]);
+    let single: Vec<&Value> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule_id"] == "SG-K8S-003")
+        .collect();
+    assert_eq!(single.len(), 1, "{single:#?}");
+    assert_eq!(single[0]["file"], "base/deployment.yaml");
+    assert_eq!(single[0]["start_line"], 10);
+    assert_eq!(single[0]["suppression"]["kind"], "inline");
+    assert_eq!(single[0]["suppression"]["source"], "base/deployment.yaml:9");
+    // The suppression was used, so it is not reported as stale.
+    assert!(report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|f| f["rule_id"] != "SG-SUP-003"));
+}

@@ -81,14 +81,7 @@ pub fn find_helm(explicit: Option<&Path>, path_var: Option<&std::ffi::OsStr>) ->
     if let Some(explicit) = explicit {
         return Some(explicit.to_path_buf());
     }
-    let names: &[&str] = if cfg!(windows) {
-        &["helm.exe", "helm"]
-    } else {
-        &["helm"]
-    };
-    std::env::split_paths(path_var?)
-        .flat_map(|dir| names.iter().map(move |n| dir.join(n)))
-        .find(|candidate| candidate.is_file())
+    super::on_path("helm", path_var)
 }
 
 /// Checks that `helm` runs and is 3.8 or later (the first version whose

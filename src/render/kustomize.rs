@@ -13,7 +13,7 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use super::{run_tool, RENDER_TIMEOUT};
+use super::{on_path, run_tool, RENDER_TIMEOUT};
 
 /// The most output a build may write (the scan's file budget).
 pub const MAX_OUTPUT_BYTES: u64 = 64 * 1024 * 1024;
@@ -48,15 +48,9 @@ impl Tool {
     /// `kustomize`, else `kubectl`, the first found on `path_var` (the
     /// value of `PATH`).
     pub fn find(path_var: Option<&std::ffi::OsStr>) -> Option<Tool> {
-        let dirs: Vec<PathBuf> = path_var.map(|p| std::env::split_paths(p).collect())?;
-        let lookup = |name: &str| {
-            dirs.iter()
-                .flat_map(|d| [d.join(name), d.join(format!("{name}.exe"))])
-                .find(|p| p.is_file())
-        };
-        lookup("kustomize")
+        on_path("kustomize", path_var)
             .map(Tool::Kustomize)
-            .or_else(|| lookup("kubectl").map(Tool::Kubectl))
+            .or_else(|| on_path("kubectl", path_var).map(Tool::Kubectl))
     }
 
     /// The program and its arguments to build `dir`.

@@ -17,6 +17,14 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+/// The program `name` in the first directory of `path_var` (the value of
+/// `PATH`) that has it, with Windows' `.exe` tried too.
+pub fn on_path(name: &str, path_var: Option<&std::ffi::OsStr>) -> Option<std::path::PathBuf> {
+    std::env::split_paths(path_var?)
+        .flat_map(|dir| [dir.join(name), dir.join(format!("{name}.exe"))])
+        .find(|candidate| candidate.is_file())
+}
+
 /// How long one render may take before it is stopped and reported.
 pub const RENDER_TIMEOUT: Duration = Duration::from_secs(120);
 

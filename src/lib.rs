@@ -45,4 +45,5 @@ pub mod schema;
 pub mod settings;
 pub mod source;
 pub mod suppress;
+pub mod timings;
 pub mod yaml;

@@ -7,4 +7,5 @@ pub mod evaluate;
 pub mod input;
 pub mod loader;
 pub mod metadata;
+pub mod profile;
 pub mod testing;

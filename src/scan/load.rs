@@ -5,6 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Instant;
 
 use globset::{Glob, GlobSetBuilder};
 use rayon::prelude::*;
@@ -16,6 +17,7 @@ use crate::model::{Bundle, FileComments, Format, Notification, Resource};
 use crate::module_loader;
 use crate::parse::{self, ParseError};
 use crate::source::SourceFile;
+use crate::timings::Timings;
 
 /// Everything read from disk (or stdin), grouped into bundles.
 pub struct Loaded {
@@ -31,6 +33,9 @@ pub struct Loaded {
     /// The comments of files that hold a suppression directive, by
     /// reported path, as their parsers handed them on.
     pub comments: BTreeMap<String, FileComments>,
+    /// The wall time of discovery, parsing and Terraform evaluation; the
+    /// later phases are filled in as they run.
+    pub timings: Timings,
 }
 
 /// Discovers, reads and parses every input, and groups resources into bundles.
@@ -46,6 +51,8 @@ pub fn load_inputs(options: &Options, prepared: &Prepared) -> Result<Loaded, Sca
     let exclude = globs
         .build()
         .map_err(|e| ScanError::Usage(format!("bad exclude patterns: {e}")))?;
+    let mut timings = Timings::default();
+    let started = Instant::now();
     let stdin_requested = options.paths.iter().any(|p| p.as_os_str() == "-");
     let file_args: Vec<(PathBuf, String)> = options
         .paths
@@ -66,6 +73,8 @@ pub fn load_inputs(options: &Options, prepared: &Prepared) -> Result<Loaded, Sca
         discover::discover(root, &file_args, &exclude, options.no_ignore)
             .map_err(ScanError::MissingPaths)?
     };
+    timings.discovery = started.elapsed();
+    let started = Instant::now();
     let pool = thread_pool(options.threads);
     let mut parsed: Vec<ParsedFile> =
         pool.install(|| discovery.files.par_iter().map(read_and_parse).collect());
@@ -165,7 +174,10 @@ pub fn load_inputs(options: &Options, prepared: &Prepared) -> Result<Loaded, Sca
     failures.extend(pool.install(|| {
         module_loader::complete(root, &mut modules, &read_module_file, &mut notifications)
     }));
+    timings.parse = started.elapsed();
+    let started = Instant::now();
     let evaluated = pool.install(|| parse::terraform::evaluate(&modules, &command_line));
+    timings.terraform = started.elapsed();
     comments.extend(modules.take_comments());
     notifications.extend(evaluated.notifications);
     failures.extend(evaluated.failures);
@@ -200,6 +212,7 @@ pub fn load_inputs(options: &Options, prepared: &Prepared) -> Result<Loaded, Sca
         ignored_paths: discovery.ignored_paths,
         stdin_bundle,
         comments,
+        timings,
     })
 }
 

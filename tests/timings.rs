@@ -80,12 +80,25 @@ fn json_timings_hold_every_phase_and_every_rule_slowest_first() {
         let ran_on = rule["bundles"].as_u64().unwrap();
         assert!((1..=bundles).contains(&ran_on), "{rule}");
     }
-    // Every rule runs on every bundle.
+    // A rule without an input selector runs on every bundle.
     let user = rules
         .iter()
         .find(|r| r["id"] == "ACME-001")
         .expect("the user rule is profiled");
     assert_eq!(user["bundles"], 3);
+    // A rule with an input selector runs only where it is admitted: the
+    // bucket's, the queue's and the Deployment's bundle each hold one of
+    // these, and no bundle holds an ElastiCache group.
+    let ran_on = |id: &str| {
+        rules
+            .iter()
+            .find(|r| r["id"] == id)
+            .map(|r| r["bundles"].clone())
+    };
+    assert_eq!(ran_on("SG-AWS-009"), Some(1.into()), "s3-lifecycle");
+    assert_eq!(ran_on("SG-AWS-010"), Some(1.into()), "queue-dead-letter");
+    assert_eq!(ran_on("SG-K8S-010"), Some(1.into()), "probes");
+    assert_eq!(ran_on("SG-AWS-011"), None, "cache-failover");
     // Every rule that ran is listed once.
     let mut ids: Vec<&str> = rules.iter().map(|r| r["id"].as_str().unwrap()).collect();
     let listed = ids.len();

@@ -8,4 +8,5 @@ pub mod input;
 pub mod loader;
 pub mod metadata;
 pub mod profile;
+pub mod selector;
 pub mod testing;

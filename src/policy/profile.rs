@@ -16,7 +16,8 @@ use crate::model::Bundle;
 use crate::policy::loader::PolicySet;
 
 /// The time each rule of `set` took on `bundle`, indexed like
-/// [`PolicySet::rules`]; `None` for a rule that did not run (disabled).
+/// [`PolicySet::rules`]; `None` for a rule that did not run (disabled, or
+/// its input selector does not admit the bundle).
 pub fn profile(set: &PolicySet, engine: &mut Engine, bundle: &Bundle) -> Vec<Option<Duration>> {
     engine.set_input(crate::policy::input::bundle_input(bundle));
     set.rules
@@ -24,6 +25,9 @@ pub fn profile(set: &PolicySet, engine: &mut Engine, bundle: &Bundle) -> Vec<Opt
         .map(|rule| {
             let mut sets = rule.sets().peekable();
             sets.peek()?;
+            if !rule.applies_to(bundle) {
+                return None;
+            }
             let started = Instant::now();
             for (name, _) in sets {
                 // The first pass reported any error; only the time counts here.

@@ -186,6 +186,10 @@ pub struct ScanArgs {
     /// Also list suppressed findings in the text report, with their reason.
     #[arg(long)]
     pub show_suppressed: bool,
+    /// End the report with the wall time of each phase and the ten slowest
+    /// rules (the JSON report gets a `timings` object with every rule).
+    #[arg(long)]
+    pub timings: bool,
 }
 
 #[derive(Debug, Args)]

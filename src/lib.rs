@@ -50,4 +50,5 @@ pub mod schema;
 pub mod settings;
 pub mod source;
 pub mod suppress;
+pub mod timings;
 pub mod yaml;

@@ -149,6 +149,7 @@ fn options(input: cli::InputArgs, fail_on: Option<FailOnArg>) -> Result<Options,
         no_inline_suppressions: input.no_inline_suppressions,
         no_ignore: input.no_ignore,
         baseline: None,
+        timings: false,
         fail_on: fail_on.map(|f| match f {
             FailOnArg::Critical => Some(Severity::Critical),
             FailOnArg::High => Some(Severity::High),
@@ -173,6 +174,7 @@ fn today() -> Result<Date, Failure> {
 }
 
 fn run_scan(args: ScanArgs) -> Result<u8, Failure> {
+    let started = std::time::Instant::now();
     // Read the baseline first: a missing or broken one is a usage error,
     // before any scanning.
     let baseline = match &args.baseline {
@@ -188,9 +190,10 @@ fn run_scan(args: ScanArgs) -> Result<u8, Failure> {
     };
     let options = Options {
         baseline,
+        timings: args.timings,
         ..options(args.input, args.fail_on)?
     };
-    let (report, fail_on) = scan::scan(&options)?;
+    let (mut report, fail_on) = scan::scan(&options)?;
     let color = !args.no_color
         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         && args.output.is_none()
@@ -207,6 +210,17 @@ fn run_scan(args: ScanArgs) -> Result<u8, Failure> {
         FormatArg::Sarif => OutputFormat::Sarif,
         FormatArg::Github => OutputFormat::Github,
     };
+    if let Some(timings) = report.timings.clone() {
+        // Rendering is part of reporting, but the report holds the timings:
+        // render once to time it, then again with the figures in.
+        let rendering = std::time::Instant::now();
+        drop(report::render(&report, format, &render_options));
+        report.timings = Some(scalegate::timings::Timings {
+            report: timings.report + rendering.elapsed(),
+            total: started.elapsed(),
+            ..timings
+        });
+    }
     if let Some(path) = &args.sarif_file {
         write_file(
             path,

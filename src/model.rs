@@ -610,6 +610,9 @@ pub struct Report {
     /// Some bundle was not evaluated (the memory ceiling was reached before
     /// its turn): the scan could not run in full, whatever the findings.
     pub incomplete: bool,
+    /// Where the time went (`--timings`); `None` otherwise, so that every
+    /// other report is deterministic.
+    pub timings: Option<crate::timings::Timings>,
 }
 
 /// A rule that raised an error while evaluating a bundle. Its findings on

@@ -11,6 +11,9 @@
 #   id: SG-TAG-001
 #   slug: required-tags
 #   severity: medium
+#   input:
+#     selector:
+#       formats: [terraform, plan]
 #   remediation: >-
 #     Add every required tag, on the resource or, for AWS, once for all resources in
 #     the `default_tags` block of the `provider "aws"`, e.g. `default_tags { tags =

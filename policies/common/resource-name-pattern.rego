@@ -16,6 +16,9 @@
 #   id: SG-NAM-001
 #   slug: resource-name-pattern
 #   severity: low
+#   input:
+#     selector:
+#       formats: [terraform, plan, kubernetes]
 #   remediation: >-
 #     Rename the resource to match the pattern for its type (`naming.types` in
 #     `.scalegate.yaml`), e.g. `bucket = "shop-access-logs"` instead of `bucket =

@@ -18,6 +18,9 @@
 #   id: SG-STL-003
 #   slug: session-affinity
 #   severity: medium
+#   input:
+#     selector:
+#       types: [Service, Ingress, kubernetes_service, kubernetes_service_v1, kubernetes_ingress, kubernetes_ingress_v1, aws_alb_target_group, aws_lb_target_group, aws_app_cookie_stickiness_policy, aws_lb_cookie_stickiness_policy, aws_load_balancer_policy]
 #   remediation: >-
 #     Keep session state out of the server (a signed cookie or token, Redis,
 #     DynamoDB) and let the balancer spread every request: remove

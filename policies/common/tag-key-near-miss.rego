@@ -15,6 +15,9 @@
 #   id: SG-TAG-003
 #   slug: tag-key-near-miss
 #   severity: low
+#   input:
+#     selector:
+#       formats: [terraform, plan]
 #   remediation: >-
 #     Spell the key exactly as the required key, e.g. `tags = { "cost-center" =
 #     "cc-1042" }` instead of `tags = { CostCenter = "cc-1042" }`; AWS Cost Explorer

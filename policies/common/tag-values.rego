@@ -15,6 +15,9 @@
 #   id: SG-TAG-002
 #   slug: tag-values
 #   severity: medium
+#   input:
+#     selector:
+#       formats: [terraform, plan]
 #   remediation: >-
 #     Use one of the values allowed for the key (`tags.allowed_values`) or one that
 #     matches its pattern (`tags.patterns`), e.g. `tags = { environment =

@@ -14,6 +14,9 @@
 #   id: SG-K8S-003
 #   slug: autoscaling
 #   severity: medium
+#   input:
+#     selector:
+#       types: [Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, Pod]
 #   remediation: >-
 #     Add an HorizontalPodAutoscaler (or a KEDA ScaledObject) beside the workload, e.g.
 #     `{apiVersion: autoscaling/v2, kind: HorizontalPodAutoscaler, metadata: {name: web},

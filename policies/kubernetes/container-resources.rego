@@ -11,6 +11,9 @@
 #   id: SG-K8S-002
 #   slug: container-resources
 #   severity: medium
+#   input:
+#     selector:
+#       types: [Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, Pod]
 #   remediation: >-
 #     Set every required request and limit on each container and init container,
 #     sized from observed usage, e.g.

@@ -17,6 +17,9 @@
 #   id: SG-STL-002
 #   slug: deployment-persistent-volume
 #   severity: medium
+#   input:
+#     selector:
+#       types: [Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, Pod]
 #   remediation: >-
 #     Keep shared state out of the pods (an object store, a database, a cache), or
 #     give the claim a storage class that supports ReadWriteMany (EFS, Filestore,

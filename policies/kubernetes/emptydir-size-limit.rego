@@ -15,6 +15,9 @@
 #   id: SG-STL-004
 #   slug: emptydir-size-limit
 #   severity: low
+#   input:
+#     selector:
+#       types: [Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, Pod]
 #   remediation: >-
 #     Give every emptyDir a `sizeLimit` sized from what the pod really writes there,
 #     e.g. `volumes: [{name: cache, emptyDir: {sizeLimit: 512Mi}}]` (or `{medium:

@@ -13,6 +13,9 @@
 #   id: SG-K8S-004
 #   slug: hpa-bounds
 #   severity: medium
+#   input:
+#     selector:
+#       types: [HorizontalPodAutoscaler, ScaledObject]
 #   remediation: >-
 #     Set `minReplicas` to at least the minimum and `maxReplicas` above it, sized for
 #     peak load, e.g. `spec: {minReplicas: 2, maxReplicas: 10}`.

@@ -15,6 +15,9 @@
 #   id: SG-K8S-006
 #   slug: hpa-needs-requests
 #   severity: high
+#   input:
+#     selector:
+#       types: [HorizontalPodAutoscaler, ScaledObject]
 #   remediation: >-
 #     Request the resource the HPA scales on in every container of the target, sized
 #     from observed usage, e.g. `resources: {requests: {cpu: 250m, memory: 256Mi}}`;

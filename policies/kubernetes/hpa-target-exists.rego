@@ -15,6 +15,9 @@
 #   id: SG-K8S-005
 #   slug: hpa-target-exists
 #   severity: medium
+#   input:
+#     selector:
+#       types: [HorizontalPodAutoscaler, ScaledObject]
 #   remediation: >-
 #     Make `scaleTargetRef` name the workload exactly (kind, name, same namespace),
 #     and keep the HPA beside it, e.g. `scaleTargetRef: {apiVersion: apps/v1, kind:

@@ -14,6 +14,9 @@
 #   id: SG-K8S-013
 #   slug: image-pinned
 #   severity: medium
+#   input:
+#     selector:
+#       types: [Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, Pod]
 #   remediation: >-
 #     Name the exact version you tested, by tag or, better, by digest, e.g.
 #     `image: registry.example.com/shop/web:1.4.2` or

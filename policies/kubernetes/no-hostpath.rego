@@ -11,6 +11,9 @@
 #   id: SG-STL-001
 #   slug: no-hostpath
 #   severity: high
+#   input:
+#     selector:
+#       types: [Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, Pod]
 #   remediation: >-
 #     Keep state out of the node: use a PersistentVolumeClaim (StatefulSet
 #     `volumeClaimTemplates` for per-replica state), an external store, or an

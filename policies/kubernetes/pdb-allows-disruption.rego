@@ -15,6 +15,9 @@
 #   id: SG-K8S-009
 #   slug: pdb-allows-disruption
 #   severity: medium
+#   input:
+#     selector:
+#       types: [PodDisruptionBudget]
 #   remediation: >-
 #     Let at least one pod go at a time: prefer `maxUnavailable: 1` (it keeps working
 #     as the workload scales), or keep `minAvailable` below the replica count and run

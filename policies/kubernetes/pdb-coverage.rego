@@ -11,6 +11,9 @@
 #   id: SG-K8S-008
 #   slug: pdb-coverage
 #   severity: medium
+#   input:
+#     selector:
+#       types: [Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, Pod]
 #   remediation: >-
 #     Add a PodDisruptionBudget in the same namespace whose selector matches the pod
 #     labels, e.g. `{apiVersion: policy/v1, kind: PodDisruptionBudget, metadata:

@@ -15,6 +15,9 @@
 #   id: SG-K8S-010
 #   slug: probes
 #   severity: medium
+#   input:
+#     selector:
+#       types: [Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, Pod]
 #   remediation: >-
 #     Add each required probe, pointed at an endpoint that reflects the container's
 #     health (readiness: can serve now; liveness: is not stuck), e.g.

@@ -14,6 +14,9 @@
 #   id: SG-K8S-011
 #   slug: replica-spread
 #   severity: low
+#   input:
+#     selector:
+#       types: [Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, Pod]
 #   remediation: >-
 #     Spread the pods over zones and nodes with a selector that matches the pod
 #     template's labels, e.g. `topologySpreadConstraints: [{maxSkew: 1, topologyKey:

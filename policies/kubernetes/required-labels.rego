@@ -13,6 +13,9 @@
 #   id: SG-K8S-001
 #   slug: required-labels
 #   severity: low
+#   input:
+#     selector:
+#       types: [Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, Pod]
 #   remediation: >-
 #     Add every required label to the workload and to its pod template, e.g.
 #     `metadata: {labels: {app.kubernetes.io/name: web, owner: web-team}}` and

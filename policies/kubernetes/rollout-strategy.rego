@@ -13,6 +13,9 @@
 #   id: SG-K8S-012
 #   slug: rollout-strategy
 #   severity: medium
+#   input:
+#     selector:
+#       types: [Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, Pod]
 #   remediation: >-
 #     Use a rolling update that keeps most replicas serving, e.g. `strategy: {type:
 #     RollingUpdate, rollingUpdate: {maxUnavailable: 0, maxSurge: 25%}}`. If the

@@ -13,6 +13,9 @@
 #   id: SG-K8S-007
 #   slug: static-replicas-with-hpa
 #   severity: medium
+#   input:
+#     selector:
+#       types: [Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, Pod]
 #   remediation: >-
 #     Remove `spec.replicas` from the manifest and let the autoscaler's floor set the
 #     size; in a Helm chart render it only without autoscaling, e.g.

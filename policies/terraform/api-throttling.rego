@@ -16,6 +16,9 @@
 #   id: SG-AWS-005
 #   slug: api-throttling
 #   severity: medium
+#   input:
+#     selector:
+#       types: [aws_api_gateway_method_settings, aws_api_gateway_rest_api, aws_api_gateway_stage, aws_api_gateway_usage_plan, aws_apigatewayv2_stage]
 #   remediation: >-
 #     For a REST API, throttle every method of the stage, e.g. `resource
 #     "aws_api_gateway_method_settings" "all" { rest_api_id =

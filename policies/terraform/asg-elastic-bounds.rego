@@ -16,6 +16,9 @@
 #   id: SG-AWS-001
 #   slug: asg-elastic-bounds
 #   severity: medium
+#   input:
+#     selector:
+#       types: [aws_autoscaling_group, aws_autoscaling_attachment, aws_autoscaling_traffic_source_attachment, aws_alb, aws_lb, aws_elb, aws_alb_target_group, aws_lb_target_group, aws_vpclattice_target_group]
 #   remediation: >-
 #     Give the group room to scale and let the load balancer decide when an instance
 #     is unhealthy, e.g. `min_size = 2`, `max_size = 10`, `health_check_type = "ELB"`,

@@ -15,6 +15,9 @@
 #   id: SG-AWS-002
 #   slug: asg-scaling-policy
 #   severity: medium
+#   input:
+#     selector:
+#       types: [aws_autoscaling_group, aws_autoscaling_policy, aws_autoscaling_schedule, aws_ecs_capacity_provider]
 #   remediation: >-
 #     Add a target-tracking policy for the group, e.g. `resource
 #     "aws_autoscaling_policy" "cpu" { autoscaling_group_name =

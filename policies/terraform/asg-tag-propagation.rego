@@ -13,6 +13,9 @@
 #   id: SG-TAG-005
 #   slug: asg-tag-propagation
 #   severity: medium
+#   input:
+#     selector:
+#       types: [aws_autoscaling_group, aws_launch_template]
 #   remediation: >-
 #     Set `propagate_at_launch = true` on the group's `tag {}` blocks for the required
 #     keys, e.g. `tag { key = "owner"`, `value = "web-team"`, `propagate_at_launch =

@@ -13,6 +13,9 @@
 #   id: SG-AWS-012
 #   slug: budget-alerts
 #   severity: low
+#   input:
+#     selector:
+#       types: [aws_budgets_budget, aws_budgets_budget_action]
 #   remediation: >-
 #     Add a `notification` block with a subscriber, e.g. `notification {
 #     comparison_operator = "GREATER_THAN" threshold = 80 threshold_type =

@@ -13,6 +13,9 @@
 #   id: SG-AWS-011
 #   slug: cache-failover
 #   severity: medium
+#   input:
+#     selector:
+#       types: [aws_elasticache_replication_group]
 #   remediation: >-
 #     Run a replica in another availability zone and let ElastiCache promote it, e.g.
 #     `automatic_failover_enabled = true`, `multi_az_enabled = true` and

@@ -16,6 +16,9 @@
 #   id: SG-AWS-004
 #   slug: dynamodb-capacity
 #   severity: medium
+#   input:
+#     selector:
+#       types: [aws_dynamodb_table, aws_appautoscaling_target]
 #   remediation: >-
 #     Use on-demand capacity, `billing_mode = "PAY_PER_REQUEST"`, or add a target and a
 #     target-tracking policy for each dimension, e.g. `resource

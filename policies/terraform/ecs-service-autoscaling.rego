@@ -13,6 +13,9 @@
 #   id: SG-AWS-003
 #   slug: ecs-service-autoscaling
 #   severity: medium
+#   input:
+#     selector:
+#       types: [aws_ecs_service, aws_appautoscaling_target]
 #   remediation: >-
 #     Add a scalable target for the service and a policy that moves it, e.g. `resource
 #     "aws_appautoscaling_target" "web" { service_namespace = "ecs",

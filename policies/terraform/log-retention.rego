@@ -13,6 +13,9 @@
 #   id: SG-AWS-008
 #   slug: log-retention
 #   severity: low
+#   input:
+#     selector:
+#       types: [aws_cloudwatch_log_group]
 #   remediation: >-
 #     Set `retention_in_days` to a value CloudWatch accepts (1, 3, 5, 7, 14, 30, 60,
 #     90, … 3653) within the configured bounds, e.g. `resource

@@ -15,6 +15,9 @@
 #   id: SG-AWS-013
 #   slug: non-production-schedule
 #   severity: low
+#   input:
+#     selector:
+#       types: [aws_autoscaling_group, aws_autoscaling_schedule]
 #   remediation: >-
 #     Add a scheduled action that scales the group down outside working hours (and
 #     one that brings it back), e.g. `resource "aws_autoscaling_schedule" "night" {

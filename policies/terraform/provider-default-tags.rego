@@ -13,6 +13,9 @@
 #   id: SG-TAG-004
 #   slug: provider-default-tags
 #   severity: low
+#   input:
+#     selector:
+#       formats: [terraform, plan]
 #   remediation: >-
 #     Add a `default_tags` block with every required key to each `provider "aws"`
 #     block, e.g. `provider "aws" { region = "eu-west-1"` / `default_tags { tags =

@@ -14,6 +14,9 @@
 #   id: SG-AWS-010
 #   slug: queue-dead-letter
 #   severity: medium
+#   input:
+#     selector:
+#       types: [aws_sqs_queue, aws_sqs_queue_redrive_policy, aws_sqs_queue_redrive_allow_policy, aws_sns_topic_subscription]
 #   remediation: >-
 #     Create a dead-letter queue and point the queue's `redrive_policy` at it, e.g.
 #     `resource "aws_sqs_queue" "orders_dlq" { name = "orders-dlq" }` and, in

@@ -16,6 +16,9 @@
 #   id: SG-AWS-007
 #   slug: rds-resilience
 #   severity: high
+#   input:
+#     selector:
+#       types: [aws_db_instance, aws_rds_cluster, aws_rds_cluster_instance, aws_appautoscaling_target]
 #   remediation: >-
 #     Run the database in two availability zones and keep backups for at least the
 #     minimum, e.g. `multi_az = true` and `backup_retention_period = 7` on an

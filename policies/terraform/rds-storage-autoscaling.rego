@@ -14,6 +14,9 @@
 #   id: SG-AWS-006
 #   slug: rds-storage-autoscaling
 #   severity: low
+#   input:
+#     selector:
+#       types: [aws_db_instance]
 #   remediation: >-
 #     Set a ceiling above the initial allocation, e.g. `allocated_storage = 100` and
 #     `max_allocated_storage = 500`.

@@ -13,6 +13,9 @@
 #   id: SG-AWS-009
 #   slug: s3-lifecycle
 #   severity: low
+#   input:
+#     selector:
+#       types: [aws_s3_bucket, aws_s3_bucket_lifecycle_configuration]
 #   remediation: >-
 #     Add an `aws_s3_bucket_lifecycle_configuration` for the bucket that expires or
 #     transitions what is no longer needed, e.g. `resource

@@ -17,6 +17,9 @@
 #   id: SG-STL-005
 #   slug: standalone-instance
 #   severity: low
+#   input:
+#     selector:
+#       types: [aws_instance, aws_spot_instance_request, azurerm_linux_virtual_machine, azurerm_virtual_machine, azurerm_windows_virtual_machine, google_compute_instance, google_compute_instance_from_template]
 #   remediation: >-
 #     Run the instance from a launch template in an autoscaling group (a managed
 #     instance group on Google Cloud, a scale set on Azure), e.g. `resource

@@ -11,6 +11,9 @@
 #   id: SG-NAM-002
 #   slug: terraform-label-case
 #   severity: low
+#   input:
+#     selector:
+#       formats: [terraform, plan]
 #   remediation: >-
 #     Rename the label to lower-case words joined by single underscores, and for
 #     resources and modules add a `moved` block so Terraform keeps the existing

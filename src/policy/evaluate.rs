@@ -7,7 +7,7 @@ use regorus::{Engine, Value};
 
 use crate::model::{Bundle, FindingKind, PathSeg, ValuePath};
 use crate::policy::input::bundle_input;
-use crate::policy::loader::{PolicySet, COMBINED_RULE};
+use crate::policy::loader::{combined_object, LoadedRule, PolicySet, COMBINED_RULE};
 
 /// A finding as a policy produced it, before it has a location.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -52,11 +52,14 @@ pub fn evaluate(
     // One evaluation for all rules; if any rule fails, fall back to one
     // evaluation per rule so the error is attributed to its rule and the
     // other rules still report.
-    let combined = match engine.eval_rule(COMBINED_RULE.into()) {
+    let combined = match combined_evaluation(set, engine, bundle) {
         Ok(Value::Object(results)) => Some(results),
         _ => None,
     };
     for (index, rule) in set.rules.iter().enumerate() {
+        if !rule.applies_to(bundle) {
+            continue;
+        }
         for (name, kind) in rule.sets() {
             let value = match &combined {
                 Some(results) => Ok(results
@@ -78,6 +81,32 @@ pub fn evaluate(
     findings.sort();
     findings.dedup();
     (findings, errors)
+}
+
+/// Every rule that applies to `bundle`, in one evaluation: the prepared
+/// entry point when they all do, else a query naming only those. A rule
+/// left out is never evaluated, library values only it needs included.
+fn combined_evaluation(
+    set: &PolicySet,
+    engine: &mut Engine,
+    bundle: &Bundle,
+) -> anyhow::Result<Value> {
+    let applying: Vec<(usize, &LoadedRule)> = set
+        .rules
+        .iter()
+        .enumerate()
+        .filter(|(_, rule)| rule.applies_to(bundle))
+        .collect();
+    if applying.len() == set.rules.len() {
+        return engine.eval_rule(COMBINED_RULE.into());
+    }
+    let results = engine.eval_query(combined_object(applying.into_iter()), false)?;
+    Ok(results
+        .result
+        .into_iter()
+        .next()
+        .and_then(|r| r.expressions.into_iter().next())
+        .map_or(Value::Undefined, |e| e.value))
 }
 
 /// The ids rules wrote, turned into the bundle's resources they name: the

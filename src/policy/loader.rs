@@ -13,6 +13,7 @@ use regorus::{Engine, Value};
 use crate::assets::{embedded_policies, is_test_file, PolicyFile};
 use crate::model::{FindingKind, RuleInfo, Severity};
 use crate::policy::metadata::{self, Metadata};
+use crate::policy::selector::Selector;
 use crate::policy::{calls, crypto};
 use crate::rules::{self, Configured, Overrides, RuleNames};
 
@@ -39,6 +40,9 @@ pub struct LoadedRule {
     /// The line of its `package` statement, where an error the engine
     /// cannot place is reported.
     pub package_line: usize,
+    /// METADATA `custom.input.selector`: the bundles the rule can report
+    /// on; `None` runs it on every bundle.
+    pub selector: Option<Selector>,
 }
 
 impl LoadedRule {
@@ -51,6 +55,21 @@ impl LoadedRule {
         ]
         .into_iter()
         .filter_map(|(present, name, kind)| present.then_some((name, kind)))
+    }
+}
+
+impl LoadedRule {
+    /// Whether the rule runs on `bundle`: it has no input selector, or the
+    /// bundle holds a resource its selector admits.
+    pub fn applies_to(&self, bundle: &crate::model::Bundle) -> bool {
+        self.selector.as_ref().is_none_or(|selector| {
+            selector.admits(
+                bundle
+                    .resources
+                    .iter()
+                    .map(|r| (r.format.as_str(), r.kind.as_str())),
+            )
+        })
     }
 }
 
@@ -204,17 +223,27 @@ pub const COMBINED_RULE: &str = "data.scalegate.internal.evaluate.results";
 /// (indexes over the bundle's resources) for each; one combined evaluation
 /// computes it once per bundle. Keys are `<rule index>/<set>`.
 fn add_combined_entry_point(engine: &mut Engine, rules: &[LoadedRule]) -> Result<(), Diagnostic> {
-    let mut text = String::from("package scalegate.internal.evaluate\n\nresults := {\n");
-    for (index, rule) in rules.iter().enumerate() {
-        for (set, _) in rule.sets() {
-            text.push_str(&format!("  \"{index}/{set}\": {}.{set},\n", rule.package));
-        }
-    }
-    text.push_str("}\n");
+    let text = format!(
+        "package scalegate.internal.evaluate\n\nresults := {}\n",
+        combined_object(rules.iter().enumerate())
+    );
     engine
         .add_policy("<scalegate:evaluate>".into(), text)
         .map(|_| ())
         .map_err(|e| engine_error("<scalegate:evaluate>", &e.to_string()))
+}
+
+/// A Rego object reading the `deny` and `unverified` sets of `rules` (with
+/// their indexes), keyed `<rule index>/<set>`.
+pub fn combined_object<'a>(rules: impl Iterator<Item = (usize, &'a LoadedRule)>) -> String {
+    let mut text = String::from("{\n");
+    for (index, rule) in rules {
+        for (set, _) in rule.sets() {
+            text.push_str(&format!("  \"{index}/{set}\": {}.{set},\n", rule.package));
+        }
+    }
+    text.push('}');
+    text
 }
 
 fn add_file(
@@ -293,6 +322,7 @@ fn add_file(
         default_severity: meta.severity,
         ignorable: true,
         package_line: metadata::package_line(&file.text).unwrap_or(1),
+        selector: meta.selector,
     }))
 }
 

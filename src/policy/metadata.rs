@@ -6,6 +6,7 @@
 //! prefix), read with YAML 1.2 core typing.
 
 use crate::model::Severity;
+use crate::policy::selector::{Selector, FORMATS};
 use crate::yaml::{self, Node, NodeValue};
 
 /// What a rule file declares about itself.
@@ -24,6 +25,9 @@ pub struct Metadata {
     /// `related_resources` (OPA's annotation, beside `title`): the `ref` of
     /// each, in order. A built-in rule's first is its docs page.
     pub related_resources: Vec<String>,
+    /// `custom.input.selector`: the bundles the rule can report on; `None`
+    /// runs it on every bundle.
+    pub selector: Option<Selector>,
     /// 1-based line of the `# METADATA` line.
     pub line: usize,
 }
@@ -148,6 +152,12 @@ pub fn parse(text: &str) -> Result<Option<Metadata>, MetadataError> {
     };
     let related_resources =
         related_resources(&root, &line_of).map_err(|(line, message)| error(line, message))?;
+    let selector = match get(custom, "input").and_then(|input| get(input, "selector")) {
+        Some(node) => {
+            Some(selector(node, &line_of).map_err(|(line, message)| error(line, message))?)
+        }
+        None => None,
+    };
     Ok(Some(Metadata {
         title: if title.is_empty() { id.clone() } else { title },
         description,
@@ -158,8 +168,69 @@ pub fn parse(text: &str) -> Result<Option<Metadata>, MetadataError> {
         security,
         aliases,
         related_resources,
+        selector,
         line: meta_line,
     }))
+}
+
+/// `custom.input.selector`: a map with `types` and/or `formats`, each a
+/// list of strings. Errors give the line within the block.
+fn selector(node: &Node, line_of: &dyn Fn(&Node) -> usize) -> Result<Selector, (usize, String)> {
+    const EXAMPLE: &str = "e.g. `selector: {types: [aws_sqs_queue]}` or `{formats: [kubernetes]}`";
+    if !matches!(node.value, NodeValue::Map(_)) {
+        return Err((
+            line_of(node),
+            format!("METADATA `custom.input.selector` must be a map of `types` and `formats` ({EXAMPLE})"),
+        ));
+    }
+    let list = |key: &str| -> Result<Vec<String>, (usize, String)> {
+        let Some(value) = get(node, key) else {
+            return Ok(Vec::new());
+        };
+        let NodeValue::Seq(items) = &value.value else {
+            return Err((
+                line_of(value),
+                format!("METADATA `custom.input.selector.{key}` must be a list of strings"),
+            ));
+        };
+        items
+            .iter()
+            .map(|item| {
+                item.as_str().map(str::to_owned).ok_or_else(|| {
+                    (
+                        line_of(item),
+                        format!("METADATA `custom.input.selector.{key}` must be a list of strings"),
+                    )
+                })
+            })
+            .collect()
+    };
+    let selector = Selector {
+        types: list("types")?,
+        formats: list("formats")?,
+    };
+    if let Some(unknown) = selector
+        .formats
+        .iter()
+        .find(|f| !FORMATS.contains(&f.as_str()))
+    {
+        return Err((
+            get(node, "formats")
+                .map(line_of)
+                .unwrap_or_else(|| line_of(node)),
+            format!(
+                "METADATA `custom.input.selector.formats` names {unknown:?}; expected {}",
+                FORMATS.join(", ")
+            ),
+        ));
+    }
+    if selector.types.is_empty() && selector.formats.is_empty() {
+        return Err((
+            line_of(node),
+            format!("METADATA `custom.input.selector` admits nothing; give `types` or `formats` ({EXAMPLE})"),
+        ));
+    }
+    Ok(selector)
 }
 
 /// OPA's form: a list of `{ref: URL, description: TEXT}`; a bare URL string
@@ -257,6 +328,28 @@ mod tests {
         let bad = "# METADATA\n# related_resources:\n# - description: no ref\n# custom:\n#   id: ACME-1\n#   severity: low\npackage acme.x\n";
         let err = parse(bad).unwrap_err();
         assert_eq!(err.line, 3, "{}", err.message);
+    }
+
+    #[test]
+    fn the_input_selector_is_read_and_checked() {
+        let text = "# METADATA\n# custom:\n#   id: ACME-1\n#   severity: low\n#   input:\n#     selector:\n#       types: [aws_sqs_queue]\n#       formats: [kubernetes]\npackage acme.x\n";
+        let meta = parse(text).unwrap().unwrap();
+        assert_eq!(
+            meta.selector,
+            Some(Selector {
+                types: vec!["aws_sqs_queue".into()],
+                formats: vec!["kubernetes".into()],
+            })
+        );
+        assert_eq!(parse(RULE).unwrap().unwrap().selector, None);
+        let unknown = "# METADATA\n# custom:\n#   id: ACME-1\n#   severity: low\n#   input:\n#     selector:\n#       formats: [helm]\npackage acme.x\n";
+        let err = parse(unknown).unwrap_err();
+        assert_eq!(err.line, 7, "{}", err.message);
+        assert!(err.message.contains("\"helm\""), "{}", err.message);
+        let empty = "# METADATA\n# custom:\n#   id: ACME-1\n#   severity: low\n#   input:\n#     selector: {}\npackage acme.x\n";
+        let err = parse(empty).unwrap_err();
+        assert_eq!(err.line, 6, "{}", err.message);
+        assert!(err.message.contains("admits nothing"), "{}", err.message);
     }
 
     #[test]

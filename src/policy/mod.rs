@@ -7,4 +7,6 @@ pub mod evaluate;
 pub mod input;
 pub mod loader;
 pub mod metadata;
+pub mod profile;
+pub mod selector;
 pub mod testing;

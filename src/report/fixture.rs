@@ -358,5 +358,6 @@ pub fn report() -> Report {
         sources,
         rule_errors: Vec::new(),
         incomplete: false,
+        timings: None,
     }
 }

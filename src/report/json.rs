@@ -13,6 +13,7 @@ use crate::model::{
     Finding, FindingKind, Notification, NotificationLevel, PathSeg, RelatedLocation, Report,
     RuleError, Severity, Suppression,
 };
+use crate::timings::{millis, Timings};
 
 /// The contract version; bump only for incompatible changes.
 pub const VERSION: u32 = 1;
@@ -24,6 +25,49 @@ struct JsonReport<'a> {
     summary: JsonSummary,
     findings: Vec<JsonFinding<'a>>,
     notifications: Vec<JsonNotification<'a>>,
+    /// Only with `--timings`: the one part of a report that differs
+    /// between runs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    timings: Option<JsonTimings<'a>>,
+}
+
+/// Milliseconds of wall time per phase; `rules` slowest first.
+#[derive(Serialize)]
+struct JsonTimings<'a> {
+    discovery_ms: f64,
+    parse_ms: f64,
+    terraform_ms: f64,
+    policy_ms: f64,
+    report_ms: f64,
+    total_ms: f64,
+    rules: Vec<JsonRuleTiming<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonRuleTiming<'a> {
+    id: &'a str,
+    ms: f64,
+    bundles: usize,
+}
+
+fn timings(t: &Timings) -> JsonTimings<'_> {
+    JsonTimings {
+        discovery_ms: millis(t.discovery),
+        parse_ms: millis(t.parse),
+        terraform_ms: millis(t.terraform),
+        policy_ms: millis(t.policy),
+        report_ms: millis(t.report),
+        total_ms: millis(t.total),
+        rules: t
+            .rules
+            .iter()
+            .map(|r| JsonRuleTiming {
+                id: &r.id,
+                ms: millis(r.time),
+                bundles: r.bundles,
+            })
+            .collect(),
+    }
 }
 
 #[derive(Serialize)]
@@ -143,6 +187,7 @@ pub fn render(report: &Report, options: &RenderOptions) -> String {
             .map(notification)
             .chain(report.rule_errors.iter().map(rule_error))
             .collect(),
+        timings: report.timings.as_ref().map(timings),
     };
     let mut out = serde_json::to_string_pretty(&doc).expect("the JSON report is serialisable");
     out.push('\n');

@@ -19,11 +19,12 @@ use miette::{
 };
 
 use super::printable::printable;
-use super::{display_region, summary_line, RenderOptions};
+use super::{display_region, plural, summary_line, RenderOptions};
 use crate::model::{
     Finding, FindingKind, Location, NotificationLevel, Report, RuleError, Severity,
 };
 use crate::source::{Region, SourceFile};
+use crate::timings::{millis, Timings};
 
 /// Wide enough for most code frames, narrow enough for a terminal; fixed so
 /// the output does not depend on where it is rendered.
@@ -105,7 +106,40 @@ pub fn render(report: &Report, options: &RenderOptions) -> String {
 
     out.push_str(&summary_line(report));
     out.push('\n');
+    if let Some(t) = &report.timings {
+        timings(t, &mut out);
+    }
     out
+}
+
+/// How many rules the text report's profile lists; JSON lists them all.
+const SLOWEST_RULES: usize = 10;
+
+/// `--timings`: the phases' wall times, then the slowest rules.
+fn timings(t: &Timings, out: &mut String) {
+    out.push_str("\ntimings (wall clock):\n");
+    for (phase, time) in [
+        ("discovery", t.discovery),
+        ("parse", t.parse),
+        ("terraform", t.terraform),
+        ("policy", t.policy),
+        ("report", t.report),
+        ("total", t.total),
+    ] {
+        out.push_str(&format!("  {phase:<10} {:>10.2} ms\n", millis(time)));
+    }
+    if t.rules.is_empty() {
+        return;
+    }
+    out.push_str("slowest rules (each evaluated on its own, summed over bundles):\n");
+    for rule in t.rules.iter().take(SLOWEST_RULES) {
+        out.push_str(&format!(
+            "  {:<14} {:>10.2} ms  {}\n",
+            rule.id,
+            millis(rule.time),
+            plural(rule.bundles, "bundle")
+        ));
+    }
 }
 
 /// A rule that could not run: the error, then the engine's code frame of

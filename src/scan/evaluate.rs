@@ -4,6 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
+use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
@@ -17,6 +18,7 @@ use crate::policy::evaluate::{evaluate, EvalError, RawFinding};
 use crate::policy::loader::{engine_error, LoadedRule, PolicySet};
 use crate::rules::PARSE_RULE;
 use crate::source::SharedSource;
+use crate::timings::{sort_slowest_first, RuleTiming};
 
 /// What the engine made of one bundle: its raw findings and the rules'
 /// evaluation errors, or `None` when the bundle was not evaluated, the scan
@@ -42,7 +44,13 @@ pub fn evaluate_loaded(options: &Options, prepared: &Prepared, mut loaded: Loade
             ))
         })
         .collect();
+    let started = Instant::now();
     let evaluated: Vec<Evaluated> = pool.install(|| evaluate_bundles(policies, &loaded.bundles));
+    loaded.timings.policy = started.elapsed();
+    if options.timings {
+        loaded.timings.rules = pool.install(|| profile_rules(policies, &loaded.bundles));
+    }
+    let started = Instant::now();
 
     let scanned = summary(&loaded);
     let mut report = Report::default();
@@ -100,6 +108,10 @@ pub fn evaluate_loaded(options: &Options, prepared: &Prepared, mut loaded: Loade
     if let Some((path, baseline)) = &options.baseline {
         crate::baseline::apply(&mut report, baseline, path);
     }
+    if options.timings {
+        loaded.timings.report = started.elapsed();
+        report.timings = Some(loaded.timings);
+    }
     report
 }
 
@@ -116,6 +128,39 @@ fn stdin_templates(options: &Options, root: &Path) -> HelmTemplates {
         })
         .collect();
     HelmTemplates::new(root, options.helm_chart.clone()).with_values(values)
+}
+
+/// `--timings`: every rule evaluated on its own on every bundle, its time
+/// summed over the bundles it ran on, slowest first.
+fn profile_rules(policies: &PolicySet, bundles: &[Bundle]) -> Vec<RuleTiming> {
+    let per_bundle: Vec<Vec<Option<Duration>>> = bundles
+        .par_iter()
+        .map_init(
+            || policies.engine.clone(),
+            |engine, bundle| match crate::memory::over_ceiling() {
+                Some(_) => Vec::new(),
+                None => crate::policy::profile::profile(policies, engine, bundle),
+            },
+        )
+        .collect();
+    let mut rules: Vec<RuleTiming> = policies
+        .rules
+        .iter()
+        .enumerate()
+        .filter_map(|(index, rule)| {
+            let times: Vec<Duration> = per_bundle
+                .iter()
+                .filter_map(|times| times.get(index).copied().flatten())
+                .collect();
+            (!times.is_empty()).then(|| RuleTiming {
+                id: rule.info.id.clone(),
+                time: times.iter().sum(),
+                bundles: times.len(),
+            })
+        })
+        .collect();
+    sort_slowest_first(&mut rules);
+    rules
 }
 
 /// Every bundle through the engine, one engine clone per worker; in

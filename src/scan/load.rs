@@ -5,6 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::Instant;
 
 use globset::{Glob, GlobSetBuilder};
 use rayon::prelude::*;
@@ -16,6 +17,7 @@ use crate::model::{Bundle, ChartRender, FileComments, Format, Notification, Reso
 use crate::module_loader;
 use crate::parse::{self, ParseError};
 use crate::source::SourceFile;
+use crate::timings::Timings;
 
 /// Everything read from disk (or stdin), grouped into bundles.
 pub struct Loaded {
@@ -33,6 +35,9 @@ pub struct Loaded {
     pub comments: BTreeMap<String, FileComments>,
     /// Helm charts not rendered because the config turns rendering off.
     pub charts_not_rendered: usize,
+    /// The wall time of discovery, parsing and Terraform evaluation; the
+    /// later phases are filled in as they run.
+    pub timings: Timings,
 }
 
 /// Discovers, reads and parses every input, and groups resources into bundles.
@@ -48,6 +53,8 @@ pub fn load_inputs(options: &Options, prepared: &Prepared) -> Result<Loaded, Sca
     let exclude = globs
         .build()
         .map_err(|e| ScanError::Usage(format!("bad exclude patterns: {e}")))?;
+    let mut timings = Timings::default();
+    let started = Instant::now();
     let stdin_requested = options.paths.iter().any(|p| p.as_os_str() == "-");
     check_helm_flags(options, stdin_requested)?;
     let file_args: Vec<(PathBuf, String)> = options
@@ -76,6 +83,8 @@ pub fn load_inputs(options: &Options, prepared: &Prepared) -> Result<Loaded, Sca
             )));
         }
     }
+    timings.discovery = started.elapsed();
+    let started = Instant::now();
     let pool = thread_pool(options.threads);
     let charts = super::charts::render_charts(options, prepared, &discovery.charts, &pool)?;
     let mut parsed: Vec<ParsedFile> =
@@ -205,7 +214,10 @@ pub fn load_inputs(options: &Options, prepared: &Prepared) -> Result<Loaded, Sca
     failures.extend(pool.install(|| {
         module_loader::complete(root, &mut modules, &read_module_file, &mut notifications)
     }));
+    timings.parse = started.elapsed();
+    let started = Instant::now();
     let evaluated = pool.install(|| parse::terraform::evaluate(&modules, &command_line));
+    timings.terraform = started.elapsed();
     comments.extend(modules.take_comments());
     notifications.extend(evaluated.notifications);
     failures.extend(evaluated.failures);
@@ -253,6 +265,7 @@ pub fn load_inputs(options: &Options, prepared: &Prepared) -> Result<Loaded, Sca
         stdin_bundle,
         comments,
         charts_not_rendered: charts.not_rendered,
+        timings,
     })
 }
 

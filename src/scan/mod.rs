@@ -100,6 +100,9 @@ pub struct Options {
     /// `--baseline`: the file as the user named it, and the findings it
     /// records; they are reported as suppressed.
     pub baseline: Option<(String, Baseline)>,
+    /// `--timings`: measure each phase and profile each rule, and put both
+    /// in the report.
+    pub timings: bool,
 }
 
 /// Why a scan could not run at all (exit 2).

@@ -27,6 +27,7 @@ fn main() {
         paths: vec![corpus.clone()],
         cwd: corpus,
         threads: Some(1),
+        search_path: corpus::search_path(),
         ..Options::default()
     };
     let prepared = scan::prepare(&options).expect("pack loads");

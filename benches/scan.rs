@@ -20,6 +20,7 @@ fn options(threads: usize) -> Options {
         paths: vec![corpus.clone()],
         cwd: corpus,
         threads: Some(threads),
+        search_path: corpus::search_path(),
         ..Options::default()
     }
 }

@@ -3,6 +3,8 @@
 //! bundle the selector skips; and every selector admits the bundles its
 //! rule's own fixture reports on, so a misspelt type cannot silence a rule.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use regorus::Value;
@@ -46,9 +48,13 @@ fn rules_report_only_on_bundles_their_selectors_admit() {
     let mut skipped = 0;
     let mut reporting_admitted: std::collections::BTreeSet<String> = Default::default();
     for tree in input_trees() {
+        // Charts and overlays among the trees are rendered, so rules are
+        // also checked on rendered bundles.
         let options = Options {
             paths: vec![tree.clone()],
             cwd: tree.clone(),
+            helm_bin: Some(common::tools::tool("helm")),
+            kustomize_bin: Some(common::tools::tool("kubectl")),
             ..Options::default()
         };
         let prepared = scan::prepare(&options).expect("the pack loads");

@@ -21,3 +21,15 @@ pub fn directory() -> Option<PathBuf> {
     }
     Some(path.canonicalize().unwrap_or(path))
 }
+
+/// `PATH` with `target/tools/bin` first, where `.ci/install-helm` puts Helm
+/// and kubectl: the corpus holds charts and kustomizations, which a scan
+/// renders (and without a renderer refuses to scan).
+pub fn search_path() -> Option<std::ffi::OsString> {
+    let tools = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/tools/bin");
+    let mut dirs = vec![tools];
+    if let Some(path) = std::env::var_os("PATH") {
+        dirs.extend(std::env::split_paths(&path));
+    }
+    std::env::join_paths(dirs).ok()
+}

@@ -357,13 +357,30 @@ impl ChartRender {
 pub const DIRECTIVE_MARKER: &str = "scalegate:ignore";
 
 /// A comment handed on by a parser.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct HandedComment {
     /// The whole comment, marker included, line break excluded.
     pub span: Span,
     /// Its text after `#` or `//`.
     pub text: String,
+    /// Where a person wrote it, when that is another file than the one
+    /// parsed: a chart template's comment that Helm copied into the
+    /// render's output. Suppressions are reported there.
+    pub written: Option<(SharedSource, Span)>,
 }
+
+impl PartialEq for HandedComment {
+    fn eq(&self, other: &Self) -> bool {
+        let place = |c: &HandedComment| {
+            c.written
+                .as_ref()
+                .map(|(source, span)| (source.path.clone(), *span))
+        };
+        self.span == other.span && self.text == other.text && place(self) == place(other)
+    }
+}
+
+impl Eq for HandedComment {}
 
 /// The comments of a file that holds a suppression directive, handed on by
 /// the parser that read it, so the suppression stage needs no second pass

@@ -482,3 +482,51 @@ fn a_chart_at_the_project_root_is_named_by_its_directory() {
         "templates/d.yaml"
     );
 }
+
+#[test]
+fn a_suppression_in_a_template_is_reported_and_applied_at_its_template_line() {
+    // Helm copies the template's comments into the render; the directive
+    // covers the rendered node below it, and both the suppression's source
+    // and a problem with a directive point at the template, not at the
+    // render's output, which is no file anyone edits.
+    let p = Project::new();
+    web_chart(&p);
+    let template = std::fs::read_to_string(p.path().join("web/templates/deploy.yaml")).unwrap();
+    let with_directives = template
+        .replacen(
+            "  selector:\n",
+            "  # scalegate:ignore SG-K8S-008 reason=\"the platform chart ships the PDB\"\n  selector:\n",
+            1,
+        )
+        .replacen(
+            "  template:\n",
+            "  # scalegate:ignore SG-K8S-011\n  template:\n",
+            1,
+        );
+    p.write("web/templates/deploy.yaml", with_directives);
+    p.write("web/values.yaml", "replicas: 3\nimage: nginx:1.27\n");
+    let (_, report, stderr) = scan(&p, &["."]);
+    assert!(!stderr.contains("error:"), "{stderr}");
+    let pdb = of_rule(&report, "SG-K8S-008");
+    assert_eq!(pdb.len(), 1, "{report:#}");
+    assert_eq!(pdb[0]["suppression"]["kind"], "inline");
+    assert_eq!(
+        pdb[0]["suppression"]["source"],
+        "web/templates/deploy.yaml:7"
+    );
+    // The second directive has no reason: SG-SUP-001 at its template line
+    // and columns (the `#` to the end of the comment).
+    let no_reason = of_rule(&report, "SG-SUP-001");
+    assert_eq!(no_reason.len(), 1, "{report:#}");
+    let at = no_reason[0];
+    assert_eq!(
+        (
+            at["file"].as_str().unwrap(),
+            at["start_line"].as_u64().unwrap(),
+            at["start_column"].as_u64().unwrap(),
+            at["end_line"].as_u64().unwrap(),
+            at["end_column"].as_u64().unwrap()
+        ),
+        ("web/templates/deploy.yaml", 10, 3, 10, 32)
+    );
+}

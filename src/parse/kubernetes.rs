@@ -92,6 +92,7 @@ fn handed_comments(docs: Vec<Document>) -> FileComments {
                     .map(|c| HandedComment {
                         span: c.span,
                         text: c.text,
+                        written: None,
                     })
                     .collect(),
             }

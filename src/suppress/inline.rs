@@ -56,7 +56,7 @@ impl Collector<'_, '_> {
                 && !is_trailing(source, comment.span.start);
             last_line = line;
             let file = (leading, Span::new(0, source.text.len()));
-            self.comment(source, comment.span, &comment.text, nodes, file);
+            self.comment(source, comment, nodes, file);
         }
     }
 
@@ -72,28 +72,34 @@ impl Collector<'_, '_> {
                     .content_start
                     .is_none_or(|start| comment.span.start < start);
                 let whole = (leading, document.whole);
-                self.comment(source, comment.span, &comment.text, nodes, whole);
+                self.comment(source, comment, nodes, whole);
             }
         }
     }
 
     /// One comment: a directive is attached to its node (or its file or
     /// document when `file.0` says the comment is in the leading lines).
+    /// What it covers is found in `source`, the file parsed; it is reported
+    /// where a person wrote it.
     fn comment(
         &mut self,
         source: &SharedSource,
-        span: Span,
-        body: &str,
+        comment: &HandedComment,
         nodes: &NodeIndex,
         file: (bool, Span),
     ) {
-        let directive: Directive = match directive::parse_comment(body) {
+        let span = comment.span;
+        let (shown, shown_span) = comment
+            .written
+            .as_ref()
+            .map_or((source, span), |(written, at)| (written, *at));
+        let directive: Directive = match directive::parse_comment(&comment.text) {
             None => return,
             Some(Ok(d)) => d,
             Some(Err(why)) => {
                 return self.unusable(
-                    source,
-                    span,
+                    shown,
+                    shown_span,
                     format!("this suppression cannot be read: {why}"),
                 )
             }
@@ -102,8 +108,8 @@ impl Collector<'_, '_> {
             Reach::File if file.0 => file.1,
             Reach::File => {
                 return self.unusable(
-                    source,
-                    span,
+                    shown,
+                    shown_span,
                     "`scalegate:ignore-file` counts only in the comment lines at the top of a file (or of a YAML document); move it there".to_owned(),
                 )
             }
@@ -113,8 +119,8 @@ impl Collector<'_, '_> {
                     Some(range) => range,
                     None => {
                         return self.unusable(
-                            source,
-                            span,
+                            shown,
+                            shown_span,
                             "this suppression covers nothing: put it directly above a block, attribute or YAML node (no blank line between) or at the end of its first line".to_owned(),
                         )
                     }
@@ -122,8 +128,8 @@ impl Collector<'_, '_> {
             }
         };
         let at = Location {
-            file: source.path.clone(),
-            region: source.region(span),
+            file: shown.path.clone(),
+            region: shown.region(shown_span),
         };
         self.add(Suppressor {
             origin: Origin::Inline,
@@ -133,7 +139,7 @@ impl Collector<'_, '_> {
             owner: None,
             expires: directive.expires,
             at,
-            source: source.clone(),
+            source: shown.clone(),
             covers: range_cover(source, range, None),
         });
     }

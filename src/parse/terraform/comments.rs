@@ -20,6 +20,7 @@ pub fn handed(text: &str) -> Option<FileComments> {
         .map(|c| HandedComment {
             span: c.span,
             text: text[c.body.start..c.body.end].to_owned(),
+            written: None,
         })
         .collect();
     Some(FileComments::Hcl(comments))
@@ -197,6 +198,7 @@ mod tests {
             Some(FileComments::Hcl(vec![HandedComment {
                 span: Span::new(6, 33),
                 text: " scalegate:ignore SG-X-001".to_owned(),
+                written: None,
             }]))
         );
     }

@@ -14,6 +14,7 @@
 mod charts;
 mod git_view;
 pub mod kustomize;
+mod project_index;
 mod scope;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -27,6 +28,7 @@ use crate::model::{Notification, NotificationLevel};
 pub use charts::{chart_of_file, ChartRoot};
 pub use git_view::GitView;
 pub use kustomize::KustomizeRoot;
+pub use project_index::ProjectIndex;
 pub use scope::{classify, decode, Scope};
 
 /// How a candidate file is read.
@@ -315,6 +317,9 @@ pub fn discover(
             found.insert(display, candidate);
         }
     }
+    // With file arguments, the callers and the kustomizations come from one
+    // walk of the whole project.
+    let mut index = None;
     if !focus.is_empty() {
         focus.extend(walked_dirs);
         // A named file in a module other modules call is evaluated through
@@ -326,7 +331,8 @@ pub fn discover(
             .filter_map(|c| c.path.parent().map(normalize))
             .collect();
         let view = views.for_dir(root);
-        for caller in callers(root, &canonical_root, view, &named_tf_dirs) {
+        let built = ProjectIndex::build(root, &canonical_root, view, !named_tf_dirs.is_empty());
+        for caller in built.callers(&named_tf_dirs) {
             let given = display_path(root, &caller, &escaped(&caller));
             let view = views.for_dir(&caller);
             Walk {
@@ -338,15 +344,17 @@ pub fn discover(
             }
             .run(view, &caller, &given, Some(1));
         }
+        index = Some(built);
     }
     discovery.notifications.append(&mut views.notifications);
     discovery.charts = charts::take_charts(root, &mut found, &named_charts);
     if !discovery.kustomization_files.is_empty() || !focus.is_empty() {
         let view = views.for_dir(root);
+        let index =
+            index.unwrap_or_else(|| ProjectIndex::build(root, &canonical_root, view, false));
         select_kustomizations(
             root,
-            &canonical_root,
-            view,
+            &index.kustomization_files,
             exclude,
             &mut found,
             &mut focus,
@@ -489,59 +497,6 @@ impl Views {
         let view = Arc::new(resolved.view);
         self.by_top.insert(top, Arc::clone(&view));
         view
-    }
-}
-
-/// The directories under `root` whose `.tf` files call a module in one of
-/// `targets` (or in a caller of one, and so on) through a local `source =
-/// "./…"` / `"../…"`, found by reading `source` lines.
-fn callers(
-    root: &Path,
-    canonical_root: &Path,
-    view: Arc<GitView>,
-    targets: &BTreeSet<PathBuf>,
-) -> BTreeSet<PathBuf> {
-    let mut calls: Vec<(PathBuf, PathBuf)> = Vec::new();
-    let filter = Arc::new(WalkFilter::new(root, canonical_root, view));
-    let walker = project_walker(root, &filter).build();
-    for entry in walker.flatten() {
-        let path = entry.path();
-        if path.extension().is_none_or(|e| e != "tf")
-            || !entry.file_type().is_some_and(|t| t.is_file())
-        {
-            continue;
-        }
-        let (Ok(text), Some(dir)) = (std::fs::read_to_string(path), path.parent()) else {
-            continue;
-        };
-        for line in text.lines() {
-            let Some(rest) = line.trim_start().strip_prefix("source") else {
-                continue;
-            };
-            let Some(value) = rest.trim_start().strip_prefix('=') else {
-                continue;
-            };
-            let value = value.trim().trim_matches('"');
-            if value.starts_with("./") || value.starts_with("../") {
-                calls.push((normalize(dir), normalize(&dir.join(value))));
-            }
-        }
-    }
-    let mut wanted: BTreeSet<PathBuf> = targets.clone();
-    let mut found = BTreeSet::new();
-    loop {
-        let new: Vec<PathBuf> = calls
-            .iter()
-            .filter(|(caller, callee)| wanted.contains(callee) && !found.contains(caller))
-            .map(|(caller, _)| caller.clone())
-            .collect();
-        if new.is_empty() {
-            return found;
-        }
-        for caller in new {
-            wanted.insert(caller.clone());
-            found.insert(caller);
-        }
     }
 }
 
@@ -696,31 +651,25 @@ fn strip_path_prefix(message: &str) -> String {
 /// kustomization is not rendered, but still counts as using its bases.
 fn select_kustomizations(
     root: &Path,
-    canonical_root: &Path,
-    view: Arc<GitView>,
+    kustomization_files: &[PathBuf],
     exclude: &GlobSet,
     found: &mut BTreeMap<String, Candidate>,
     focus: &mut BTreeSet<String>,
     discovery: &mut Discovery,
 ) {
-    let filter = Arc::new(WalkFilter::new(root, canonical_root, view));
     let mut dirs: BTreeSet<PathBuf> = discovery
         .kustomization_files
         .iter()
         .filter_map(|f| f.parent().map(Path::to_path_buf))
         .collect();
     let mut excluded = BTreeSet::new();
-    for entry in project_walker(root, &filter).build().flatten() {
-        if entry.file_type().is_some_and(|t| t.is_file())
-            && kustomize::is_kustomization_name(&entry.file_name().to_string_lossy())
-        {
-            if let Some(dir) = entry.path().parent() {
-                let display = display_path(root, entry.path(), &escaped(entry.path()));
-                if exclude.is_match(&display) {
-                    excluded.insert(normalize(dir));
-                }
-                dirs.insert(normalize(dir));
+    for file in kustomization_files {
+        if let Some(dir) = file.parent() {
+            let display = display_path(root, file, &escaped(file));
+            if exclude.is_match(&display) {
+                excluded.insert(normalize(dir));
             }
+            dirs.insert(normalize(dir));
         }
     }
     if dirs.is_empty() {

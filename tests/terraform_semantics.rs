@@ -486,6 +486,57 @@ fn a_named_file_in_a_called_module_is_evaluated_through_its_callers() {
         .all(|f| f.1 == "modules/queue/main.tf"));
 }
 
+/// The caller search follows calls up through modules that are themselves
+/// called, reads only local `source`s (a registry module or a `source`
+/// word inside a string calls nothing), and finds the callers wherever they
+/// are in the project, also beside a kustomization.
+#[test]
+fn a_named_file_is_evaluated_through_the_callers_of_its_callers() {
+    let p = Project::new();
+    p.write(
+        "live/main.tf",
+        "module \"stack\" {\r\n  source = \"../stacks/queues\"\r\n  tags   = { owner = \"o\", environment = \"e\" }\r\n}\r\n",
+    );
+    p.write(
+        "stacks/queues/main.tf",
+        "variable \"tags\" {\n  type = map(string)\n}\n\nmodule \"queue\" {\n  source = \"../../modules/queue\"\n  tags   = var.tags\n}\n",
+    );
+    p.write(
+        "modules/queue/main.tf",
+        "variable \"tags\" {\n  type = map(string)\n}\n\nresource \"aws_sqs_queue\" \"q\" {\n  name = \"q\"\n  tags = var.tags\n}\n",
+    );
+    // Not callers: a registry module, and `source` inside a value.
+    p.write(
+        "other/main.tf",
+        "module \"vpc\" {\n  source = \"terraform-aws-modules/vpc/aws\"\n}\n\nlocals {\n  note = \"source = ../modules/queue\"\n}\n",
+    );
+    p.write(
+        "k8s/kustomization.yaml",
+        "resources:\n  - deployment.yaml\n",
+    );
+    p.write(
+        "k8s/deployment.yaml",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n",
+    );
+    let (_, report, stderr) = p.scan_json(&["modules/queue/main.tf"]);
+    assert_eq!(
+        tag_findings(&report),
+        [tuple("SG-TAG-001", "modules/queue/main.tf", 7, 10)],
+        "{stderr}"
+    );
+    let finding = &of_rule(&report, "SG-TAG-001")[0];
+    let related: Vec<&str> = finding["related"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["file"].as_str().unwrap())
+        .collect();
+    assert!(related.contains(&"live/main.tf"), "{related:?}");
+    assert!(findings(&report)
+        .iter()
+        .all(|f| f.1 == "modules/queue/main.tf"));
+}
+
 /// A `count` known to be empty — literally, or through three-valued logic
 /// (`unknown && false`) — creates nothing: `inspect` shows the block once with
 /// `"instances": 0`; the label rule reports it, value rules do not, and the

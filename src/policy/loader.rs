@@ -327,9 +327,21 @@ fn add_file(
 }
 
 fn check_unique_ids(rules: &[LoadedRule], errors: &mut Vec<Diagnostic>) {
+    // The engine's own rules (SG-PARSE-001, SG-META-001, SG-SUP-00x) share
+    // the report's rule table: a policy may not take their names either.
+    let engine = rules::builtin_rules();
     let mut seen: BTreeMap<&str, &LoadedRule> = BTreeMap::new();
     for rule in rules {
         for key in [&rule.info.id, &rule.info.slug] {
+            if engine.iter().any(|e| e.id == *key || e.slug == *key) {
+                errors.push(Diagnostic::in_file(
+                    rule.info.file.clone(),
+                    format!(
+                        "rule id or slug `{key}` is one of scalegate's own rules; choose another"
+                    ),
+                ));
+                continue;
+            }
             if let Some(first) = seen.insert(key, rule) {
                 if !std::ptr::eq(first, rule) {
                     errors.push(Diagnostic {
@@ -418,6 +430,22 @@ mod tests {
             "{}",
             errors[0].message
         );
+    }
+
+    #[test]
+    fn a_user_rule_may_not_take_an_engine_rules_id_or_slug() {
+        for (id, slug) in [("SG-PARSE-001", "mine"), ("ACME-001", "suppression-unused")] {
+            let text = format!(
+                "# METADATA\n# title: T\n# custom:\n#   id: {id}\n#   slug: {slug}\n#   severity: low\npackage acme.x\n\ndeny contains \"m\" if {{ false }}\n"
+            );
+            let files = [user("my/rule.rego", &text)];
+            let errors = load(&files, Value::new_object(), &BTreeMap::new()).unwrap_err();
+            assert!(
+                errors.iter().any(|e| e.file == "my/rule.rego"
+                    && e.message.contains("one of scalegate's own rules")),
+                "{errors:?}"
+            );
+        }
     }
 
     #[test]

@@ -32,8 +32,8 @@ use self::helm_template::{Placement, Template};
 use self::helm_values::{Layer, ValuesFile};
 use crate::discover::contained;
 use crate::model::{
-    dotted, Cause, ChartRender, Location, ModuleCall, Notification, NotificationLevel, PathSeg,
-    RelatedLocation, Resource, SpanChildren,
+    dotted, Cause, ChartRender, FileComments, Location, ModuleCall, Notification,
+    NotificationLevel, PathSeg, RelatedLocation, Resource, SpanChildren, DIRECTIVE_MARKER,
 };
 use crate::source::{Region, SharedSource, SourceFile, Span};
 
@@ -200,6 +200,43 @@ impl HelmTemplates {
     }
 
     /// The template file for a `# Source:` path like `web/templates/a.yaml`.
+    /// The suppression directives among rendered output's comments, each
+    /// given where its template writes it: Helm copies a template's
+    /// comments into the output, under the `# Source:` of that template,
+    /// and the output is no file a person edits. A directive is found by its
+    /// text on one line of the template; one written on no line or on
+    /// several (a template that builds it) stays where it was rendered.
+    pub fn place_comments(&self, comments: &mut FileComments) {
+        let FileComments::Yaml(documents) = comments else {
+            return;
+        };
+        let mut template: Option<String> = None;
+        for comment in documents.iter_mut().flat_map(|d| &mut d.comments) {
+            if let Some(path) = crate::parse::helm::source_path(&comment.text) {
+                template = Some(path.to_owned());
+                continue;
+            }
+            if !comment.text.contains(DIRECTIVE_MARKER) {
+                continue;
+            }
+            let Some(source) = template
+                .as_deref()
+                .and_then(|path| self.template(path))
+                .map(|t| t.source.clone())
+            else {
+                continue;
+            };
+            let written = format!("#{}", comment.text.trim_end());
+            let mut at = source
+                .text
+                .match_indices(written.as_str())
+                .map(|(start, _)| Span::new(start, start + written.len()));
+            if let (Some(span), None) = (at.next(), at.next()) {
+                comment.written = Some((source, span));
+            }
+        }
+    }
+
     fn template(&self, source_path: &str) -> Option<Arc<ChartTemplate>> {
         let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
         cache

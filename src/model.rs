@@ -357,7 +357,7 @@ impl ChartRender {
 pub const DIRECTIVE_MARKER: &str = "scalegate:ignore";
 
 /// A comment handed on by a parser.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HandedComment {
     /// The whole comment, marker included, line break excluded.
     pub span: Span,
@@ -368,19 +368,6 @@ pub struct HandedComment {
     /// render's output. Suppressions are reported there.
     pub written: Option<(SharedSource, Span)>,
 }
-
-impl PartialEq for HandedComment {
-    fn eq(&self, other: &Self) -> bool {
-        let place = |c: &HandedComment| {
-            c.written
-                .as_ref()
-                .map(|(source, span)| (source.path.clone(), *span))
-        };
-        self.span == other.span && self.text == other.text && place(self) == place(other)
-    }
-}
-
-impl Eq for HandedComment {}
 
 /// The comments of a file that holds a suppression directive, handed on by
 /// the parser that read it, so the suppression stage needs no second pass
@@ -594,6 +581,16 @@ pub struct RuleInfo {
     pub file: String,
 }
 
+/// A bundle as reports name it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportedBundle {
+    /// Its path (directory, file, or `chart[render]`).
+    pub path: String,
+    /// Rendered from a Helm chart: two renders can put findings on one
+    /// template line, so reports say which render each belongs to.
+    pub chart_render: bool,
+}
+
 /// Counts for the summary of a report.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Summary {
@@ -616,8 +613,8 @@ pub struct Report {
     pub notifications: Vec<Notification>,
     /// Every rule that ran, sorted by id: the table [`RuleRef`]s index.
     pub rules: Vec<RuleInfo>,
-    /// Every bundle evaluated, by path: the table [`Subject::bundle`] indexes.
-    pub bundles: Vec<String>,
+    /// Every bundle evaluated: the table [`Subject::bundle`] indexes.
+    pub bundles: Vec<ReportedBundle>,
     pub summary: Summary,
     /// The files findings point into, by reported path (for code frames).
     pub sources: BTreeMap<String, SharedSource>,
@@ -685,7 +682,14 @@ impl Report {
     pub fn bundle_of(&self, finding: &Finding) -> Option<&str> {
         finding
             .subject
-            .map(|s| self.bundles[s.bundle as usize].as_str())
+            .map(|s| self.bundles[s.bundle as usize].path.as_str())
+    }
+
+    /// The chart render (`web[prod]`) a finding on a resource came from.
+    pub fn render_of(&self, finding: &Finding) -> Option<&str> {
+        let subject = finding.subject?;
+        let bundle = &self.bundles[subject.bundle as usize];
+        (bundle.chart_render && finding.resource.is_some()).then_some(bundle.path.as_str())
     }
 
     /// The bundle a finding concerns as a whole: one about no resource (a

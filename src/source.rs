@@ -66,7 +66,7 @@ impl Region {
 }
 
 /// A file's text with a line index.
-#[derive(Debug)]
+#[derive(Debug, PartialEq, Eq)]
 pub struct SourceFile {
     /// The path as reported: relative to the project root with `/` separators,
     /// or `<stdin>` / the `--stdin-filename`.

@@ -93,7 +93,7 @@ fn a_rule_error_and_a_bundle_finding_are_valid_sarif() {
         resource: None,
         written: None,
     });
-    assert_eq!(report.bundles[0], "infra");
+    assert_eq!(report.bundles[0].path, "infra");
     report.findings.push(bundle_wide);
     report.rule_errors.push(model::RuleError {
         rule: "ACME-001".to_owned(),

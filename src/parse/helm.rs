@@ -15,7 +15,13 @@ pub fn template(comment: &Comment) -> Option<&str> {
     if comment.placement == CommentPlacement::Right {
         return None;
     }
-    let template = comment.text.trim_start().strip_prefix("Source:")?.trim();
+    source_path(&comment.text)
+}
+
+/// The template a comment's text (after `#`) names, when it is a
+/// `Source:` line.
+pub fn source_path(text: &str) -> Option<&str> {
+    let template = text.trim_start().strip_prefix("Source:")?.trim();
     (!template.is_empty()).then_some(template)
 }
 

@@ -15,7 +15,8 @@ use std::sync::Arc;
 
 use crate::model::{
     Finding, FindingKind, Location, Notification, NotificationLevel, PathSeg, RelatedLocation,
-    Report, RuleInfo, RuleRef, Severity, Subject, Summary, Suppression, SuppressionKind,
+    Report, ReportedBundle, RuleInfo, RuleRef, Severity, Subject, Summary, Suppression,
+    SuppressionKind,
 };
 use crate::source::{Region, SourceFile};
 
@@ -347,7 +348,12 @@ pub fn report() -> Report {
             },
         ],
         rules,
-        bundles: BUNDLES.map(str::to_owned).to_vec(),
+        bundles: BUNDLES
+            .map(|path| ReportedBundle {
+                path: path.to_owned(),
+                chart_render: false,
+            })
+            .to_vec(),
         summary: Summary {
             files_scanned: 3,
             ignored_paths: 0,

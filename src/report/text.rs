@@ -270,10 +270,8 @@ impl<'a> FindingDiagnostic<'a> {
         };
         // Rendered charts: two renders put findings on one template line,
         // so the text says which render (`web[prod]`) each belongs to.
-        if let (Some(_), Some(bundle)) = (&f.resource, report.bundle_of(f)) {
-            if bundle.ends_with(']') && bundle.contains('[') {
-                message.push_str(&format!("\n--> in render {}", printable(bundle)));
-            }
+        if let Some(render) = report.render_of(f) {
+            message.push_str(&format!("\n--> in render {}", printable(render)));
         }
         let mut labels = Vec::new();
         let mut related = Vec::new();

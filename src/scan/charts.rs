@@ -6,7 +6,6 @@
 //! Renders run in parallel; their results are put back in (chart, render)
 //! order, so the output is the same at any thread count.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -16,10 +15,10 @@ use super::read::{parse_source, within_ceiling, ParsedFile};
 use super::{Options, Prepared, ScanError, MAX_FILE_BYTES};
 use crate::config::helm::RenderConfig;
 use crate::discover::{self, Candidate, ChartRoot, FileKind, Scope};
-use crate::model::{ChartRender, FileComments, Notification, NotificationLevel, DIRECTIVE_MARKER};
+use crate::model::{ChartRender, Notification, NotificationLevel};
 use crate::parse::ParseError;
 use crate::render::helm::{self, HelmHome, RenderSpec};
-use crate::source::{SharedSource, SourceFile, Span};
+use crate::source::{SharedSource, SourceFile};
 
 /// What rendering the charts produced.
 #[derive(Default)]
@@ -238,71 +237,11 @@ fn render_one(
     if let Some(message) = crate::memory::over_ceiling() {
         return Err((source, ParseError::new(0, message)));
     }
-    let mut file = within_ceiling(parse_source(candidate, Scope::Kubernetes, source));
-    if let Some(failure) = file.failure {
-        return Err(failure);
+    let file = within_ceiling(parse_source(candidate, Scope::Kubernetes, source));
+    match file.failure {
+        Some(failure) => Err(failure),
+        None => Ok(file),
     }
-    file.comments = file.comments.map(|c| written_in_templates(c, job.chart));
-    Ok(file)
-}
-
-/// The suppression comments of a render's output, each with where its
-/// template writes it: Helm copies a template's comments into the output,
-/// under the `# Source:` of that template, and the output is no file a
-/// person edits. A directive is found by its text on one line of the
-/// template; one written on no line or on several (a template that builds
-/// it) stays where it was rendered.
-fn written_in_templates(comments: FileComments, chart: &ChartRoot) -> FileComments {
-    let FileComments::Yaml(mut documents) = comments else {
-        return comments;
-    };
-    let mut templates: BTreeMap<String, Option<SharedSource>> = BTreeMap::new();
-    let mut template: Option<String> = None;
-    for document in &mut documents {
-        for comment in &mut document.comments {
-            if let Some(path) = comment.text.trim_start().strip_prefix("Source:") {
-                template = Some(path.trim().to_owned());
-                continue;
-            }
-            if !comment.text.contains(DIRECTIVE_MARKER) {
-                continue;
-            }
-            let Some(path) = &template else {
-                continue;
-            };
-            let Some(source) = templates
-                .entry(path.clone())
-                .or_insert_with(|| read_template(chart, path))
-                .clone()
-            else {
-                continue;
-            };
-            let written = format!("#{}", comment.text.trim_end());
-            let mut at = source
-                .text
-                .match_indices(written.as_str())
-                .map(|(start, _)| Span::new(start, start + written.len()));
-            if let (Some(span), None) = (at.next(), at.next()) {
-                comment.written = Some((source.clone(), span));
-            }
-        }
-    }
-    FileComments::Yaml(documents)
-}
-
-/// The template a `# Source:` path names (`chart/templates/x.yaml`, the
-/// chart's name first), when it is a regular file inside the chart within
-/// the file budget.
-fn read_template(chart: &ChartRoot, source_path: &str) -> Option<SharedSource> {
-    let (_, inside) = source_path.split_once('/')?;
-    let path = discover::contained(&chart.path, &chart.path, inside)?;
-    let metadata = std::fs::metadata(&path).ok()?;
-    if !metadata.is_file() || metadata.len() > MAX_FILE_BYTES {
-        return None;
-    }
-    let text = std::fs::read_to_string(&path).ok()?;
-    let display = chart_file_display(chart, &path)?;
-    Some(Arc::new(SourceFile::new(display, text)))
 }
 
 /// A file inside a chart as reported: the chart's display path joined with

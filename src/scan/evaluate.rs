@@ -12,7 +12,8 @@ use super::findings::{bundle_findings, failure_findings, settle};
 use super::{thread_pool, Loaded, Options, Prepared};
 use crate::locate::HelmTemplates;
 use crate::model::{
-    Bundle, Finding, Notification, NotificationLevel, Report, RuleError, RuleInfo, Summary,
+    Bundle, Finding, Notification, NotificationLevel, Report, ReportedBundle, RuleError, RuleInfo,
+    Summary,
 };
 use crate::policy::evaluate::{evaluate, EvalError, RawFinding};
 use crate::policy::loader::{engine_error, LoadedRule, PolicySet};
@@ -61,13 +62,20 @@ pub fn evaluate_loaded(options: &Options, prepared: &Prepared, mut loaded: Loade
 
     for (bundle, evaluated) in loaded.bundles.iter().enumerate().zip(evaluated) {
         let (_, bundle_ref) = bundle;
+        let own = chart_templates.get(bundle_ref.path.as_str());
+        let templates = own.unwrap_or(&helm);
+        let rendered = loaded.stdin_bundle.as_ref() == Some(&bundle_ref.path) || own.is_some();
+        if rendered {
+            // Suppressions a template writes are reported in the template.
+            if let Some(comments) = loaded.comments.get_mut(&bundle_ref.path) {
+                templates.place_comments(comments);
+            }
+        }
         let Some((raw, errors)) = evaluated else {
             report.incomplete = true;
             notifications.push(not_evaluated(bundle_ref));
             continue;
         };
-        let own = chart_templates.get(bundle_ref.path.as_str());
-        let rendered = loaded.stdin_bundle.as_ref() == Some(&bundle_ref.path) || own.is_some();
         for error in errors {
             rule_errors.push(rule_error(&policies.rules[error.rule], bundle_ref, &error));
         }
@@ -76,7 +84,7 @@ pub fn evaluate_loaded(options: &Options, prepared: &Prepared, mut loaded: Loade
             bundle,
             raw,
             rendered,
-            own.unwrap_or(&helm),
+            templates,
             &mut sources,
         ));
     }
@@ -103,7 +111,14 @@ pub fn evaluate_loaded(options: &Options, prepared: &Prepared, mut loaded: Loade
     rule_errors.dedup();
     report.rule_errors = rule_errors;
     report.rules = reported_rules(prepared);
-    report.bundles = loaded.bundles.iter().map(|b| b.path.clone()).collect();
+    report.bundles = loaded
+        .bundles
+        .iter()
+        .map(|b| ReportedBundle {
+            path: b.path.clone(),
+            chart_render: b.chart.is_some() && loaded.stdin_bundle.as_ref() != Some(&b.path),
+        })
+        .collect();
     report.sources = sources;
     if let Some((path, baseline)) = &options.baseline {
         crate::baseline::apply(&mut report, baseline, path);

@@ -530,3 +530,49 @@ fn a_suppression_in_a_template_is_reported_and_applied_at_its_template_line() {
         ("web/templates/deploy.yaml", 10, 3, 10, 32)
     );
 }
+
+#[test]
+fn a_template_suppression_in_helm_output_on_stdin_is_reported_in_the_template() {
+    // The same placement serves `helm template … | scan - --helm-chart`.
+    let p = Project::new();
+    web_chart(&p);
+    let template = std::fs::read_to_string(p.path().join("web/templates/deploy.yaml")).unwrap();
+    p.write(
+        "web/templates/deploy.yaml",
+        template.replacen(
+            "  template:\n",
+            "  # scalegate:ignore SG-K8S-011\n  template:\n",
+            1,
+        ),
+    );
+    let rendered = std::process::Command::new(tool("helm"))
+        .args(["template", "rel", "web"])
+        .current_dir(p.path())
+        .output()
+        .unwrap();
+    assert!(rendered.status.success());
+    let out = p.run_with_stdin(
+        &[
+            "scan",
+            "-",
+            "--helm-chart",
+            "web",
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+        ],
+        Some(&String::from_utf8(rendered.stdout).unwrap()),
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let no_reason = of_rule(&report, "SG-SUP-001");
+    assert_eq!(no_reason.len(), 1, "{report:#}");
+    assert_eq!(
+        (
+            no_reason[0]["file"].as_str().unwrap(),
+            no_reason[0]["start_line"].as_u64().unwrap(),
+            no_reason[0]["start_column"].as_u64().unwrap()
+        ),
+        ("web/templates/deploy.yaml", 9, 3)
+    );
+}

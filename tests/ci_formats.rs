@@ -276,6 +276,21 @@ for suite in xml:
 print(json.dumps({"written": [xml.tests, xml.failures, xml.errors, xml.skipped], "suites": suites}))
 "#;
 
+/// The rule id a suite is named after (`SG-K8S-008 (pdb-coverage)`).
+fn rule_of(suite: &Value) -> &str {
+    suite["name"].as_str().unwrap().split(' ').next().unwrap()
+}
+
+/// The suite of a rule, as junitparser read it.
+fn suite<'a>(xml: &'a Value, rule: &str) -> &'a Value {
+    xml["suites"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| rule_of(s) == rule)
+        .unwrap_or_else(|| panic!("no suite for {rule}"))
+}
+
 #[test]
 fn junit_report_is_read_back_by_junitparser() {
     let project = project();
@@ -329,13 +344,7 @@ fn junit_report_is_read_back_by_junitparser() {
         for (t, c) in total.iter_mut().zip(counted) {
             *t += c;
         }
-        let id = suite["name"]
-            .as_str()
-            .unwrap()
-            .split(' ')
-            .next()
-            .unwrap()
-            .to_owned();
+        let id = rule_of(suite).to_owned();
         for case in cases.iter().filter(|c| c["outcome"] == "Failure") {
             failing.insert((
                 id.clone(),
@@ -374,13 +383,7 @@ fn junit_report_is_read_back_by_junitparser() {
 
     // Markup, quotes and a control character come back as written, the
     // control character as its visible stand-in.
-    let pdb = xml["suites"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["name"] == "SG-K8S-008 (pdb-coverage)")
-        .unwrap();
-    let odd = pdb["cases"]
+    let odd = suite(&xml, "SG-K8S-008")["cases"]
         .as_array()
         .unwrap()
         .iter()
@@ -398,13 +401,7 @@ fn junit_report_is_read_back_by_junitparser() {
         "odd/odd.yaml:7:3: medium[SG-K8S-008] Deployment \"web<&\\\">\\x01\" has 3 replicas but no PodDisruptionBudget in odd selects its pods"
     );
     // Below the gate: passed, the finding in the case's output.
-    let labels = xml["suites"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["name"].as_str().unwrap().starts_with("SG-K8S-011 "))
-        .unwrap();
-    let case = &labels["cases"][0];
+    let case = &suite(&xml, "SG-K8S-011")["cases"][0];
     assert_eq!(case["outcome"], "Passed");
     assert!(
         case["system_out"]
@@ -414,14 +411,8 @@ fn junit_report_is_read_back_by_junitparser() {
         "{case}"
     );
     // A rule that found nothing is one passing case, so no suite is empty.
-    let clean = xml["suites"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["name"].as_str().unwrap().starts_with("SG-AWS-001 "))
-        .unwrap();
     assert_eq!(
-        clean["cases"],
+        suite(&xml, "SG-AWS-001")["cases"],
         serde_json::json!([{
             "name": "no findings", "classname": ".", "outcome": "Passed",
             "message": null, "type": null, "text": null, "system_out": null,

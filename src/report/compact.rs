@@ -11,7 +11,7 @@
 
 use super::printable::printable;
 use super::{summary_line, RenderOptions};
-use crate::model::{Finding, NotificationLevel, Report};
+use crate::model::{Finding, Report};
 
 /// The finding lines, in report order (file, line, column).
 pub fn render(report: &Report, options: &RenderOptions) -> String {
@@ -82,12 +82,7 @@ pub(crate) fn message(report: &Report, f: &Finding) -> String {
 pub fn epilogue(report: &Report) -> String {
     let mut out = String::new();
     for n in &report.notifications {
-        let level = match n.level {
-            NotificationLevel::Error => "error",
-            NotificationLevel::Warning => "warning",
-            NotificationLevel::Note => "note",
-        };
-        out.push_str(&format!("scalegate: {level}: "));
+        out.push_str(&format!("scalegate: {}: ", n.level.as_str()));
         if let Some(file) = &n.file {
             out.push_str(&one_line(file));
             for position in [n.line, n.column].into_iter().map_while(|p| p) {

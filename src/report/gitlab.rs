@@ -105,15 +105,7 @@ mod tests {
     #[test]
     fn suppressed_findings_are_left_out_and_rule_errors_are_blockers() {
         let mut report = fixture::report();
-        report.rule_errors.push(RuleError {
-            rule: "SG-K8S-008".to_owned(),
-            file: "policies/kubernetes/pdb.rego".to_owned(),
-            line: 12,
-            column: 5,
-            bundle: "k8s".to_owned(),
-            message: "division by zero".to_owned(),
-            frame: None,
-        });
+        report.rule_errors.push(fixture::rule_error());
         let issues: Vec<Value> = serde_json::from_str(&render(&report)).unwrap();
         assert_eq!(issues.len(), 7 + 1);
         assert!(issues.iter().all(|i| i["check_name"] != "SG-K8S-010"));

@@ -347,51 +347,37 @@ fn run_suite(report: &Report) -> Suite {
     }
 }
 
-/// Text made safe for an XML attribute value. XML 1.0 cannot carry most
-/// control characters even as references, so they become [`printable`]'s
-/// stand-ins; line breaks and tabs are written as references, which
-/// attribute normalisation would otherwise turn into spaces.
+/// Text made safe for XML: an attribute value (`in_attribute`) or
+/// character data. XML 1.0 cannot carry most control characters even as
+/// references, so they become [`printable`]'s stand-ins (and U+FFFE/U+FFFF,
+/// no XML characters either, U+FFFD). A carriage return is a reference,
+/// which parsers would otherwise fold into the line feed after it; in an
+/// attribute so are line feeds and tabs, which attribute normalisation
+/// would turn into spaces.
+fn escape(value: &str, in_attribute: bool) -> String {
+    let mut out = String::with_capacity(value.len());
+    for c in printable(value).chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\r' => out.push_str("&#13;"),
+            '"' if in_attribute => out.push_str("&quot;"),
+            '\n' if in_attribute => out.push_str("&#10;"),
+            '\t' if in_attribute => out.push_str("&#9;"),
+            '\u{fffe}' | '\u{ffff}' => out.push('\u{fffd}'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 fn attribute(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for c in printable(value).chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\n' => out.push_str("&#10;"),
-            '\r' => out.push_str("&#13;"),
-            '\t' => out.push_str("&#9;"),
-            c => out.push(not_xml(c)),
-        }
-    }
-    out
+    escape(value, true)
 }
 
-/// Text made safe for XML character data (see [`attribute`]); a carriage
-/// return is a reference, which parsers would otherwise fold into the
-/// line feed after it.
 fn text(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for c in printable(value).chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '\r' => out.push_str("&#13;"),
-            c => out.push(not_xml(c)),
-        }
-    }
-    out
-}
-
-/// U+FFFE and U+FFFF are no XML characters; [`printable`] already took the
-/// controls.
-fn not_xml(c: char) -> char {
-    match c {
-        '\u{fffe}' | '\u{ffff}' => '\u{fffd}',
-        c => c,
-    }
+    escape(value, false)
 }
 
 #[cfg(test)]
@@ -475,15 +461,7 @@ mod tests {
     #[test]
     fn a_rule_that_could_not_run_is_an_error() {
         let mut report = fixture::report();
-        report.rule_errors.push(RuleError {
-            rule: "SG-K8S-008".to_owned(),
-            file: "policies/kubernetes/pdb.rego".to_owned(),
-            line: 12,
-            column: 5,
-            bundle: "k8s".to_owned(),
-            message: "division by zero".to_owned(),
-            frame: None,
-        });
+        report.rule_errors.push(fixture::rule_error());
         let out = render(&report, &RenderOptions::default());
         assert!(
             out.contains(

@@ -550,3 +550,33 @@ fn one_run_writes_every_side_report_as_the_standalone_formats_do() {
         );
     }
 }
+
+#[test]
+fn the_documented_gitlab_job_writes_the_reports_it_uploads() {
+    let doc =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/gitlab-ci.md"))
+            .unwrap();
+    let command = doc
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("- scalegate "))
+        .expect("the job's script runs scalegate");
+    let args: Vec<&str> = command.split_whitespace().collect();
+    let project = project();
+    let output = project.run(&args);
+    // The gate fails on the demo's medium findings; the log has them.
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert!(stdout(&output).contains(": medium[SG-K8S-008] "));
+    // What the job uploads is what the run wrote.
+    for (report, format) in [
+        ("codequality: gl-code-quality.json", "gitlab"),
+        ("junit: scalegate-junit.xml", "junit"),
+    ] {
+        assert!(doc.contains(report), "{report}");
+        let file = report.split(": ").nth(1).unwrap();
+        let alone = project.run(&["scan", ".", "--fail-on", "medium", "--format", format]);
+        assert!(
+            std::fs::read(project.path().join(file)).unwrap() == alone.stdout,
+            "{file}"
+        );
+    }
+}

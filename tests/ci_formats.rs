@@ -13,6 +13,14 @@ use std::process::Command;
 use common::Project;
 use regex::Regex;
 use serde_json::Value;
+// The writers' fixture names types through `crate::…`; these make those
+// paths resolve here as they do inside the library.
+#[allow(unused_imports)]
+use scalegate::{fingerprint, model, source};
+
+#[allow(dead_code)]
+#[path = "../src/report/fixture.rs"]
+mod fixture;
 
 /// The demo repository's files, under a directory whose name holds a space
 /// and a colon (what a problem matcher's file pattern must not stop at),
@@ -217,24 +225,58 @@ fn xmllint() -> Option<PathBuf> {
     found
 }
 
-#[test]
-fn junit_report_is_well_formed_xml() {
+/// Runs `xmllint --noout` on `file` (see [`xmllint`] for when it skips).
+fn assert_well_formed(file: &Path) {
     let Some(xmllint) = xmllint() else {
         return;
     };
-    let project = project();
-    let output = project.run(&["scan", ".", "--format", "junit", "-o", "report.xml"]);
-    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
     let check = Command::new(xmllint)
         .arg("--noout")
-        .arg(project.path().join("report.xml"))
+        .arg(file)
         .output()
         .unwrap();
     assert!(
         check.status.success() && check.stderr.is_empty(),
-        "{}",
+        "{}: {}",
+        file.display(),
         String::from_utf8_lossy(&check.stderr)
     );
+}
+
+#[test]
+fn junit_report_is_well_formed_xml() {
+    let project = project();
+    let output = project.run(&["scan", ".", "--format", "junit", "-o", "report.xml"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert_well_formed(&project.path().join("report.xml"));
+}
+
+/// A message holding markup, quotes and control characters: well-formed,
+/// and read back as written but for the controls' visible stand-ins.
+#[test]
+fn junit_escapes_markup_and_control_characters_in_messages() {
+    let mut report = fixture::report();
+    let acme = report.rule_ref("ACME-001").unwrap();
+    let finding = report.findings.iter_mut().find(|f| f.rule == acme).unwrap();
+    finding.message = "bucket <&\"'> \u{1}\u{1b}[8m\tend".to_owned();
+    let xml = scalegate::report::render(
+        &report,
+        scalegate::report::OutputFormat::Junit,
+        &scalegate::report::RenderOptions::default(),
+    );
+    let file = Path::new(env!("CARGO_TARGET_TMPDIR")).join("scalegate-escaping.xml");
+    std::fs::write(&file, &xml).unwrap();
+    assert_well_formed(&file);
+    let read = read_back(&file);
+    let case = &suite(&read, "ACME-001")["cases"][0];
+    assert_eq!(case["outcome"], "Failure");
+    assert_eq!(case["message"], "bucket <&\"'> \u{2401}\u{241b}[8m\tend");
+    assert_eq!(
+        case["text"].as_str().unwrap().lines().next().unwrap(),
+        // The compact line puts a tab as a space: one finding, one line.
+        "infra/main.tf:7:10: critical[ACME-001] bucket <&\"'> \u{2401}\u{241b}[8m end"
+    );
+    assert_eq!(read["written"], serde_json::json!([8, 6, 0, 1]));
 }
 
 /// The python of a venv with junitparser (`.ci/install-junitparser`,
@@ -291,6 +333,22 @@ fn suite<'a>(xml: &'a Value, rule: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no suite for {rule}"))
 }
 
+/// The JUnit report at `file` as junitparser reads it ([`READ_BACK`]).
+fn read_back(file: &Path) -> Value {
+    let read = Command::new(junitparser_python())
+        .arg("-c")
+        .arg(READ_BACK)
+        .arg(file)
+        .output()
+        .unwrap();
+    assert!(
+        read.status.success(),
+        "{}",
+        String::from_utf8_lossy(&read.stderr)
+    );
+    serde_json::from_slice(&read.stdout).unwrap()
+}
+
 #[test]
 fn junit_report_is_read_back_by_junitparser() {
     let project = project();
@@ -307,18 +365,7 @@ fn junit_report_is_read_back_by_junitparser() {
         "report.json",
     ]);
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
-    let read = Command::new(junitparser_python())
-        .arg("-c")
-        .arg(READ_BACK)
-        .arg(project.path().join("report.xml"))
-        .output()
-        .unwrap();
-    assert!(
-        read.status.success(),
-        "{}",
-        String::from_utf8_lossy(&read.stderr)
-    );
-    let xml: Value = serde_json::from_slice(&read.stdout).unwrap();
+    let xml = read_back(&project.path().join("report.xml"));
     let report: Value =
         serde_json::from_str(&std::fs::read_to_string(project.path().join("report.json")).unwrap())
             .unwrap();

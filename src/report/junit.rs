@@ -316,7 +316,9 @@ fn rule_error(e: &RuleError) -> Case {
 
 /// The run's own suite: its output is the compact format's epilogue
 /// (notifications and the summary line); a run that left bundles
-/// unevaluated adds an error case naming them.
+/// unevaluated adds an error case whose text is the run's error
+/// notifications, the bundles not evaluated among them (the report does
+/// not tell those from the rest).
 fn run_suite(report: &Report) -> Suite {
     let mut cases = Vec::new();
     if report.incomplete {
@@ -455,6 +457,25 @@ mod tests {
              infra/main.tf:7:10: critical[ACME-001] S3 bucket \"logs\" has no server_side_encryption_configuration\n\
              infra/main.tf:8:10: critical[ACME-001] a second finding\n\
              help: Add a server-side encryption configuration.</failure>"
+        ), "{out}");
+    }
+
+    #[test]
+    fn a_run_that_left_bundles_unevaluated_ends_in_an_error() {
+        let mut report = fixture::report();
+        report.incomplete = true;
+        report.notifications.push(crate::model::Notification::file(
+            NotificationLevel::Error,
+            "k8s",
+            "bundle k8s was not evaluated: memory ceiling of 2G reached",
+        ));
+        let out = render(&report, &RenderOptions::default());
+        assert!(out.contains(
+            "  <testsuite name=\"scalegate run\" tests=\"1\" failures=\"0\" errors=\"1\" skipped=\"0\">\n    \
+             <testcase name=\"every bundle evaluated\" classname=\".\">\n      \
+             <error message=\"some bundles were not evaluated: their findings are unknown\" type=\"incomplete\">\
+             could not parse the file: unexpected token `}`\n\
+             bundle k8s was not evaluated: memory ceiling of 2G reached</error>\n"
         ), "{out}");
     }
 

@@ -280,19 +280,27 @@ fn junit_escapes_markup_and_control_characters_in_messages() {
 }
 
 /// The python of a venv with junitparser (`.ci/install-junitparser`,
-/// pinned; it installs once and is a no-op after).
+/// pinned; it installs once and is a no-op after). Run once per test
+/// binary: the tests run as threads, and two installs at once would each
+/// remove the venv the other is building.
 fn junitparser_python() -> PathBuf {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let out = Command::new("bash")
-        .arg(root.join(".ci/install-junitparser"))
-        .output()
-        .expect("bash runs");
-    assert!(
-        out.status.success(),
-        ".ci/install-junitparser failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    PathBuf::from(String::from_utf8(out.stdout).unwrap().trim())
+    static PYTHON: std::sync::OnceLock<Result<PathBuf, String>> = std::sync::OnceLock::new();
+    let installed = PYTHON.get_or_init(|| {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let out = Command::new("bash")
+            .arg(root.join(".ci/install-junitparser"))
+            .output()
+            .expect("bash runs");
+        if out.status.success() {
+            Ok(PathBuf::from(String::from_utf8_lossy(&out.stdout).trim()))
+        } else {
+            Err(String::from_utf8_lossy(&out.stderr).into_owned())
+        }
+    });
+    match installed {
+        Ok(python) => python.clone(),
+        Err(stderr) => panic!(".ci/install-junitparser failed: {stderr}"),
+    }
 }
 
 /// What junitparser reads: the counts as written and as counted from the

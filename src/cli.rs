@@ -46,6 +46,7 @@ pub enum FormatArg {
     Json,
     Sarif,
     Github,
+    Html,
 }
 
 /// Gate thresholds.
@@ -170,6 +171,9 @@ pub struct ScanArgs {
     /// Also write JSON to FILE.
     #[arg(long, value_name = "FILE")]
     pub json_file: Option<PathBuf>,
+    /// Also write the HTML report to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub html_file: Option<PathBuf>,
     /// SARIF `automationDetails.id` (GitHub code scanning category).
     #[arg(long, value_name = "CATEGORY", default_value = "scalegate/")]
     pub sarif_category: String,

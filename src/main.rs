@@ -193,6 +193,7 @@ fn run_scan(args: ScanArgs) -> Result<u8, Failure> {
         timings: args.timings,
         ..options(args.input, args.fail_on)?
     };
+    let (_, project_root) = scan::locate_project(&options);
     let (mut report, fail_on) = scan::scan(&options)?;
     let color = !args.no_color
         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
@@ -203,12 +204,14 @@ fn run_scan(args: ScanArgs) -> Result<u8, Failure> {
         color,
         show_suppressed: args.show_suppressed,
         tool_version: env!("CARGO_PKG_VERSION").to_owned(),
+        link_base: String::new(),
     };
     let format = match args.format {
         FormatArg::Text => OutputFormat::Text,
         FormatArg::Json => OutputFormat::Json,
         FormatArg::Sarif => OutputFormat::Sarif,
         FormatArg::Github => OutputFormat::Github,
+        FormatArg::Html => OutputFormat::Html,
     };
     if let Some(timings) = report.timings.clone() {
         // Rendering is part of reporting, but the report holds the timings:
@@ -233,9 +236,23 @@ fn run_scan(args: ScanArgs) -> Result<u8, Failure> {
             &report::render(&report, OutputFormat::Json, &render_options),
         )?;
     }
+    if let Some(path) = &args.html_file {
+        let options = RenderOptions {
+            link_base: html_link_base(path, &project_root),
+            ..render_options.clone()
+        };
+        write_file(path, &report::render(&report, OutputFormat::Html, &options))?;
+    }
     if format == OutputFormat::Github {
         write_step_summary(&report);
     }
+    let render_options = RenderOptions {
+        link_base: match &args.output {
+            Some(path) => html_link_base(path, &project_root),
+            None => String::new(),
+        },
+        ..render_options
+    };
     let rendered = report::render(&report, format, &render_options);
     match &args.output {
         Some(path) => write_file(path, &rendered)?,
@@ -261,6 +278,13 @@ fn run_scan(args: ScanArgs) -> Result<u8, Failure> {
     } else {
         EXIT_CLEAN
     })
+}
+
+/// How the HTML report written to `path` links to the project's files.
+fn html_link_base(path: &std::path::Path, project_root: &std::path::Path) -> String {
+    let written = scalegate::discover::normalize(path);
+    let dir = written.parent().unwrap_or(&written);
+    report::html::link_base(dir, project_root)
 }
 
 fn write_step_summary(report: &Report) {

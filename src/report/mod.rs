@@ -6,6 +6,7 @@
 //! `main.rs` decides where the text goes and whether colour is wanted.
 
 pub mod github;
+pub mod html;
 pub mod json;
 pub mod printable;
 pub mod sarif;
@@ -31,15 +32,18 @@ pub enum OutputFormat {
     Sarif,
     /// GitHub Actions workflow commands (annotations).
     Github,
+    /// A self-contained page to open, filter and click through.
+    Html,
 }
 
 impl OutputFormat {
     /// Every format, in the order `--help` lists them.
-    pub const ALL: [OutputFormat; 4] = [
+    pub const ALL: [OutputFormat; 5] = [
         OutputFormat::Text,
         OutputFormat::Json,
         OutputFormat::Sarif,
         OutputFormat::Github,
+        OutputFormat::Html,
     ];
 
     /// The name accepted by `--format`.
@@ -49,6 +53,7 @@ impl OutputFormat {
             OutputFormat::Json => "json",
             OutputFormat::Sarif => "sarif",
             OutputFormat::Github => "github",
+            OutputFormat::Html => "html",
         }
     }
 }
@@ -90,6 +95,10 @@ pub struct RenderOptions {
     pub show_suppressed: bool,
     /// The version written into SARIF and JSON.
     pub tool_version: String,
+    /// What the HTML report puts before a reported path to link to the
+    /// file from where the report is written (`../../`, see
+    /// [`html::link_base`]); empty for a report beside the project root.
+    pub link_base: String,
 }
 
 impl Default for RenderOptions {
@@ -99,6 +108,7 @@ impl Default for RenderOptions {
             color: false,
             show_suppressed: false,
             tool_version: env!("CARGO_PKG_VERSION").to_owned(),
+            link_base: String::new(),
         }
     }
 }
@@ -111,6 +121,7 @@ pub fn render(report: &Report, format: OutputFormat, options: &RenderOptions) ->
         OutputFormat::Json => json::render(report, options),
         OutputFormat::Sarif => sarif::render(report, options),
         OutputFormat::Github => github::render(report),
+        OutputFormat::Html => html::render(report, options),
     }
 }
 
@@ -241,7 +252,7 @@ mod tests {
         }
         assert_eq!("SARIF".parse::<OutputFormat>(), Ok(OutputFormat::Sarif));
         let err = "xml".parse::<OutputFormat>().unwrap_err();
-        assert!(err.contains("text, json, sarif, github"), "{err}");
+        assert!(err.contains("text, json, sarif, github, html"), "{err}");
     }
 
     #[test]

@@ -110,9 +110,10 @@ fn by_severity(report: &Report, out: &mut String) {
     for (severity, n) in Severity::ALL.iter().zip(counts.by_severity) {
         let _ = writeln!(
             out,
-            "<button type=\"button\" class=\"card tone-{severity}\" data-filter-severity=\"{severity}\">\
+            "<button type=\"button\" class=\"card tone-{severity}{zero}\" data-filter-severity=\"{severity}\">\
              <span class=\"count\" id=\"count-{severity}\">{n}</span>\
-             <span class=\"label\">{severity}</span></button>"
+             <span class=\"label\">{severity}</span></button>",
+            zero = if n == 0 { " zero" } else { "" },
         );
     }
     let _ = writeln!(
@@ -139,7 +140,7 @@ fn by_rule(report: &Report, out: &mut String) {
     }
     let mut rows: Vec<(usize, (usize, usize))> = counts.into_iter().collect();
     // Stable: rules with equal counts stay in id order.
-    rows.sort_by(|a, b| (b.1 .0, b.1 .1).cmp(&(a.1 .0, a.1 .1)));
+    rows.sort_by_key(|&(_, counts)| std::cmp::Reverse(counts));
     out.push_str(
         "<section class=\"panel\" aria-labelledby=\"by-rule\">\n<h2 id=\"by-rule\">By rule</h2>\n",
     );

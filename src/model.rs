@@ -534,6 +534,17 @@ pub enum NotificationLevel {
     Note,
 }
 
+impl NotificationLevel {
+    /// The name reports use: `error`, `warning` or `note`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NotificationLevel::Error => "error",
+            NotificationLevel::Warning => "warning",
+            NotificationLevel::Note => "note",
+        }
+    }
+}
+
 /// A message about the scan itself (a file skipped, a symlink loop, …).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct Notification {

@@ -29,7 +29,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use super::{display_region, plural, summary_line, Counts, RenderOptions};
-use crate::model::{Finding, FindingKind, NotificationLevel, Report, Severity, Suppression};
+use crate::model::{Finding, FindingKind, Report, Severity, Suppression};
 
 const STYLE: &str = include_str!("html/report.css");
 const SCRIPT: &str = include_str!("html/report.js");
@@ -243,11 +243,7 @@ fn notifications(report: &Report, out: &mut String) {
         report.notifications.len() + report.rule_errors.len()
     );
     for n in &report.notifications {
-        let level = match n.level {
-            NotificationLevel::Error => "error",
-            NotificationLevel::Warning => "warning",
-            NotificationLevel::Note => "note",
-        };
+        let level = n.level.as_str();
         let mut at = String::new();
         if let Some(file) = &n.file {
             at = file.clone();

@@ -201,12 +201,20 @@ fn by_directory(report: &Report, out: &mut String) {
                 "</tbody></table>\n<details><summary>{rest} more {noun}</summary>\n{head}"
             );
         }
+        // A directory filters the table by its path; the project root's
+        // files have no prefix to search for.
+        let name = if *dir == "." {
+            "(project root)".to_owned()
+        } else {
+            format!(
+                "<button type=\"button\" class=\"link\" data-filter-text=\"{dir}/\">{dir}/</button>",
+                dir = escape(dir)
+            )
+        };
         let _ = write!(
             out,
-            "<tr><td><button type=\"button\" class=\"link\" data-filter-text=\"{dir}/\">{dir}/</button></td>\
-             <td class=\"num\">{}</td><td class=\"bar\">",
+            "<tr><td>{name}</td><td class=\"num\">{}</td><td class=\"bar\">",
             by.iter().sum::<usize>(),
-            dir = escape(dir),
         );
         for (severity, n) in Severity::ALL.iter().zip(by) {
             if *n > 0 {
@@ -639,6 +647,11 @@ mod tests {
             page.find("data-filter-text=\"infra/\">infra/</button></td><td class=\"num\">4</td>");
         let k8s = page.find("data-filter-text=\"k8s/\">k8s/</button></td><td class=\"num\">3</td>");
         assert!(infra.unwrap() < k8s.unwrap(), "most findings first");
+        // A file at the root is counted under the root, which has no filter.
+        let mut report = fixture::report();
+        report.findings[0].location.file = "main.tf".to_owned();
+        let page = render(&report, &RenderOptions::default());
+        assert!(page.contains("<tr><td>(project root)</td><td class=\"num\">1</td>"));
     }
 
     #[test]

@@ -247,9 +247,11 @@ fn run_scan(args: ScanArgs) -> Result<u8, Failure> {
         write_step_summary(&report);
     }
     let render_options = RenderOptions {
+        // On stdout the report most likely lands in the working directory
+        // (`> report.html`).
         link_base: match &args.output {
             Some(path) => html_link_base(path, &project_root),
-            None => String::new(),
+            None => html_link_base(&options.cwd.join("report.html"), &project_root),
         },
         ..render_options
     };

@@ -92,6 +92,24 @@ fn html_on_stdout_links_from_the_project_root() {
     assert!(link.starts_with("k8s/web.yaml#L"), "{link}");
 }
 
+#[test]
+fn html_on_stdout_in_a_subdirectory_links_from_there() {
+    let project = Project::new();
+    project.write("k8s/web.yaml", DEPLOYMENT);
+    project.write("docs/README.md", "where `> report.html` puts the report\n");
+    let output = assert_cmd::Command::cargo_bin("scalegate")
+        .unwrap()
+        .current_dir(project.path().join("docs"))
+        .env("SCALEGATE_NOW", common::TODAY)
+        .args(["scan", "..", "--fail-on", "never", "--format", "html"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let data = page_data(&String::from_utf8(output.stdout).unwrap());
+    let link = data["findings"][0]["link"].as_str().unwrap();
+    assert!(link.starts_with("../k8s/web.yaml#L"), "{link}");
+}
+
 /// Where `.ci/run` installs playwright-core (tests/browser/package-lock.json).
 fn browser_modules(root: &Path) -> PathBuf {
     std::env::var_os("SCALEGATE_BROWSER_MODULES")

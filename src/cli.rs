@@ -49,6 +49,7 @@ pub enum FormatArg {
     Compact,
     Junit,
     Gitlab,
+    Html,
 }
 
 /// Gate thresholds.
@@ -179,6 +180,9 @@ pub struct ScanArgs {
     /// Also write a GitLab Code Quality report to FILE.
     #[arg(long, value_name = "FILE")]
     pub gitlab_file: Option<PathBuf>,
+    /// Also write the HTML report to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub html_file: Option<PathBuf>,
     /// SARIF `automationDetails.id` (GitHub code scanning category).
     #[arg(long, value_name = "CATEGORY", default_value = "scalegate/")]
     pub sarif_category: String,

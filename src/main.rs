@@ -193,6 +193,7 @@ fn run_scan(args: ScanArgs) -> Result<u8, Failure> {
         timings: args.timings,
         ..options(args.input, args.fail_on)?
     };
+    let (_, project_root) = scan::locate_project(&options);
     let (mut report, fail_on) = scan::scan(&options)?;
     let color = !args.no_color
         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
@@ -204,6 +205,7 @@ fn run_scan(args: ScanArgs) -> Result<u8, Failure> {
         show_suppressed: args.show_suppressed,
         tool_version: env!("CARGO_PKG_VERSION").to_owned(),
         fail_on,
+        link_base: String::new(),
     };
     let format = match args.format {
         FormatArg::Text => OutputFormat::Text,
@@ -213,6 +215,7 @@ fn run_scan(args: ScanArgs) -> Result<u8, Failure> {
         FormatArg::Compact => OutputFormat::Compact,
         FormatArg::Junit => OutputFormat::Junit,
         FormatArg::Gitlab => OutputFormat::Gitlab,
+        FormatArg::Html => OutputFormat::Html,
     };
     if let Some(timings) = report.timings.clone() {
         // Rendering is part of reporting, but the report holds the timings:
@@ -235,9 +238,25 @@ fn run_scan(args: ScanArgs) -> Result<u8, Failure> {
             write_file(path, &report::render(&report, side_format, &render_options))?;
         }
     }
+    if let Some(path) = &args.html_file {
+        let options = RenderOptions {
+            link_base: html_link_base(path, &project_root),
+            ..render_options.clone()
+        };
+        write_file(path, &report::render(&report, OutputFormat::Html, &options))?;
+    }
     if format == OutputFormat::Github {
         write_step_summary(&report);
     }
+    let render_options = RenderOptions {
+        // On stdout the report most likely lands in the working directory
+        // (`> report.html`).
+        link_base: match &args.output {
+            Some(path) => html_link_base(path, &project_root),
+            None => html_link_base(&options.cwd.join("report.html"), &project_root),
+        },
+        ..render_options
+    };
     let rendered = report::render(&report, format, &render_options);
     match &args.output {
         Some(path) => write_file(path, &rendered)?,
@@ -268,6 +287,13 @@ fn run_scan(args: ScanArgs) -> Result<u8, Failure> {
     } else {
         EXIT_CLEAN
     })
+}
+
+/// How the HTML report written to `path` links to the project's files.
+fn html_link_base(path: &std::path::Path, project_root: &std::path::Path) -> String {
+    let written = scalegate::discover::normalize(path);
+    let dir = written.parent().unwrap_or(&written);
+    report::html::link_base(dir, project_root)
 }
 
 fn write_step_summary(report: &Report) {

@@ -8,6 +8,7 @@
 pub mod compact;
 pub mod github;
 pub mod gitlab;
+pub mod html;
 pub mod json;
 pub mod junit;
 pub mod printable;
@@ -40,11 +41,13 @@ pub enum OutputFormat {
     Junit,
     /// GitLab Code Quality JSON (the Code Climate issue format).
     Gitlab,
+    /// A self-contained page to open, filter and click through.
+    Html,
 }
 
 impl OutputFormat {
     /// Every format, in the order `--help` lists them.
-    pub const ALL: [OutputFormat; 7] = [
+    pub const ALL: [OutputFormat; 8] = [
         OutputFormat::Text,
         OutputFormat::Json,
         OutputFormat::Sarif,
@@ -52,6 +55,7 @@ impl OutputFormat {
         OutputFormat::Compact,
         OutputFormat::Junit,
         OutputFormat::Gitlab,
+        OutputFormat::Html,
     ];
 
     /// The name accepted by `--format`.
@@ -64,6 +68,7 @@ impl OutputFormat {
             OutputFormat::Compact => "compact",
             OutputFormat::Junit => "junit",
             OutputFormat::Gitlab => "gitlab",
+            OutputFormat::Html => "html",
         }
     }
 }
@@ -108,6 +113,10 @@ pub struct RenderOptions {
     /// The gate in force (`None` = `never`): JUnit marks the findings that
     /// fail it as failures, and only those.
     pub fail_on: Option<Severity>,
+    /// What the HTML report puts before a reported path to link to the
+    /// file from where the report is written (`../../`, see
+    /// [`html::link_base`]); empty for a report beside the project root.
+    pub link_base: String,
 }
 
 impl Default for RenderOptions {
@@ -119,6 +128,7 @@ impl Default for RenderOptions {
             tool_version: env!("CARGO_PKG_VERSION").to_owned(),
             // The gate a scan uses when neither flag nor config sets one.
             fail_on: Some(Severity::Low),
+            link_base: String::new(),
         }
     }
 }
@@ -134,6 +144,7 @@ pub fn render(report: &Report, format: OutputFormat, options: &RenderOptions) ->
         OutputFormat::Compact => compact::render(report, options),
         OutputFormat::Junit => junit::render(report, options),
         OutputFormat::Gitlab => gitlab::render(report),
+        OutputFormat::Html => html::render(report, options),
     }
 }
 
@@ -264,7 +275,10 @@ mod tests {
         }
         assert_eq!("SARIF".parse::<OutputFormat>(), Ok(OutputFormat::Sarif));
         let err = "xml".parse::<OutputFormat>().unwrap_err();
-        assert!(err.contains("text, json, sarif, github"), "{err}");
+        assert!(
+            err.contains("text, json, sarif, github, compact, junit, gitlab, html"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -39,7 +39,7 @@ mod read;
 
 pub use evaluate::{evaluate_loaded, reported_rules};
 pub use load::{load_inputs, Loaded};
-pub use prepare::{load_data_files, prepare, Prepared};
+pub use prepare::{load_data_files, locate_project, prepare, Prepared};
 
 /// Files larger than this are not read (docs/architecture.md "Budgets").
 pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;

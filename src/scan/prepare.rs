@@ -30,14 +30,23 @@ pub struct Prepared {
     pub ignore_file: Option<IgnoreFile>,
 }
 
-/// Finds the project root and config, and loads every policy.
-pub fn prepare(options: &Options) -> Result<Prepared, ScanError> {
+/// The config file in force (`--config`, else the one found walking up
+/// from the working directory) and the project root reported paths are
+/// relative to, both absolute.
+pub fn locate_project(options: &Options) -> (Option<PathBuf>, PathBuf) {
     let cwd = discover::normalize(&options.cwd);
     let config_path = match &options.config_file {
         Some(path) => Some(discover::normalize(path)),
         None => config::find(&cwd),
     };
     let root = config::project_root(&cwd, config_path.as_deref());
+    (config_path, root)
+}
+
+/// Finds the project root and config, and loads every policy.
+pub fn prepare(options: &Options) -> Result<Prepared, ScanError> {
+    let cwd = discover::normalize(&options.cwd);
+    let (config_path, root) = locate_project(options);
     let (config, mut config_errors) = match &config_path {
         Some(path) => {
             let display = discover::display_path(&root, path, &path.display().to_string());

@@ -27,7 +27,6 @@ import data.scalegate.lib.terraform as tf
 
 deny contains finding if {
 	some [kind, _, _, label, id] in _labels
-	not regex.match(data.scalegate.settings.naming.terraform_labels, label)
 	r := _declarations_by_id[id]
 	finding := result.finding(r, _path(kind), sprintf(
 		"%s %q is not snake_case (lower-case words joined by single underscores)",
@@ -68,13 +67,27 @@ _label(r) := r.config.alias if r.type == "provider"
 
 _label(r) := r.name if r.type != "provider"
 
-# One entry per written block: `count`, `for_each` and a module called twice give one
-# block several resources (`aws_instance.web[0]`, `[1]`), reported once, on the
-# smallest address. Grouped rather than compared pairwise, to stay linear.
+# The labels that break the naming pattern. Each distinct label is matched once:
+# instances of one block, and a module called from many places, repeat labels, and
+# the match is the costly part of this rule.
+_bad_labels := {label |
+	some label in {label |
+		some r in tf.declarations
+		r.format == "terraform"
+		label := _label(r)
+		is_string(label)
+	}
+	not regex.match(data.scalegate.settings.naming.terraform_labels, label)
+}
+
+# One entry per written block with a bad label: `count`, `for_each` and a module
+# called twice give one block several resources (`aws_instance.web[0]`, `[1]`),
+# reported once, on the smallest address. Grouped rather than compared pairwise, to
+# stay linear.
 _labels contains [kind, file, type, label, min(ids)] if {
 	some [kind, file, type, label], ids in index.group([[[_kind(r), r.file, r.type, _label(r)], r.id] |
 		some r in tf.declarations
 		r.format == "terraform"
-		is_string(_label(r))
+		_label(r) in _bad_labels
 	])
 }

@@ -113,6 +113,12 @@ pub struct InputArgs {
     /// view); `.scalegate-ignore.yaml` and `--baseline` still apply.
     #[arg(long)]
     pub no_inline_suppressions: bool,
+    /// Reviewer mode: read nothing the scanned repository says about how to
+    /// scan it — no `.scalegate.yaml` found by walking up, no
+    /// `.scalegate-ignore.yaml`, no suppression comment or annotation. Only
+    /// `--config FILE`, `--policy` and `--baseline` apply.
+    #[arg(long)]
+    pub no_config: bool,
     /// Scan every file, whatever `.gitignore` and `.git/info/exclude` say
     /// (by default a git work tree is scanned as git sees it).
     #[arg(long)]
@@ -186,6 +192,14 @@ pub struct ScanArgs {
     /// Also list suppressed findings in the text report, with their reason.
     #[arg(long)]
     pub show_suppressed: bool,
+    /// Run only the rules matching this id, slug or glob (`SG-K8S-*`,
+    /// `*-tags`); repeatable. SG-PARSE-001 always runs.
+    #[arg(long = "rule", value_name = "ID|SLUG|GLOB")]
+    pub rules: Vec<String>,
+    /// Do not run the rules matching this id, slug or glob; repeatable,
+    /// applied after `--rule`. SG-PARSE-001 cannot be skipped.
+    #[arg(long = "skip-rule", value_name = "ID|SLUG|GLOB")]
+    pub skip_rules: Vec<String>,
     /// End the report with the wall time of each phase and the ten slowest
     /// rules (the JSON report gets a `timings` object with every rule).
     #[arg(long)]

@@ -147,6 +147,8 @@ fn options(input: cli::InputArgs, fail_on: Option<FailOnArg>) -> Result<Options,
         vars: input.vars,
         today: Some(today()?),
         no_inline_suppressions: input.no_inline_suppressions,
+        no_config: input.no_config,
+        rule_selection: scan::RuleSelection::default(),
         no_ignore: input.no_ignore,
         baseline: None,
         timings: false,
@@ -191,6 +193,10 @@ fn run_scan(args: ScanArgs) -> Result<u8, Failure> {
     let options = Options {
         baseline,
         timings: args.timings,
+        rule_selection: scan::RuleSelection {
+            only: args.rules,
+            skip: args.skip_rules,
+        },
         ..options(args.input, args.fail_on)?
     };
     let (mut report, fail_on) = scan::scan(&options)?;

@@ -627,6 +627,9 @@ pub struct Report {
     /// Where the time went (`--timings`); `None` otherwise, so that every
     /// other report is deterministic.
     pub timings: Option<crate::timings::Timings>,
+    /// Which config and ignore file applied and what each did, or that the
+    /// repository's own were ignored (`--no-config`).
+    pub configuration: crate::applied_config::AppliedConfiguration,
 }
 
 /// A rule that raised an error while evaluating a bundle. Its findings on

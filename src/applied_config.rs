@@ -17,9 +17,9 @@ pub struct AppliedConfiguration {
     pub config: Option<AppliedConfigFile>,
     /// The ignore file applied, if there was one.
     pub ignore_file: Option<AppliedIgnoreFile>,
-    /// Whether suppression comments and annotations were read (not with
-    /// `--no-inline-suppressions` or `--no-config`).
-    pub inline_suppressions: bool,
+    /// Suppression comments and annotations were not read
+    /// (`--no-inline-suppressions`, or `--no-config`).
+    pub inline_suppressions_ignored: bool,
     /// Findings suppressed by comments.
     pub suppressed_inline: usize,
     /// Findings suppressed by annotations.

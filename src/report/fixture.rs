@@ -380,7 +380,7 @@ pub fn report() -> Report {
                 path: ".scalegate-ignore.yaml".to_owned(),
                 suppressed: 0,
             }),
-            inline_suppressions: true,
+            inline_suppressions_ignored: false,
             suppressed_inline: 1,
             suppressed_by_annotation: 0,
             skipped_rules: Vec::new(),

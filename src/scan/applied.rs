@@ -29,7 +29,7 @@ pub(super) fn describe(
             path: ignore_file::FILE_NAME.to_owned(),
             suppressed: suppressed(SuppressionKind::File),
         }),
-        inline_suppressions: options.reads_inline_suppressions(),
+        inline_suppressions_ignored: !options.reads_inline_suppressions(),
         suppressed_inline: suppressed(SuppressionKind::Inline),
         suppressed_by_annotation: suppressed(SuppressionKind::Annotation),
         skipped_rules: prepared.skipped_rules.iter().cloned().collect(),

@@ -45,7 +45,11 @@ pub fn prepare(options: &Options) -> Result<Prepared, ScanError> {
         None if options.no_config => None,
         None => config::find(&cwd),
     };
-    let root = config::project_root(&cwd, config_path.as_deref());
+    // A reviewer's own config usually lives outside the tree under review:
+    // in reviewer mode it does not move the project root there, so paths,
+    // fingerprints and `exclude` globs are those of the scanned tree.
+    let root_config = config_path.as_deref().filter(|_| !options.no_config);
+    let root = config::project_root(&cwd, root_config);
     let (config, mut config_errors) = match &config_path {
         Some(path) => {
             let display = discover::display_path(&root, path, &path.display().to_string());

@@ -206,8 +206,19 @@ pub struct ScanArgs {
     pub timings: bool,
 }
 
+/// Formats of the rule list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RulesFormatArg {
+    Text,
+    Json,
+}
+
 #[derive(Debug, Args)]
 pub struct RulesArgs {
+    /// `text` (columns) or `json` (id, slug, severity, title, help URI and
+    /// the settings each rule reads).
+    #[arg(long, value_enum, default_value_t = RulesFormatArg::Text)]
+    pub format: RulesFormatArg,
     /// Extra policy directory (repeatable).
     #[arg(long = "policy", value_name = "DIR")]
     pub policies: Vec<PathBuf>,

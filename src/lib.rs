@@ -45,6 +45,7 @@ pub mod policy;
 pub mod render;
 pub mod report;
 pub mod report_file;
+pub mod rule_list;
 pub mod rules;
 pub mod scan;
 pub mod schema;

@@ -333,20 +333,14 @@ fn prepare_policies(
 }
 
 fn run_rules(args: cli::RulesArgs) -> Result<u8, Failure> {
+    use scalegate::rule_list;
+
     let prepared = prepare_policies(args.config, args.policies)?;
     let rules = scan::reported_rules(&prepared);
-    let mut out = String::new();
-    let slug_width = rules.iter().map(|r| r.slug.len()).max().unwrap_or(0);
-    for rule in &rules {
-        out.push_str(&format!(
-            "{:<13} {:<slug_width$} {:<8} {}\n",
-            rule.id,
-            rule.slug,
-            rule.severity.as_str(),
-            rule.title
-        ));
-    }
-    write_stdout(&out)?;
+    write_stdout(&match args.format {
+        cli::RulesFormatArg::Text => rule_list::text(&rules),
+        cli::RulesFormatArg::Json => rule_list::json(&rules),
+    })?;
     Ok(EXIT_CLEAN)
 }
 

@@ -361,3 +361,28 @@ fn every_format_says_the_repository_configuration_was_ignored() {
         "{summary}"
     );
 }
+
+#[test]
+fn inspect_takes_no_config_too() {
+    // The repository's config excludes its manifests: `inspect` shows no
+    // bundle until its config is ignored.
+    let project = project_with_web();
+    project.write(".scalegate.yaml", "exclude: [\"k8s/**\"]\n");
+    let ids = |args: &[&str]| -> Vec<String> {
+        let output = project.run(args);
+        assert_eq!(output.status.code(), Some(0));
+        let bundles: Value = serde_json::from_slice(&output.stdout).unwrap();
+        bundles
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|b| b["resources"].as_array().unwrap().clone())
+            .map(|r| r["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert!(ids(&["inspect"]).is_empty());
+    assert_eq!(
+        ids(&["inspect", "--no-config"]),
+        ["apps/Deployment/shop/web"]
+    );
+}

@@ -23,7 +23,6 @@
 //! YAML reader the parsers and the config share.
 
 pub mod address;
-pub mod applied_config;
 pub mod assets;
 pub mod baseline;
 pub mod config;

@@ -4,7 +4,7 @@
 
 use serde_json::{json, Map, Value};
 
-use crate::applied_config::AppliedConfiguration;
+use crate::model::AppliedConfiguration;
 
 /// The `configuration` object. Every key is always present (`null` or an
 /// empty list when there is nothing), so consumers need no defaults.

@@ -13,11 +13,10 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use crate::applied_config::{AppliedConfigFile, AppliedConfiguration, AppliedIgnoreFile};
 use crate::model::{
-    Finding, FindingKind, Location, Notification, NotificationLevel, PathSeg, RelatedLocation,
-    Report, ReportedBundle, RuleInfo, RuleRef, Severity, Subject, Summary, Suppression,
-    SuppressionKind,
+    AppliedConfigFile, AppliedConfiguration, AppliedIgnoreFile, Finding, FindingKind, Location,
+    Notification, NotificationLevel, PathSeg, RelatedLocation, Report, ReportedBundle, RuleInfo,
+    RuleRef, Severity, Subject, Summary, Suppression, SuppressionKind,
 };
 use crate::source::{Region, SourceFile};
 

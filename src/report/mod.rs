@@ -357,7 +357,7 @@ mod tests {
         assert_eq!(configuration_line(&Report::default()), None);
         let mut reviewer = Report::default();
         reviewer.configuration.repository_ignored = true;
-        reviewer.configuration.config = Some(crate::applied_config::AppliedConfigFile {
+        reviewer.configuration.config = Some(crate::model::AppliedConfigFile {
             path: "../review.yaml".to_owned(),
             given: true,
             ..Default::default()

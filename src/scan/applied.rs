@@ -2,9 +2,10 @@
 //! ([`AppliedConfiguration`]): read off what `prepare` loaded and the
 //! suppressions the findings carry, once the findings are settled.
 
-use crate::applied_config::{AppliedConfigFile, AppliedConfiguration, AppliedIgnoreFile};
 use crate::discover;
-use crate::model::{Finding, Severity, SuppressionKind};
+use crate::model::{
+    AppliedConfigFile, AppliedConfiguration, AppliedIgnoreFile, Finding, Severity, SuppressionKind,
+};
 use crate::suppress::ignore_file;
 
 use super::{Options, Prepared};

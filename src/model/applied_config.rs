@@ -4,7 +4,7 @@
 //! renders it, so whoever reads a report can tell whether the repository
 //! under review could have changed its verdict.
 
-use crate::model::Severity;
+use super::Severity;
 
 /// Which configuration a scan applied, and what it did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -14,28 +14,8 @@ mod common;
 use std::path::Path;
 
 use common::Project;
+use common::DEPLOYMENT_WITHOUT_PDB as WEB;
 use serde_json::{json, Value};
-
-/// A Deployment with three replicas and no PodDisruptionBudget: one
-/// SG-K8S-008 at `selector:` (line 8, columns 3–11).
-const WEB: &str = "\
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-  namespace: shop
-spec:
-  replicas: 3
-  selector:
-    matchLabels: {app: web}
-  template:
-    metadata:
-      labels: {app: web}
-    spec:
-      containers:
-        - name: web
-          image: nginx:1.27
-";
 
 /// The one finding of [`WEB`] as `rule file:line:col-line:col suppression`.
 const WEB_FINDING: &str = "SG-K8S-008 k8s/web.yaml:8:3-8:11";

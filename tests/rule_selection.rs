@@ -5,29 +5,11 @@
 
 mod common;
 
+// SG-K8S-008 at line 8; no resources, labels or probes either, which
+// other rules report.
 use common::Project;
+use common::DEPLOYMENT_WITHOUT_PDB as WEB;
 use serde_json::Value;
-
-/// A Deployment with three replicas and no PodDisruptionBudget (SG-K8S-008
-/// at line 8), no resources, labels or probes, which other rules report.
-const WEB: &str = "\
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-  namespace: shop
-spec:
-  replicas: 3
-  selector:
-    matchLabels: {app: web}
-  template:
-    metadata:
-      labels: {app: web}
-    spec:
-      containers:
-        - name: web
-          image: nginx:1.27
-";
 
 /// A Kubernetes file that does not parse: SG-PARSE-001 at 4:1.
 const BROKEN: &str = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x\n";

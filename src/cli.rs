@@ -225,6 +225,10 @@ pub struct RulesArgs {
     /// Config file (severity overrides and `policies:` apply).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// Read no `.scalegate.yaml` by walking up: the rules as a reviewer's
+    /// `scan --no-config` runs them (only `--config` applies).
+    #[arg(long)]
+    pub no_config: bool,
 }
 
 #[derive(Debug, Args)]

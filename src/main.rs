@@ -322,11 +322,13 @@ fn working_dir() -> Result<PathBuf, Failure> {
 fn prepare_policies(
     config: Option<PathBuf>,
     policies: Vec<PathBuf>,
+    no_config: bool,
 ) -> Result<scan::Prepared, Failure> {
     let options = Options {
         cwd: working_dir()?,
         config_file: config,
         policy_dirs: policies,
+        no_config,
         ..Options::default()
     };
     Ok(scan::prepare(&options)?)
@@ -335,7 +337,7 @@ fn prepare_policies(
 fn run_rules(args: cli::RulesArgs) -> Result<u8, Failure> {
     use scalegate::rule_list;
 
-    let prepared = prepare_policies(args.config, args.policies)?;
+    let prepared = prepare_policies(args.config, args.policies, args.no_config)?;
     let rules = scan::reported_rules(&prepared);
     write_stdout(&match args.format {
         cli::RulesFormatArg::Text => rule_list::text(&rules),
@@ -347,7 +349,7 @@ fn run_rules(args: cli::RulesArgs) -> Result<u8, Failure> {
 fn run_explain(args: cli::ExplainArgs) -> Result<u8, Failure> {
     use scalegate::{docs, explain};
 
-    let prepared = prepare_policies(args.config, args.policies)?;
+    let prepared = prepare_policies(args.config, args.policies, false)?;
     let catalog = docs::catalog(&prepared.policies.rules);
     let rule = explain::find(&catalog, &args.rule)
         .map_err(|message| Failure::Usage(format!("scalegate: error: {message}")))?;

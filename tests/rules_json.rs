@@ -108,6 +108,9 @@ fn config_severities_and_users_rules_are_listed_as_a_scan_sees_them() {
     );
     let doc = rules_json(&p, &["--policy", "policy"]);
     assert_eq!(rule(&doc, "SG-TAG-001")["severity"], "critical");
+    // As a reviewer's scan sees them: the repository's config does not apply.
+    let reviewer = rules_json(&p, &["--no-config"]);
+    assert_eq!(rule(&reviewer, "SG-TAG-001")["severity"], "medium");
     assert_eq!(
         rule(&doc, "ACME-001"),
         &json!({

@@ -186,3 +186,21 @@ fn a_suppression_of_a_rule_not_run_is_not_called_stale() {
     assert_eq!(code, 1);
     assert_eq!(rule_ids(&report), ["SG-K8S-001"]);
 }
+
+#[test]
+fn a_policy_whose_metadata_does_not_read_is_reported_rather_than_the_pattern() {
+    // `--rule ACME-*` matches nothing only because ACME-009's METADATA
+    // lacks its severity: that is the error to show.
+    let project = Project::new();
+    project.write("k8s/web.yaml", WEB);
+    project.write(
+        "policy/nine.rego",
+        "# METADATA\n# custom:\n#   id: ACME-009\npackage acme.nine\n\ndeny contains \"x\" if { false }\n",
+    );
+    let output = project.run(&["scan", "--policy", "policy", "--rule", "ACME-*"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        stderr(&output),
+        "scalegate: error: policy policy/nine.rego:2:1: METADATA `custom.severity` is missing (critical, high, medium, low or info)\n"
+    );
+}

@@ -124,7 +124,14 @@ pub fn prepare(options: &Options) -> Result<Prepared, ScanError> {
         // A bad config may be why a pattern matches nothing (its
         // `policies:` add rules): its errors come first.
         Err(_) if !config_errors.is_empty() => return Err(config_failure(config_errors)),
-        Err(e) => return Err(e),
+        // So may a policy whose METADATA does not read: its error is the
+        // one to fix.
+        Err(e) => {
+            return Err(match loader::load(&user_files, data, &config.rules) {
+                Err(policy_errors) => ScanError::Policy(policy_errors),
+                Ok(_) => e,
+            })
+        }
     };
     let policies = match loader::load(&user_files, data, &overrides) {
         Ok(policies) => policies,

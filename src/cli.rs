@@ -46,6 +46,9 @@ pub enum FormatArg {
     Json,
     Sarif,
     Github,
+    Compact,
+    Junit,
+    Gitlab,
 }
 
 /// Gate thresholds.
@@ -176,6 +179,12 @@ pub struct ScanArgs {
     /// Also write JSON to FILE.
     #[arg(long, value_name = "FILE")]
     pub json_file: Option<PathBuf>,
+    /// Also write JUnit XML to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub junit_file: Option<PathBuf>,
+    /// Also write a GitLab Code Quality report to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub gitlab_file: Option<PathBuf>,
     /// SARIF `automationDetails.id` (GitHub code scanning category).
     #[arg(long, value_name = "CATEGORY", default_value = "scalegate/")]
     pub sarif_category: String,
@@ -189,7 +198,8 @@ pub struct ScanArgs {
     /// shown as suppressed and do not fail the gate).
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
-    /// Also list suppressed findings in the text report, with their reason.
+    /// Also list suppressed findings in the text and compact reports, with
+    /// their reason.
     #[arg(long)]
     pub show_suppressed: bool,
     /// Run only the rules matching this id, slug or glob (`SG-K8S-*`,

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 
 use sha2::{Digest, Sha256};
 
-use crate::model::{Finding, PathSeg, RuleInfo};
+use crate::model::{Finding, PathSeg, RuleError, RuleInfo};
 
 /// Bumped (together with the SARIF key `scalegate/v1`) only if the hashed
 /// fields ever change, so old baselines fail loudly instead of silently
@@ -67,6 +67,18 @@ fn identity_hasher(finding: &Finding, rules: &[RuleInfo]) -> Sha256 {
     };
     optional(&mut h, key);
     h
+}
+
+/// The identity of a rule that could not run on a bundle, for reports that
+/// list it beside findings (GitLab Code Quality needs a fingerprint on
+/// every entry): hex SHA-256 of the rule id and the bundle, in a domain of
+/// its own so it can never equal a finding's.
+pub fn of_rule_error(error: &RuleError) -> String {
+    let mut h = Sha256::new();
+    field(&mut h, b"scalegate/v1/rule-error");
+    field(&mut h, error.rule.as_bytes());
+    field(&mut h, error.bundle.as_bytes());
+    hex(&h.finalize())
 }
 
 fn field(h: &mut Sha256, bytes: &[u8]) {

@@ -209,12 +209,16 @@ fn run_scan(args: ScanArgs) -> Result<u8, Failure> {
         color,
         show_suppressed: args.show_suppressed,
         tool_version: env!("CARGO_PKG_VERSION").to_owned(),
+        fail_on,
     };
     let format = match args.format {
         FormatArg::Text => OutputFormat::Text,
         FormatArg::Json => OutputFormat::Json,
         FormatArg::Sarif => OutputFormat::Sarif,
         FormatArg::Github => OutputFormat::Github,
+        FormatArg::Compact => OutputFormat::Compact,
+        FormatArg::Junit => OutputFormat::Junit,
+        FormatArg::Gitlab => OutputFormat::Gitlab,
     };
     if let Some(timings) = report.timings.clone() {
         // Rendering is part of reporting, but the report holds the timings:
@@ -227,17 +231,15 @@ fn run_scan(args: ScanArgs) -> Result<u8, Failure> {
             ..timings
         });
     }
-    if let Some(path) = &args.sarif_file {
-        write_file(
-            path,
-            &report::render(&report, OutputFormat::Sarif, &render_options),
-        )?;
-    }
-    if let Some(path) = &args.json_file {
-        write_file(
-            path,
-            &report::render(&report, OutputFormat::Json, &render_options),
-        )?;
+    for (path, side_format) in [
+        (&args.sarif_file, OutputFormat::Sarif),
+        (&args.json_file, OutputFormat::Json),
+        (&args.junit_file, OutputFormat::Junit),
+        (&args.gitlab_file, OutputFormat::Gitlab),
+    ] {
+        if let Some(path) = path {
+            write_file(path, &report::render(&report, side_format, &render_options))?;
+        }
     }
     if format == OutputFormat::Github {
         write_step_summary(&report);
@@ -246,6 +248,11 @@ fn run_scan(args: ScanArgs) -> Result<u8, Failure> {
     match &args.output {
         Some(path) => write_file(path, &rendered)?,
         None => write_stdout(&rendered)?,
+    }
+    if format == OutputFormat::Compact {
+        // stdout holds only the finding lines; what the run says about
+        // itself goes where a person, not a parser, reads it.
+        eprint!("{}", report::compact::epilogue(&report));
     }
     if report.could_not_run() {
         // The reports are written (the other rules' findings are in them),

@@ -538,6 +538,17 @@ pub enum NotificationLevel {
     Note,
 }
 
+impl NotificationLevel {
+    /// The name reports use: `error`, `warning` or `note`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NotificationLevel::Error => "error",
+            NotificationLevel::Warning => "warning",
+            NotificationLevel::Note => "note",
+        }
+    }
+}
+
 /// A message about the scan itself (a file skipped, a symlink loop, …).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct Notification {
@@ -718,14 +729,22 @@ impl Report {
     /// Whether any unsuppressed finding fails a gate at `threshold`
     /// (`None` = `never`).
     pub fn fails(&self, threshold: Option<Severity>) -> bool {
+        self.findings
+            .iter()
+            .any(|f| self.finding_fails(f, threshold))
+    }
+
+    /// Whether one finding fails a gate at `threshold` (`None` = `never`):
+    /// unsuppressed and severe enough. Reports that mark findings against
+    /// the gate (JUnit failures) ask this, so they agree with the exit code.
+    pub fn finding_fails(&self, finding: &Finding, threshold: Option<Severity>) -> bool {
         let Some(threshold) = threshold else {
             return false;
         };
         // SG-PARSE-001 fails every gate but `never`: a gate must not pass a
         // file it could not read.
-        self.findings.iter().any(|f| {
-            let rule = self.rule_of(f);
-            f.suppression.is_none() && (rule.severity.fails(threshold) || rule.id == "SG-PARSE-001")
-        })
+        let rule = self.rule_of(finding);
+        finding.suppression.is_none()
+            && (rule.severity.fails(threshold) || rule.id == "SG-PARSE-001")
     }
 }

@@ -170,14 +170,16 @@ fn with_colour_only_scalegates_own_escapes_remain() {
 /// A file name is scanned text too: it heads the frame, is the annotation's
 /// `file` and is quoted in the notification message.
 #[test]
-fn control_characters_in_file_names_are_escaped_in_text_and_github_output() {
+fn control_characters_in_file_names_are_escaped_in_every_terminal_and_ci_output() {
     let project = Project::new();
     project.write("x\u{1b}]0;t\u{7}.tf", "resource \"a\" \"b\" {\n");
-    for format in ["text", "github"] {
+    for format in ["text", "github", "compact", "junit"] {
         let output = project.run(&["scan", ".", "--format", format]);
         assert_eq!(output.status.code(), Some(1), "{format}");
         let text = String::from_utf8(output.stdout).unwrap();
         assert_no_control(&text);
         assert!(text.contains("x␛]0;t␇.tf"), "{format}: {text}");
+        // The compact format's notifications and summary are on stderr.
+        assert_no_control(&String::from_utf8(output.stderr).unwrap());
     }
 }

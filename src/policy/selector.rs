@@ -36,25 +36,6 @@ impl Selector {
             self.formats.iter().any(|f| f == format) || self.types.iter().any(|t| t == kind)
         })
     }
-
-    /// The Rego conditions of which one holds when the bundle in `input`
-    /// is admitted, reading the sets `present_formats` and `present_types`
-    /// that the evaluation entry point computes once per bundle.
-    pub fn rego_conditions(&self) -> Vec<String> {
-        let quoted = |value: &String| {
-            // A JSON string is a Rego string: the escapes agree.
-            serde_json::to_string(value).expect("a string serialises")
-        };
-        self.formats
-            .iter()
-            .map(|f| format!("present_formats[{}]", quoted(f)))
-            .chain(
-                self.types
-                    .iter()
-                    .map(|t| format!("present_types[{}]", quoted(t))),
-            )
-            .collect()
-    }
 }
 
 #[cfg(test)]

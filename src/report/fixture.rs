@@ -15,8 +15,8 @@ use std::sync::Arc;
 
 use crate::model::{
     AppliedConfigFile, AppliedConfiguration, AppliedIgnoreFile, Finding, FindingKind, Location,
-    Notification, NotificationLevel, PathSeg, RelatedLocation, Report, ReportedBundle, RuleInfo,
-    RuleRef, Severity, Subject, Summary, Suppression, SuppressionKind,
+    Notification, NotificationLevel, PathSeg, RelatedLocation, Report, ReportedBundle, RuleError,
+    RuleInfo, RuleRef, Severity, Subject, Summary, Suppression, SuppressionKind,
 };
 use crate::source::{Region, SourceFile};
 
@@ -136,6 +136,20 @@ fn finding(
         related: Vec::new(),
         fingerprint: String::new(),
         suppression: None,
+    }
+}
+
+/// A rule that could not run on the `k8s` bundle, for the writers' tests
+/// of how they show one.
+pub fn rule_error() -> RuleError {
+    RuleError {
+        rule: "SG-K8S-008".to_owned(),
+        file: "policies/kubernetes/pdb.rego".to_owned(),
+        line: 12,
+        column: 5,
+        bundle: "k8s".to_owned(),
+        message: "division by zero".to_owned(),
+        frame: None,
     }
 }
 

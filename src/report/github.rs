@@ -139,12 +139,7 @@ pub fn step_summary(report: &Report) -> String {
     if !report.notifications.is_empty() {
         out.push_str("\n<details><summary>Notifications</summary>\n\n");
         for n in &report.notifications {
-            let level = match n.level {
-                NotificationLevel::Error => "error",
-                NotificationLevel::Warning => "warning",
-                NotificationLevel::Note => "note",
-            };
-            out.push_str(&format!("- **{level}**: "));
+            out.push_str(&format!("- **{}**: ", n.level.as_str()));
             if let Some(file) = &n.file {
                 out.push_str(&format!("`{}`: ", code_cell(file)));
             }

@@ -5,9 +5,12 @@
 //! same bytes (snapshot tests and GitHub's alert matching both rely on it).
 //! `main.rs` decides where the text goes and whether colour is wanted.
 
+pub mod compact;
 mod configuration;
 pub mod github;
+pub mod gitlab;
 pub mod json;
+pub mod junit;
 pub mod printable;
 pub mod sarif;
 pub mod text;
@@ -32,15 +35,24 @@ pub enum OutputFormat {
     Sarif,
     /// GitHub Actions workflow commands (annotations).
     Github,
+    /// One `path:line:col: severity[ID] message` line per finding.
+    Compact,
+    /// JUnit XML for CI test views (Jenkins, GitLab, Azure DevOps, CircleCI).
+    Junit,
+    /// GitLab Code Quality JSON (the Code Climate issue format).
+    Gitlab,
 }
 
 impl OutputFormat {
     /// Every format, in the order `--help` lists them.
-    pub const ALL: [OutputFormat; 4] = [
+    pub const ALL: [OutputFormat; 7] = [
         OutputFormat::Text,
         OutputFormat::Json,
         OutputFormat::Sarif,
         OutputFormat::Github,
+        OutputFormat::Compact,
+        OutputFormat::Junit,
+        OutputFormat::Gitlab,
     ];
 
     /// The name accepted by `--format`.
@@ -50,6 +62,9 @@ impl OutputFormat {
             OutputFormat::Json => "json",
             OutputFormat::Sarif => "sarif",
             OutputFormat::Github => "github",
+            OutputFormat::Compact => "compact",
+            OutputFormat::Junit => "junit",
+            OutputFormat::Gitlab => "gitlab",
         }
     }
 }
@@ -91,6 +106,9 @@ pub struct RenderOptions {
     pub show_suppressed: bool,
     /// The version written into SARIF and JSON.
     pub tool_version: String,
+    /// The gate in force (`None` = `never`): JUnit marks the findings that
+    /// fail it as failures, and only those.
+    pub fail_on: Option<Severity>,
 }
 
 impl Default for RenderOptions {
@@ -100,6 +118,8 @@ impl Default for RenderOptions {
             color: false,
             show_suppressed: false,
             tool_version: env!("CARGO_PKG_VERSION").to_owned(),
+            // The gate a scan uses when neither flag nor config sets one.
+            fail_on: Some(Severity::Low),
         }
     }
 }
@@ -112,6 +132,9 @@ pub fn render(report: &Report, format: OutputFormat, options: &RenderOptions) ->
         OutputFormat::Json => json::render(report, options),
         OutputFormat::Sarif => sarif::render(report, options),
         OutputFormat::Github => github::render(report),
+        OutputFormat::Compact => compact::render(report, options),
+        OutputFormat::Junit => junit::render(report, options),
+        OutputFormat::Gitlab => gitlab::render(report),
     }
 }
 

@@ -20,9 +20,7 @@ use miette::{
 
 use super::printable::printable;
 use super::{configuration_line, display_region, plural, summary_line, RenderOptions};
-use crate::model::{
-    Finding, FindingKind, Location, NotificationLevel, Report, RuleError, Severity,
-};
+use crate::model::{Finding, FindingKind, Location, Report, RuleError, Severity};
 use crate::source::{Region, SourceFile};
 use crate::timings::{millis, Timings};
 
@@ -77,12 +75,7 @@ pub fn render(report: &Report, options: &RenderOptions) -> String {
 
     if !report.notifications.is_empty() {
         for n in &report.notifications {
-            let level = match n.level {
-                NotificationLevel::Error => "error",
-                NotificationLevel::Warning => "warning",
-                NotificationLevel::Note => "note",
-            };
-            out.push_str(level);
+            out.push_str(n.level.as_str());
             out.push_str(": ");
             if let Some(file) = &n.file {
                 out.push_str(&printable(file));

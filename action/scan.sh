@@ -35,6 +35,9 @@ fi
 if [ -n "${INPUT_BASELINE:-}" ]; then
   args+=(--baseline "$INPUT_BASELINE")
 fi
+if [ "${INPUT_NO_CONFIG:-false}" = true ]; then
+  args+=(--no-config)
+fi
 sarif="${INPUT_SARIF_FILE:-scalegate.sarif}"
 args+=(--sarif-file "$sarif" --sarif-category "${INPUT_CATEGORY:-scalegate/}")
 

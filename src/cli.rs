@@ -17,7 +17,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Scan files and directories (or `-` for stdin) and report findings.
-    Scan(ScanArgs),
+    Scan(Box<ScanArgs>),
     /// Print the normalised input policies see, bundle by bundle, as JSON.
     Inspect(InspectArgs),
     /// List every rule: id, slug, severity, title.
@@ -117,6 +117,12 @@ pub struct InputArgs {
     /// view); `.scalegate-ignore.yaml` and `--baseline` still apply.
     #[arg(long)]
     pub no_inline_suppressions: bool,
+    /// Reviewer mode: read nothing the scanned repository says about how to
+    /// scan it — no `.scalegate.yaml` found by walking up, no
+    /// `.scalegate-ignore.yaml`, no suppression comment or annotation. Only
+    /// `--config FILE`, `--policy` and `--baseline` apply.
+    #[arg(long)]
+    pub no_config: bool,
     /// Scan every file, whatever `.gitignore` and `.git/info/exclude` say
     /// (by default a git work tree is scanned as git sees it).
     #[arg(long)]
@@ -200,20 +206,43 @@ pub struct ScanArgs {
     /// their reason.
     #[arg(long)]
     pub show_suppressed: bool,
+    /// Run only the rules matching this id, slug or glob (`SG-K8S-*`,
+    /// `*-tags`); repeatable. SG-PARSE-001 always runs.
+    #[arg(long = "rule", value_name = "ID|SLUG|GLOB")]
+    pub rules: Vec<String>,
+    /// Do not run the rules matching this id, slug or glob; repeatable,
+    /// applied after `--rule`. SG-PARSE-001 cannot be skipped.
+    #[arg(long = "skip-rule", value_name = "ID|SLUG|GLOB")]
+    pub skip_rules: Vec<String>,
     /// End the report with the wall time of each phase and the ten slowest
     /// rules (the JSON report gets a `timings` object with every rule).
     #[arg(long)]
     pub timings: bool,
 }
 
+/// Formats of the rule list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RulesFormatArg {
+    Text,
+    Json,
+}
+
 #[derive(Debug, Args)]
 pub struct RulesArgs {
+    /// `text` (columns) or `json` (id, slug, severity, title, help URI and
+    /// the settings each rule reads).
+    #[arg(long, value_enum, default_value_t = RulesFormatArg::Text)]
+    pub format: RulesFormatArg,
     /// Extra policy directory (repeatable).
     #[arg(long = "policy", value_name = "DIR")]
     pub policies: Vec<PathBuf>,
     /// Config file (severity overrides and `policies:` apply).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// Read no `.scalegate.yaml` by walking up: the rules as a reviewer's
+    /// `scan --no-config` runs them (only `--config` applies).
+    #[arg(long)]
+    pub no_config: bool,
 }
 
 #[derive(Debug, Args)]

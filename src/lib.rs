@@ -16,7 +16,8 @@
 //! Around it: [`config`] reads `.scalegate.yaml` and [`settings`] checks its
 //! `settings:` against the built-in defaults; [`schema`] publishes the same
 //! rules as a JSON Schema; [`docs`], [`explain`] and [`init`] render rule
-//! documentation and a starter config from one source each.
+//! documentation and a starter config from one source each; [`rule_list`]
+//! is `scalegate rules`, as a table or JSON.
 //!
 //! Below them all: [`model`] (the data every stage passes), [`source`],
 //! [`diagnostic`] (positioned errors), [`did_you_mean`] and [`yaml`], the
@@ -44,6 +45,7 @@ pub mod policy;
 pub mod render;
 pub mod report;
 pub mod report_file;
+pub mod rule_list;
 pub mod rules;
 pub mod scan;
 pub mod schema;

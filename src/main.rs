@@ -50,7 +50,7 @@ fn main() -> ExitCode {
         }
     };
     let result = match cli.command {
-        Command::Scan(args) => run_scan(args),
+        Command::Scan(args) => run_scan(*args),
         Command::Inspect(args) => run_inspect(args),
         Command::Rules(args) => run_rules(args),
         Command::Test(args) => run_test(args),
@@ -147,6 +147,8 @@ fn options(input: cli::InputArgs, fail_on: Option<FailOnArg>) -> Result<Options,
         vars: input.vars,
         today: Some(today()?),
         no_inline_suppressions: input.no_inline_suppressions,
+        no_config: input.no_config,
+        rule_selection: scan::RuleSelection::default(),
         no_ignore: input.no_ignore,
         baseline: None,
         timings: false,
@@ -191,6 +193,10 @@ fn run_scan(args: ScanArgs) -> Result<u8, Failure> {
     let options = Options {
         baseline,
         timings: args.timings,
+        rule_selection: scan::RuleSelection {
+            only: args.rules,
+            skip: args.skip_rules,
+        },
         ..options(args.input, args.fail_on)?
     };
     let (_, project_root) = scan::locate_project(&options);
@@ -349,38 +355,34 @@ fn working_dir() -> Result<PathBuf, Failure> {
 fn prepare_policies(
     config: Option<PathBuf>,
     policies: Vec<PathBuf>,
+    no_config: bool,
 ) -> Result<scan::Prepared, Failure> {
     let options = Options {
         cwd: working_dir()?,
         config_file: config,
         policy_dirs: policies,
+        no_config,
         ..Options::default()
     };
     Ok(scan::prepare(&options)?)
 }
 
 fn run_rules(args: cli::RulesArgs) -> Result<u8, Failure> {
-    let prepared = prepare_policies(args.config, args.policies)?;
+    use scalegate::rule_list;
+
+    let prepared = prepare_policies(args.config, args.policies, args.no_config)?;
     let rules = scan::reported_rules(&prepared);
-    let mut out = String::new();
-    let slug_width = rules.iter().map(|r| r.slug.len()).max().unwrap_or(0);
-    for rule in &rules {
-        out.push_str(&format!(
-            "{:<13} {:<slug_width$} {:<8} {}\n",
-            rule.id,
-            rule.slug,
-            rule.severity.as_str(),
-            rule.title
-        ));
-    }
-    write_stdout(&out)?;
+    write_stdout(&match args.format {
+        cli::RulesFormatArg::Text => rule_list::text(&rules),
+        cli::RulesFormatArg::Json => rule_list::json(&rules),
+    })?;
     Ok(EXIT_CLEAN)
 }
 
 fn run_explain(args: cli::ExplainArgs) -> Result<u8, Failure> {
     use scalegate::{docs, explain};
 
-    let prepared = prepare_policies(args.config, args.policies)?;
+    let prepared = prepare_policies(args.config, args.policies, false)?;
     let catalog = docs::catalog(&prepared.policies.rules);
     let rule = explain::find(&catalog, &args.rule)
         .map_err(|message| Failure::Usage(format!("scalegate: error: {message}")))?;

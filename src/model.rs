@@ -1,7 +1,7 @@
 //! The plain data every stage passes along: resources and bundles (what
 //! policies see, docs/architecture.md "Input model"), findings and
 //! notifications (what reports show, "Output contract"), and the rule
-//! descriptions reports are built from.
+//! descriptions reports are built from, and the configuration a scan applied.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -10,6 +10,10 @@ use regorus::Value;
 use serde::Serialize;
 
 use crate::source::{Region, SharedSource, Span};
+
+mod applied_config;
+
+pub use applied_config::{AppliedConfigFile, AppliedConfiguration, AppliedIgnoreFile};
 
 /// The input format a resource or bundle came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -638,6 +642,9 @@ pub struct Report {
     /// Where the time went (`--timings`); `None` otherwise, so that every
     /// other report is deterministic.
     pub timings: Option<crate::timings::Timings>,
+    /// Which config and ignore file applied and what each did, or that the
+    /// repository's own were ignored (`--no-config`).
+    pub configuration: AppliedConfiguration,
 }
 
 /// A rule that raised an error while evaluating a bundle. Its findings on

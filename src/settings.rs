@@ -199,6 +199,30 @@ const DESCRIPTIONS: &[(&str, &str)] = &[
     ("custom", "Free-form settings for your own policies, read as `data.scalegate.settings.custom`."),
 ];
 
+/// The built-in settings a rule reads, as dotted paths (`tags.required`),
+/// in the order they are documented: those whose description names the
+/// rule's id. The descriptions are where a setting says which rules it
+/// changes, for the JSON Schema and the docs alike; a test checks them
+/// against what each rule's policy reads.
+pub fn read_by(rule_id: &str) -> Vec<&'static str> {
+    DESCRIPTIONS
+        .iter()
+        .filter(|(_, description)| names_rule(description, rule_id))
+        .map(|(path, _)| *path)
+        .collect()
+}
+
+/// Whether `text` names `rule_id` as a whole word (`SG-TAG-001`, not a
+/// prefix of a longer id).
+fn names_rule(text: &str, rule_id: &str) -> bool {
+    text.match_indices(rule_id).any(|(at, _)| {
+        let word = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
+        let before = text[..at].chars().next_back();
+        let after = text[at + rule_id.len()..].chars().next();
+        !before.is_some_and(word) && !after.is_some_and(word)
+    })
+}
+
 /// The shape of the built-in settings, read once from the embedded
 /// `policies/defaults.yaml`.
 pub fn built_in() -> &'static BuiltIn {
@@ -489,6 +513,52 @@ fn regex_error(e: &regex::Error) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_settings_a_rule_reads_are_those_naming_it() {
+        assert_eq!(
+            read_by("SG-TAG-001"),
+            ["tags.required", "tags.exclude_types"]
+        );
+        assert_eq!(
+            read_by("SG-AWS-007"),
+            ["tags.production_values", "aws.backup_retention_min_days"]
+        );
+        assert!(read_by("SG-K8S-008").is_empty());
+        assert!(read_by("SG-TAG-00").is_empty());
+        assert!(names_rule("rules (SG-AWS-007, SG-AWS-013).", "SG-AWS-013"));
+        assert!(!names_rule("SG-AWS-0130", "SG-AWS-013"));
+    }
+
+    /// Every `data.scalegate.settings.…` path a built-in rule's own policy
+    /// file reads is declared for it (the declaration may say more: a
+    /// library the rule calls can read settings too).
+    #[test]
+    fn every_setting_a_built_in_rule_reads_is_declared_for_it() {
+        const PREFIX: &str = "data.scalegate.settings.";
+        for file in crate::assets::embedded_policies(false) {
+            let Ok(Some(meta)) = crate::policy::metadata::parse(&file.text) else {
+                continue;
+            };
+            let declared = read_by(&meta.id);
+            for (at, _) in file.text.match_indices(PREFIX) {
+                let path: String = file.text[at + PREFIX.len()..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '.')
+                    .collect();
+                let path = path.trim_end_matches('.');
+                assert!(
+                    declared
+                        .iter()
+                        .any(|d| *d == path || d.starts_with(&format!("{path}."))),
+                    "{} ({}) reads settings.{path}, but no description in settings.rs DESCRIPTIONS names {}",
+                    file.path,
+                    meta.id,
+                    meta.id
+                );
+            }
+        }
+    }
+
     use super::*;
 
     fn errors(yaml_text: &str) -> Vec<String> {

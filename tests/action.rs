@@ -41,6 +41,7 @@ fn action_yml_is_a_composite_action_with_the_documented_inputs() {
             "config",
             "fail-on",
             "helm-values",
+            "no-config",
             "paths",
             "policy",
             "sarif-file",
@@ -55,6 +56,7 @@ fn action_yml_is_a_composite_action_with_the_documented_inputs() {
         );
     }
     assert_eq!(action["inputs"]["upload-sarif"]["default"], "true");
+    assert_eq!(action["inputs"]["no-config"]["default"], "false");
     assert_eq!(action["runs"]["using"], "composite");
     let steps = action["runs"]["steps"].as_array().unwrap();
     for step in steps {
@@ -194,6 +196,51 @@ fn the_scan_step_annotates_writes_sarif_and_summary_and_records_the_exit_code() 
     assert!(std::fs::read_to_string(&output_file)
         .unwrap()
         .contains("exit-code=2\n"));
+}
+
+#[test]
+fn the_no_config_input_keeps_the_pull_requests_own_config_out() {
+    // The pull request turns its own gate off; `no-config: true` ignores that.
+    let p = Project::new();
+    p.write(
+        "infra/main.tf",
+        "resource \"aws_sqs_queue\" \"jobs\" {\n  name = \"jobs\"\n}\n",
+    );
+    p.write(".scalegate.yaml", "fail_on: never\n");
+    let output_file = p.path().join("github_output");
+    let run = |no_config: &str| {
+        std::fs::write(&output_file, "").unwrap();
+        let out = Command::new("bash")
+            .arg(repo().join("action/scan.sh"))
+            .env("SCALEGATE_BIN", env!("CARGO_BIN_EXE_scalegate"))
+            .env("GITHUB_WORKSPACE", p.path())
+            .env("GITHUB_OUTPUT", &output_file)
+            .env("INPUT_PATHS", "infra")
+            .env("INPUT_SARIF_FILE", "out.sarif")
+            .env("INPUT_NO_CONFIG", no_config)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        let outputs = std::fs::read_to_string(&output_file).unwrap();
+        let sarif: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(p.path().join("out.sarif")).unwrap())
+                .unwrap();
+        let repository_config = sarif["runs"][0]["properties"]["scalegate/configuration"]
+            ["repository_config"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        (
+            outputs
+                .lines()
+                .find_map(|l| l.strip_prefix("exit-code="))
+                .unwrap()
+                .to_owned(),
+            repository_config,
+        )
+    };
+    assert_eq!(run("false"), ("0".to_owned(), "applied".to_owned()));
+    assert_eq!(run("true"), ("1".to_owned(), "ignored".to_owned()));
 }
 
 #[test]

@@ -14,9 +14,9 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use crate::model::{
-    Finding, FindingKind, Location, Notification, NotificationLevel, PathSeg, RelatedLocation,
-    Report, ReportedBundle, RuleError, RuleInfo, RuleRef, Severity, Subject, Summary, Suppression,
-    SuppressionKind,
+    AppliedConfigFile, AppliedConfiguration, AppliedIgnoreFile, Finding, FindingKind, Location,
+    Notification, NotificationLevel, PathSeg, RelatedLocation, Report, ReportedBundle, RuleError,
+    RuleInfo, RuleRef, Severity, Subject, Summary, Suppression, SuppressionKind,
 };
 use crate::source::{Region, SourceFile};
 
@@ -379,5 +379,24 @@ pub fn report() -> Report {
         rule_errors: Vec::new(),
         incomplete: false,
         timings: None,
+        configuration: AppliedConfiguration {
+            repository_ignored: false,
+            config: Some(AppliedConfigFile {
+                path: ".scalegate.yaml".to_owned(),
+                given: false,
+                fail_on: Some("medium".to_owned()),
+                rules_off: vec!["SG-NAM-002".to_owned()],
+                severity_changes: vec![("SG-K8S-008".to_owned(), Severity::High)],
+                exclude: vec!["examples/**".to_owned()],
+            }),
+            ignore_file: Some(AppliedIgnoreFile {
+                path: ".scalegate-ignore.yaml".to_owned(),
+                suppressed: 0,
+            }),
+            inline_suppressions_ignored: false,
+            suppressed_inline: 1,
+            suppressed_by_annotation: 0,
+            skipped_rules: Vec::new(),
+        },
     }
 }

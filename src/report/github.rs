@@ -7,7 +7,7 @@
 //! and `,`, which would otherwise end the value.
 
 use super::printable::printable;
-use super::{display_region, is_empty, summary_line, Counts};
+use super::{configuration_line, display_region, is_empty, summary_line, Counts};
 use crate::model::{Finding, NotificationLevel, Report, Severity};
 
 /// GitHub rejects a step summary over 1 MiB; rows beyond this are counted
@@ -103,6 +103,9 @@ pub fn step_summary(report: &Report) -> String {
     let mut out = String::from("## scalegate\n\n");
     out.push_str(&markdown_cell(&capitalise(&summary_line(report))));
     out.push_str(".\n");
+    if let Some(line) = configuration_line(report) {
+        out.push_str(&format!("\n{}.\n", markdown_cell(&capitalise(&line))));
+    }
 
     let mut findings: Vec<&Finding> = report
         .findings

@@ -28,7 +28,7 @@ use std::path::{Component, Path};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use super::{display_region, plural, summary_line, Counts, RenderOptions};
+use super::{configuration_line, display_region, plural, summary_line, Counts, RenderOptions};
 use crate::model::{Finding, FindingKind, Report, Severity, Suppression};
 
 const STYLE: &str = include_str!("html/report.css");
@@ -93,6 +93,13 @@ fn header(report: &Report, options: &RenderOptions, out: &mut String) {
         plural(report.summary.resources, "resource"),
         escape(&options.tool_version),
     );
+    if let Some(line) = configuration_line(report) {
+        let _ = writeln!(
+            out,
+            "<p class=\"scope\" id=\"configuration-line\">{}</p>",
+            escape(&line)
+        );
+    }
     if report.could_not_run() {
         out.push_str(
             "<p class=\"alert\">Some rules could not run: what they would have found is \
@@ -652,6 +659,28 @@ mod tests {
         report.findings[0].location.file = "main.tf".to_owned();
         let page = render(&report, &RenderOptions::default());
         assert!(page.contains("<tr><td>(project root)</td><td class=\"num\">1</td>"));
+    }
+
+    #[test]
+    fn the_header_says_what_configuration_applied() {
+        let page = render(&fixture::report(), &RenderOptions::default());
+        assert!(
+            page.contains(
+                "<p class=\"scope\" id=\"configuration-line\">configuration: config .scalegate.yaml: \
+                 fail_on medium, SG-NAM-002 off, SG-K8S-008 high, exclude examples/**; \
+                 .scalegate-ignore.yaml suppressed 0 findings; comments suppressed 1 finding</p>"
+            ),
+            "{page}"
+        );
+        let mut reviewer = fixture::report();
+        reviewer.configuration = Default::default();
+        reviewer.configuration.repository_ignored = true;
+        let page = render(&reviewer, &RenderOptions::default());
+        assert!(page.contains(
+            "id=\"configuration-line\">configuration: repository configuration ignored (--no-config)"
+        ));
+        let page = render(&Report::default(), &RenderOptions::default());
+        assert!(!page.contains("configuration-line"));
     }
 
     #[test]

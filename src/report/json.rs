@@ -23,6 +23,9 @@ struct JsonReport<'a> {
     version: u32,
     tool: Tool<'a>,
     summary: JsonSummary,
+    /// Which config and ignore file applied, or that the repository's own
+    /// were ignored (`--no-config`).
+    configuration: serde_json::Value,
     findings: Vec<JsonFinding<'a>>,
     notifications: Vec<JsonNotification<'a>>,
     /// Only with `--timings`: the one part of a report that differs
@@ -180,6 +183,7 @@ pub fn render(report: &Report, options: &RenderOptions) -> String {
             },
             suppressed: counts.suppressed,
         },
+        configuration: super::configuration::to_json(&report.configuration),
         findings: report.findings.iter().map(|f| finding(report, f)).collect(),
         notifications: report
             .notifications
@@ -303,7 +307,14 @@ mod tests {
         let keys: Vec<&String> = doc.as_object().unwrap().keys().collect();
         assert_eq!(
             keys,
-            ["version", "tool", "summary", "findings", "notifications"]
+            [
+                "version",
+                "tool",
+                "summary",
+                "configuration",
+                "findings",
+                "notifications"
+            ]
         );
         assert_eq!(doc["summary"]["by_severity"]["info"], 0);
     }

@@ -6,6 +6,7 @@
 //! `main.rs` decides where the text goes and whether colour is wanted.
 
 pub mod compact;
+mod configuration;
 pub mod github;
 pub mod gitlab;
 pub mod html;
@@ -232,6 +233,83 @@ pub(crate) fn summary_line(report: &Report) -> String {
     line
 }
 
+/// The line the text report and the GitHub step summary give the
+/// configuration the scan applied (JSON and SARIF carry it as data):
+/// `configuration: config .scalegate.yaml: fail_on never; …`. `None` when
+/// there is nothing to say: no config or ignore file, comments and
+/// annotations read but suppressing nothing, every rule run.
+pub(crate) fn configuration_line(report: &Report) -> Option<String> {
+    let applied = &report.configuration;
+    let mut parts = Vec::new();
+    if applied.repository_ignored {
+        parts.push(
+            "repository configuration ignored (--no-config): no .scalegate.yaml, \
+             .scalegate-ignore.yaml, comment or annotation of the scanned tree applied"
+                .to_owned(),
+        );
+    }
+    if let Some(config) = &applied.config {
+        let mut changes = Vec::new();
+        if let Some(fail_on) = &config.fail_on {
+            changes.push(format!("fail_on {fail_on}"));
+        }
+        changes.extend(config.rules_off.iter().map(|id| format!("{id} off")));
+        changes.extend(
+            config
+                .severity_changes
+                .iter()
+                .map(|(id, severity)| format!("{id} {severity}")),
+        );
+        if !config.exclude.is_empty() {
+            // Globs come from the scanned repository's file: shown with
+            // control characters escaped, like every scanned text.
+            changes.push(format!(
+                "exclude {}",
+                printable::printable(&config.exclude.join(" "))
+            ));
+        }
+        let how = if config.given { " (--config)" } else { "" };
+        let changes = if changes.is_empty() {
+            String::new()
+        } else {
+            format!(": {}", changes.join(", "))
+        };
+        parts.push(format!(
+            "config {}{how}{changes}",
+            printable::printable(&config.path)
+        ));
+    }
+    if let Some(ignore) = &applied.ignore_file {
+        parts.push(format!(
+            "{} suppressed {}",
+            ignore.path,
+            plural(ignore.suppressed, "finding")
+        ));
+    }
+    if applied.inline_suppressions_ignored && !applied.repository_ignored {
+        parts.push("comments and annotations ignored (--no-inline-suppressions)".to_owned());
+    }
+    if applied.suppressed_inline > 0 {
+        parts.push(format!(
+            "comments suppressed {}",
+            plural(applied.suppressed_inline, "finding")
+        ));
+    }
+    if applied.suppressed_by_annotation > 0 {
+        parts.push(format!(
+            "annotations suppressed {}",
+            plural(applied.suppressed_by_annotation, "finding")
+        ));
+    }
+    if !applied.skipped_rules.is_empty() {
+        parts.push(format!(
+            "{} not run (--rule/--skip-rule)",
+            plural(applied.skipped_rules.len(), "rule")
+        ));
+    }
+    (!parts.is_empty()).then(|| format!("configuration: {}", parts.join("; ")))
+}
+
 /// The region to show for a location, made non-empty where the line allows.
 ///
 /// Policies can point at a position rather than a value (a missing key is
@@ -301,6 +379,35 @@ mod tests {
         )));
         // Without the text, nothing is known about the line.
         assert!(is_empty(&display_region(&report, "gone.tf", at(1, 1))));
+    }
+
+    #[test]
+    fn configuration_line_says_what_applied_and_nothing_when_nothing_did() {
+        assert_eq!(
+            configuration_line(&fixture::report()).as_deref(),
+            Some(
+                "configuration: config .scalegate.yaml: fail_on medium, SG-NAM-002 off, \
+                 SG-K8S-008 high, exclude examples/**; .scalegate-ignore.yaml suppressed 0 findings; \
+                 comments suppressed 1 finding"
+            )
+        );
+        assert_eq!(configuration_line(&Report::default()), None);
+        let mut reviewer = Report::default();
+        reviewer.configuration.repository_ignored = true;
+        reviewer.configuration.config = Some(crate::model::AppliedConfigFile {
+            path: "../review.yaml".to_owned(),
+            given: true,
+            ..Default::default()
+        });
+        reviewer.configuration.skipped_rules = vec!["SG-TAG-001".to_owned()];
+        assert_eq!(
+            configuration_line(&reviewer).as_deref(),
+            Some(
+                "configuration: repository configuration ignored (--no-config): no .scalegate.yaml, \
+                 .scalegate-ignore.yaml, comment or annotation of the scanned tree applied; \
+                 config ../review.yaml (--config); 1 rule not run (--rule/--skip-rule)"
+            )
+        );
     }
 
     #[test]

@@ -39,6 +39,10 @@ const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 /// The `partialFingerprints` key of scalegate's own fingerprint.
 const FINGERPRINT_KEY: &str = "scalegate/v1";
 
+/// The run property holding the configuration the scan applied (the JSON
+/// report's `configuration` object).
+pub const CONFIGURATION_PROPERTY: &str = "scalegate/configuration";
+
 /// Renders `report` as a pretty-printed SARIF log with one run.
 pub fn render(report: &Report, options: &RenderOptions) -> String {
     let log = build(report, options, MAX_RESULTS);
@@ -109,6 +113,16 @@ fn build(report: &Report, options: &RenderOptions, max_results: usize) -> sarif:
         .original_uri_base_ids(BTreeMap::from([(SRCROOT.to_owned(), base)]))
         .invocations(vec![invocation])
         .results(results)
+        .properties(
+            // GitHub keeps unknown properties as they are; a namespaced key
+            // cannot collide with SARIF's own or another tool's.
+            sarif::PropertyBag::builder()
+                .additional_properties(BTreeMap::from([(
+                    CONFIGURATION_PROPERTY.to_owned(),
+                    super::configuration::to_json(&report.configuration),
+                )]))
+                .build(),
+        )
         .build();
 
     sarif::Sarif::builder()

@@ -19,7 +19,7 @@ use miette::{
 };
 
 use super::printable::printable;
-use super::{display_region, plural, summary_line, RenderOptions};
+use super::{configuration_line, display_region, plural, summary_line, RenderOptions};
 use crate::model::{Finding, FindingKind, Location, Report, RuleError, Severity};
 use crate::source::{Region, SourceFile};
 use crate::timings::{millis, Timings};
@@ -97,6 +97,10 @@ pub fn render(report: &Report, options: &RenderOptions) -> String {
         rule_error(e, &mut out);
     }
 
+    if let Some(line) = configuration_line(report) {
+        out.push_str(&line);
+        out.push('\n');
+    }
     out.push_str(&summary_line(report));
     out.push('\n');
     if let Some(t) = &report.timings {

@@ -189,7 +189,7 @@ pub(super) fn settle(
         &loaded.comments,
         &suppress::Settings {
             today: options.today.unwrap_or_else(Date::today_utc),
-            inline: !options.no_inline_suppressions,
+            inline: options.reads_inline_suppressions(),
             named_files: focus.is_some(),
             catalog: &prepared.catalog,
             ignore_file: prepared.ignore_file.as_ref(),

@@ -11,8 +11,10 @@
 //! `load.rs` (discovery results → parsed files → bundles, one file read in
 //! `read.rs`), `evaluate.rs` (bundles → report), `findings.rs` (raw
 //! findings → located, suppressed, sorted findings), `merge.rs` (duplicates
-//! → one finding). This module holds what they share: the options, the
-//! errors, the thread pool and the public entry points.
+//! → one finding), `selection.rs` (`--rule` / `--skip-rule`), `applied.rs`
+//! (the report's account of the configuration applied). This module holds
+//! what they share: the options, the errors, the thread pool and the public
+//! entry points.
 
 use std::fmt;
 use std::path::PathBuf;
@@ -28,6 +30,7 @@ use crate::parse::ParseError;
 use crate::source::SharedSource;
 use crate::suppress::Date;
 
+mod applied;
 mod charts;
 mod evaluate;
 mod findings;
@@ -36,10 +39,12 @@ mod load;
 mod merge;
 mod prepare;
 mod read;
+mod selection;
 
 pub use evaluate::{evaluate_loaded, reported_rules};
 pub use load::{load_inputs, Loaded};
 pub use prepare::{load_data_files, locate_project, prepare, Prepared};
+pub use selection::RuleSelection;
 
 /// Files larger than this are not read (docs/architecture.md "Budgets").
 pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
@@ -95,6 +100,12 @@ pub struct Options {
     /// `--no-inline-suppressions`: ignore comments and annotations (the
     /// ignore file and a baseline still apply).
     pub no_inline_suppressions: bool,
+    /// `--no-config`: nothing the scanned tree says about how to scan it
+    /// applies — no config found by walking up, no ignore file, no comment
+    /// or annotation. `config_file` (the reviewer's own) still does.
+    pub no_config: bool,
+    /// `--rule` / `--skip-rule`: which rules are evaluated.
+    pub rule_selection: RuleSelection,
     /// `--no-ignore`: no ignore rule hides a file (git's or any other).
     pub no_ignore: bool,
     /// `--baseline`: the file as the user named it, and the findings it
@@ -111,6 +122,9 @@ pub enum ScanError {
     Config(Vec<Diagnostic>),
     Policy(Vec<Diagnostic>),
     MissingPaths(Vec<MissingPath>),
+    /// `--rule` / `--skip-rule` patterns that select nothing or cannot be
+    /// read, each one message.
+    Selection(Vec<String>),
     Usage(String),
 }
 
@@ -130,6 +144,9 @@ impl fmt::Display for ScanError {
                 .iter()
                 .map(|p| format!("error: {}: no such file or directory", p.0))
                 .collect(),
+            ScanError::Selection(problems) => {
+                problems.iter().map(|p| format!("error: {p}")).collect()
+            }
             ScanError::Usage(message) => vec![format!("error: {message}")],
         };
         f.write_str(&lines.join("\n"))
@@ -137,6 +154,15 @@ impl fmt::Display for ScanError {
 }
 
 impl std::error::Error for ScanError {}
+
+impl Options {
+    /// Whether suppression comments and annotations are read: not with
+    /// `--no-inline-suppressions`, nor in reviewer mode (`--no-config`),
+    /// where the scanned tree must not be able to silence a finding.
+    pub fn reads_inline_suppressions(&self) -> bool {
+        !self.no_inline_suppressions && !self.no_config
+    }
+}
 
 pub(super) fn thread_pool(threads: Option<usize>) -> rayon::ThreadPool {
     let mut builder = rayon::ThreadPoolBuilder::new().stack_size(WORKER_STACK_BYTES);
@@ -154,7 +180,8 @@ pub(super) fn thread_pool(threads: Option<usize>) -> rayon::ThreadPool {
 pub fn scan(options: &Options) -> Result<(Report, FailOn), ScanError> {
     let prepared = prepare(options)?;
     let loaded = load_inputs(options, &prepared)?;
-    let report = evaluate_loaded(options, &prepared, loaded);
+    let mut report = evaluate_loaded(options, &prepared, loaded);
+    report.configuration = applied::describe(options, &prepared, &report.findings);
     Ok((report, prepared.fail_on))
 }
 

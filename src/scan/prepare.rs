@@ -2,6 +2,7 @@
 //! engine's own rules configured, the ignore file read. Everything here can
 //! stop the scan (exit 2) before any input is read.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use regorus::Value;
@@ -13,6 +14,7 @@ use crate::diagnostic::{Diagnostic, Mark};
 use crate::discover;
 use crate::model::{RuleRef, Severity};
 use crate::policy::loader::{self, PolicySet};
+use crate::policy::metadata::{self, Metadata};
 use crate::rules::{self, builtin_rules, configured_engine_rules, Catalog, CatalogEntry};
 use crate::suppress::{self, IgnoreFile};
 
@@ -26,8 +28,11 @@ pub struct Prepared {
     pub catalog: Catalog,
     /// Each of `policies.rules` in the catalog, by the same index.
     pub policy_rules: Vec<RuleRef>,
-    /// `.scalegate-ignore.yaml` at the project root, when there is one.
+    /// `.scalegate-ignore.yaml` at the project root, when there is one
+    /// (never with `--no-config`).
     pub ignore_file: Option<IgnoreFile>,
+    /// Rules `--rule` / `--skip-rule` left out (not evaluated), by id.
+    pub skipped_rules: BTreeSet<String>,
 }
 
 /// The config file in force (`--config`, else the one found walking up
@@ -35,11 +40,18 @@ pub struct Prepared {
 /// relative to, both absolute.
 pub fn locate_project(options: &Options) -> (Option<PathBuf>, PathBuf) {
     let cwd = discover::normalize(&options.cwd);
+    // Reviewer mode reads no config the scanned tree (or any directory
+    // above the working directory) holds: only the one named with --config.
     let config_path = match &options.config_file {
         Some(path) => Some(discover::normalize(path)),
+        None if options.no_config => None,
         None => config::find(&cwd),
     };
-    let root = config::project_root(&cwd, config_path.as_deref());
+    // A reviewer's own config usually lives outside the tree under review:
+    // in reviewer mode it does not move the project root there, so paths,
+    // fingerprints and `exclude` globs are those of the scanned tree.
+    let root_config = config_path.as_deref().filter(|_| !options.no_config);
+    let root = config::project_root(&cwd, root_config);
     (config_path, root)
 }
 
@@ -116,7 +128,21 @@ pub fn prepare(options: &Options) -> Result<Prepared, ScanError> {
             config_failure(config_errors)
         });
     }
-    let policies = match loader::load(&user_files, data, &config.rules) {
+    let (overrides, skipped_rules) = match select_rules(options, &config, &user_files) {
+        Ok(selected) => selected,
+        // A bad config may be why a pattern matches nothing (its
+        // `policies:` add rules): its errors come first.
+        Err(_) if !config_errors.is_empty() => return Err(config_failure(config_errors)),
+        // So may a policy whose METADATA does not read: its error is the
+        // one to fix.
+        Err(e) => {
+            return Err(match loader::load(&user_files, data, &config.rules) {
+                Err(policy_errors) => ScanError::Policy(policy_errors),
+                Ok(_) => e,
+            })
+        }
+    };
+    let policies = match loader::load(&user_files, data, &overrides) {
         Ok(policies) => policies,
         Err(_) if !config_errors.is_empty() => return Err(config_failure(config_errors)),
         Err(e) => return Err(ScanError::Policy(e)),
@@ -126,7 +152,7 @@ pub fn prepare(options: &Options) -> Result<Prepared, ScanError> {
         &policies.rules,
         &builtin_rules(),
     ));
-    let catalog = rule_catalog(&policies, &config.rules);
+    let catalog = rule_catalog(&policies, &overrides);
     let policy_rules = policies
         .rules
         .iter()
@@ -136,7 +162,11 @@ pub fn prepare(options: &Options) -> Result<Prepared, ScanError> {
                 .expect("every policy rule is catalogued")
         })
         .collect();
-    let ignore_file = read_ignore_file(&root, &catalog, &mut config_errors)?;
+    let ignore_file = if options.no_config {
+        None
+    } else {
+        read_ignore_file(&root, &catalog, &mut config_errors)?
+    };
     if !config_errors.is_empty() {
         return Err(config_failure(config_errors));
     }
@@ -152,7 +182,50 @@ pub fn prepare(options: &Options) -> Result<Prepared, ScanError> {
         catalog,
         policy_rules,
         ignore_file,
+        skipped_rules,
     })
+}
+
+/// The overrides the policies are loaded with: the config's `rules:`, plus
+/// `off` for every rule `--rule` / `--skip-rule` leaves out, so that those
+/// are not evaluated at all. The patterns are matched against the rules'
+/// names before anything is loaded: from each policy file's METADATA (a
+/// file without it is a library, or an error the loader reports) and the
+/// engine's own table.
+fn select_rules(
+    options: &Options,
+    config: &Config,
+    user_files: &[PolicyFile],
+) -> Result<(rules::Overrides, BTreeSet<String>), ScanError> {
+    let mut overrides = config.rules.clone();
+    if options.rule_selection.is_empty() {
+        return Ok((overrides, BTreeSet::new()));
+    }
+    let builtin = crate::assets::embedded_policies(false);
+    let metadata: Vec<Metadata> = builtin
+        .iter()
+        .chain(user_files)
+        .filter_map(|file| metadata::parse(&file.text).ok().flatten())
+        .collect();
+    let engine = builtin_rules();
+    let names: Vec<Vec<&str>> = metadata
+        .iter()
+        .map(|m| {
+            [m.id.as_str(), m.slug.as_str()]
+                .into_iter()
+                .chain(m.aliases.iter().map(String::as_str))
+                .collect()
+        })
+        .chain(engine.iter().map(|r| vec![r.id.as_str(), r.slug.as_str()]))
+        .collect();
+    let skipped = options
+        .rule_selection
+        .skipped(&names)
+        .map_err(ScanError::Selection)?;
+    for id in &skipped {
+        overrides.entry(id.clone()).or_default().enabled = Some(false);
+    }
+    Ok((overrides, skipped))
 }
 
 /// The policies' rules and the engine's own, as config leaves them. A

@@ -150,3 +150,25 @@ pub fn notifications(report: &Value) -> Vec<String> {
         })
         .collect()
 }
+
+/// A Deployment with three replicas and no PodDisruptionBudget: one
+/// SG-K8S-008 (pdb-coverage) at `selector:`, line 8, columns 3–11, for
+/// tests that need one known finding (with `--rule pdb-coverage`).
+pub const DEPLOYMENT_WITHOUT_PDB: &str = "\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: shop
+spec:
+  replicas: 3
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+        - name: web
+          image: nginx:1.27
+";

@@ -118,6 +118,36 @@ unknown := note_path({"unknown": ["min_size"]})
     assert_eq!(executed(policy, "{}", "data.test.unknown"), unknown);
 }
 
+/// The construct of SG-AWS-011's `_nodes_setting`, and why the VM loses
+/// both of its findings there: the function gives undefined instead of its
+/// `else`, and an array holding an undefined element is undefined as a
+/// whole, which takes the other finding built beside it too.
+#[test]
+fn an_else_is_taken_when_the_body_assigns_an_element_only_the_head_reads() {
+    let policy = r#"package test
+
+setting(attrs) := sprintf("%s is set", [a]) if {
+	a := attrs[0]
+} else := "nothing is set"
+
+x := setting([])
+problems := [setting([]), "failover is off"]
+"#;
+    assert_eq!(
+        interpreted(policy, "{}", "data.test.x"),
+        json(r#""nothing is set""#)
+    );
+    assert_eq!(executed(policy, "{}", "data.test.x"), Value::Undefined);
+    assert_eq!(
+        interpreted(policy, "{}", "data.test.problems"),
+        json(r#"["nothing is set", "failover is off"]"#)
+    );
+    assert_eq!(
+        executed(policy, "{}", "data.test.problems"),
+        Value::Undefined
+    );
+}
+
 /// The rewrite proposed for the pack: test that the list is not empty
 /// before taking its first element. Both engines then agree, and give the
 /// interpreter's result for the original.

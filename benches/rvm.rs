@@ -1,130 +1,174 @@
-//! Time-boxed comparison of regorus's interpreter with its compiled VM (RVM)
-//! on the built-in pack over the benchmark corpus (`benches/corpus.txt`): the
-//! interpreter ships unless the VM is at least 2× faster with identical results.
+//! Differential test and timing of regorus's interpreter against its
+//! compiled VM (RVM) on the built-in pack: the VM may replace the
+//! interpreter only when it gives the same result for every rule on every
+//! bundle, and it is worth doing only if it is faster than the evaluation
+//! production runs (one combined entry point per bundle).
 //!
-//! Run with `cargo bench --features rvm --bench rvm`.
+//! Inputs: the benchmark corpus (`benches/corpus.txt`, when fetched), every
+//! rule fixture file (`fixtures/rules/<slug>/*`, each alone, as the fixture
+//! test scans it) and the other fixture trees under `fixtures/`.
+//!
+//! Four evaluations of every bundle, each timed alone:
+//! * interpreter, one `eval_rule` per rule entry point (`<package>.deny`,
+//!   `<package>.unverified`): what production falls back to;
+//! * interpreter, the combined entry point production evaluates;
+//! * VM, one compiled program per rule entry point;
+//! * VM, the combined entry point compiled to one program.
+//!
+//! Then every VM result is compared with the interpreter's in the same mode
+//! (and the interpreter's two modes with each other), and each difference
+//! is printed under its rule with the bundle and the findings one engine
+//! gave and the other did not. Exit status 1 when any result differs.
+//!
+//! Run with `cargo bench --features rvm --bench rvm` (about a minute on two
+//! cores). The per-rule evaluations run on the fixtures only: on the corpus
+//! they take minutes, and production does not evaluate per rule. Options
+//! (after `--`):
+//! * `--full`: the per-rule evaluations on the corpus too;
+//! * `--quick`: the fixtures only;
+//! * `--limit N`: at most N differences printed per rule (default: all);
+//! * `--max-instructions N`: the VM's instruction budget per evaluation
+//!   (default: none; regorus's own default is 25,000).
 
 mod corpus;
+mod differential;
 
-use std::sync::Arc;
-use std::time::Instant;
-
-use regorus::languages::rego::compiler::Compiler;
-use regorus::rvm::vm::RegoVM;
-use regorus::Value;
-use scalegate::policy::input::bundle_input;
+use differential::{Dataset, Engines, Evaluation, Spent};
 use scalegate::scan::{self, Options};
+use std::path::{Path, PathBuf};
 
 fn main() {
     // As the binary does: no backtraces for the engine's discarded errors.
     if std::env::var_os("RUST_LIB_BACKTRACE").is_none() {
         std::env::set_var("RUST_LIB_BACKTRACE", "0");
     }
-    let Some(corpus) = corpus::directory() else {
-        return;
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let quick = args.iter().any(|a| a == "--quick");
+    let full = args.iter().any(|a| a == "--full");
+    let number = |flag: &str| {
+        args.iter()
+            .position(|a| a == flag)
+            .and_then(|i| args.get(i + 1))
+            .and_then(|n| n.parse().ok())
     };
-    let options = Options {
-        paths: vec![corpus.clone()],
-        cwd: corpus,
+    let limit = number("--limit").unwrap_or(usize::MAX);
+    // regorus's VM stops after 25,000 instructions by default, which one
+    // rule on a bundle of a few dozen resources exceeds: the interpreter has
+    // no such budget, so the comparison runs without one.
+    let max_instructions = number("--max-instructions").unwrap_or(usize::MAX);
+
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let options = options_for(&fixtures);
+    let prepared = scan::prepare(&options).expect("pack loads");
+    let mut engines = Engines::compile(&prepared.policies, max_instructions);
+    println!(
+        "entry points: {} per rule, compiled in {:.3} s; combined compiled in {:.3} s",
+        engines.entry_points.len(),
+        engines.per_rule_compile.as_secs_f64(),
+        engines.combined_compile.as_secs_f64(),
+    );
+
+    // (dataset, whether to evaluate it per rule too)
+    let mut datasets = vec![
+        (
+            differential::rule_fixtures(&fixtures.join("rules"), &prepared.policies),
+            true,
+        ),
+        (
+            differential::fixture_trees(&fixtures, &prepared.policies),
+            true,
+        ),
+    ];
+    if !quick {
+        if let Some(dir) = corpus::directory() {
+            let options = Options {
+                search_path: corpus::search_path(),
+                ..options_for(&dir)
+            };
+            let corpus = scan::prepare(&options).expect("pack loads");
+            let loaded = scan::load_inputs(&options, &corpus).expect("corpus loads");
+            datasets.push((
+                Dataset::new("corpus", loaded.bundles, &prepared.policies),
+                full,
+            ));
+        }
+    }
+
+    let mut differing = 0;
+    for (dataset, per_rule) in &datasets {
+        let evaluation = Evaluation::run(&mut engines, dataset, *per_rule);
+        print_timings(dataset, &engines, &evaluation);
+        let differences = evaluation.differences(&engines, dataset);
+        differing += differences.len();
+        differential::print_differences(&differences, &engines, &prepared.policies, limit);
+    }
+    if differing > 0 {
+        println!("{differing} differing results in all");
+        std::process::exit(1);
+    }
+    println!("no differences");
+}
+
+fn options_for(dir: &Path) -> Options {
+    Options {
+        paths: vec![PathBuf::from(dir)],
+        cwd: PathBuf::from(dir),
         threads: Some(1),
         search_path: corpus::search_path(),
         ..Options::default()
+    }
+}
+
+fn print_timings(dataset: &Dataset, engines: &Engines, evaluation: &Evaluation) {
+    let t = &evaluation.times;
+    println!(
+        "\n== {}: {} bundles, {} resources, {} entry points each",
+        dataset.name,
+        dataset.inputs.len(),
+        dataset.resources,
+        engines.entry_points.len()
+    );
+    println!("{:<12} {:>22} {:>22}", "", "per rule", "combined");
+    let row = |name: &str, per_rule: Option<Spent>, combined: Spent| {
+        println!(
+            "{name:<12} {:>22} {:>22}",
+            spent(per_rule),
+            spent(Some(combined))
+        );
     };
-    let prepared = scan::prepare(&options).expect("pack loads");
-    let loaded = scan::load_inputs(&options, &prepared).expect("corpus loads");
-    let inputs: Vec<Value> = loaded.bundles.iter().map(bundle_input).collect();
-    let entry_points: Vec<String> = prepared
-        .policies
-        .rules
-        .iter()
-        .flat_map(|r| {
-            let mut e = Vec::new();
-            if r.has_deny {
-                e.push(format!("{}.deny", r.package));
-            }
-            if r.has_unverified {
-                e.push(format!("{}.unverified", r.package));
-            }
-            e
-        })
-        .collect();
-
-    // Interpreter: one clone of the prepared engine, eval_rule per entry point.
-    let mut engine = prepared.policies.engine.clone();
-    let start = Instant::now();
-    let mut interpreted = Vec::new();
-    for input in &inputs {
-        engine.set_input(input.clone());
-        for entry in &entry_points {
-            interpreted.push(engine.eval_rule(entry.clone()).unwrap_or(Value::Undefined));
+    row(
+        "interpreter",
+        t.interpreter_per_rule,
+        t.interpreter_combined,
+    );
+    row("vm", t.vm_per_rule, t.vm_combined);
+    let ratio = |a: Option<Spent>, b: Option<Spent>| match a.zip(b) {
+        Some((a, b)) => {
+            let cpu = |s: Spent| s.cpu.unwrap_or(s.wall).as_secs_f64();
+            format!("{:.2}x", cpu(a) / cpu(b))
         }
-    }
-    let interpreter_time = start.elapsed();
+        None => "-".into(),
+    };
+    println!(
+        "vm speed-up (cpu): per rule {}, combined {}; vm per rule vs interpreter combined {}",
+        ratio(t.interpreter_per_rule, t.vm_per_rule),
+        ratio(Some(t.interpreter_combined), Some(t.vm_combined)),
+        ratio(Some(t.interpreter_combined), t.vm_per_rule),
+    );
+}
 
-    // VM: one program per entry point, compiled once.
-    let compile_start = Instant::now();
-    let mut programs = Vec::new();
-    for entry in &entry_points {
-        let mut e = prepared.policies.engine.clone();
-        let rc: regorus::Rc<str> = Arc::from(entry.as_str());
-        let compiled = match e.compile_with_entrypoint(&rc) {
-            Ok(c) => c,
-            Err(err) => {
-                eprintln!("VM: cannot compile {entry}: {err}");
-                return;
-            }
-        };
-        let program = match Compiler::compile_from_policy(&compiled, &[entry.as_str()]) {
-            Ok(p) => p,
-            Err(err) => {
-                eprintln!("VM: cannot compile {entry} to RVM: {err}");
-                return;
-            }
-        };
-        programs.push((compiled, program));
+/// `cpu s (wall s)`, or `-` for an evaluation that did not run.
+fn spent(spent: Option<Spent>) -> String {
+    match spent {
+        Some(Spent {
+            wall,
+            cpu: Some(cpu),
+        }) => format!(
+            "{:.3} s ({:.3} wall)",
+            cpu.as_secs_f64(),
+            wall.as_secs_f64()
+        ),
+        Some(Spent { wall, cpu: None }) => format!("{:.3} s wall", wall.as_secs_f64()),
+        None => "-".into(),
     }
-    let compile_time = compile_start.elapsed();
-    let data = prepared.policies.engine.get_data();
-    let mut vms: Vec<RegoVM> = programs
-        .iter()
-        .map(|(compiled, program)| {
-            let mut vm = RegoVM::new_with_policy(compiled.clone());
-            vm.load_program(program.clone());
-            vm.set_data(data.clone()).expect("data");
-            vm
-        })
-        .collect();
-    let start = Instant::now();
-    let mut executed = Vec::new();
-    for input in &inputs {
-        for (vm, entry) in vms.iter_mut().zip(&entry_points) {
-            vm.set_input(input.clone());
-            executed.push(
-                vm.execute_entry_point_by_name(entry)
-                    .unwrap_or(Value::Undefined),
-            );
-        }
-    }
-    let vm_time = start.elapsed();
-    let differing = interpreted
-        .iter()
-        .zip(&executed)
-        .filter(|(a, b)| a != b)
-        .count();
-    println!(
-        "bundles: {}, entry points: {}, evaluations: {}",
-        inputs.len(),
-        entry_points.len(),
-        interpreted.len()
-    );
-    println!("interpreter: {:.3} s", interpreter_time.as_secs_f64());
-    println!(
-        "rvm:         {:.3} s (+ {:.3} s compiling)",
-        vm_time.as_secs_f64(),
-        compile_time.as_secs_f64()
-    );
-    println!(
-        "speed-up: {:.2}x; differing results: {differing}",
-        interpreter_time.as_secs_f64() / vm_time.as_secs_f64()
-    );
 }

@@ -116,9 +116,15 @@ _open_referrers := {sprintf("%s names a group known only when Terraform runs", [
 
 # The note points at the first unknown bound, else at the tags when they are what is
 # unknown, else at `max_size`.
-_note_path(g) := [attr] if {
-	attr := [a | some a in ["max_size", "min_size"]; known.unknown(g, [a])][0]
-} else := [attr] if {
+# Each list is tested for an element before its first is taken: an assignment of
+# an undefined value (`attr := list[0]` on an empty list) must fail the body and move
+# on to the `else`, which regorus's compiled VM does not do (its interpreter, like
+# OPA, does); written this way both engines agree.
+_note_path(g) := [attrs[0]] if {
+	attrs := [a | some a in ["max_size", "min_size"]; known.unknown(g, [a])]
+	count(attrs) > 0
+} else := [attrs[0]] if {
 	aws.asg_tags_may_hold_more(g)
-	attr := [u[0] | some u in object.get(g, "unknown", []); u[0] in {"tag", "tags"}][0]
+	attrs := [u[0] | some u in object.get(g, "unknown", []); u[0] in {"tag", "tags"}]
+	count(attrs) > 0
 } else := ["max_size"]

@@ -111,6 +111,9 @@ _nodes_path(g) := [_set_node_attributes(g)[0]] if {
 
 _set_node_attributes(g) := [a | some a in _node_attributes; known.present(g.config, [a])]
 
-_nodes_setting(g) := sprintf("%s = %v", [a, known.at(g.config, [a])]) if {
-	a := _set_node_attributes(g)[0]
+# The list is tested for an element before its first is taken, so that regorus's
+# compiled VM, which lets `a := <undefined>` succeed, agrees with its interpreter.
+_nodes_setting(g) := sprintf("%s = %v", [attrs[0], known.at(g.config, [attrs[0]])]) if {
+	attrs := _set_node_attributes(g)
+	count(attrs) > 0
 } else := "neither num_cache_clusters nor replicas_per_node_group is set"

@@ -7,7 +7,7 @@ use regorus::{Engine, Value};
 
 use crate::model::{Bundle, FindingKind, PathSeg, ValuePath};
 use crate::policy::input::bundle_input;
-use crate::policy::loader::{combined_object, LoadedRule, PolicySet, COMBINED_RULE};
+use crate::policy::loader::{combined_object, Evaluator, LoadedRule, PolicySet, COMBINED_RULE};
 
 /// A finding as a policy produced it, before it has a location.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -39,23 +39,34 @@ pub struct EvalError {
     pub message: String,
 }
 
-/// Runs every enabled rule on `bundle` with `engine`, a clone of the set's
-/// prepared engine owned by the calling worker thread.
+/// Runs every enabled rule on `bundle` with `evaluator`, the calling worker
+/// thread's own (see [`PolicySet::evaluator`]).
 pub fn evaluate(
     set: &PolicySet,
-    engine: &mut Engine,
+    evaluator: &mut Evaluator,
     bundle: &Bundle,
 ) -> (Vec<RawFinding>, Vec<EvalError>) {
-    engine.set_input(bundle_input(bundle));
+    let input = bundle_input(bundle);
     let mut findings = Vec::new();
     let mut errors = Vec::new();
-    // One evaluation for all rules; if any rule fails, fall back to one
-    // evaluation per rule so the error is attributed to its rule and the
-    // other rules still report.
-    let combined = match combined_evaluation(set, engine, bundle) {
+    // One evaluation for all rules, by the VM when the pack is compiled
+    // (it evaluates every rule; what a rule's selector leaves out is not
+    // read below), else by the interpreter (only the rules that apply). If
+    // that fails, one evaluation per rule by the interpreter, so that the
+    // error is attributed to its rule and the other rules still report.
+    let by_vm = evaluator.vm.as_mut().and_then(|vm| {
+        vm.set_input(input.clone());
+        match vm.execute_entry_point_by_name(COMBINED_RULE) {
+            Ok(Value::Object(results)) => Some(results),
+            _ => None,
+        }
+    });
+    let engine = &mut evaluator.engine;
+    engine.set_input(input);
+    let combined = by_vm.or_else(|| match combined_evaluation(set, engine, bundle) {
         Ok(Value::Object(results)) => Some(results),
         _ => None,
-    };
+    });
     for (index, rule) in set.rules.iter().enumerate() {
         if !rule.applies_to(bundle) {
             continue;

@@ -8,12 +8,14 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::Path;
 
+use regorus::rvm::vm::RegoVM;
 use regorus::{Engine, Value};
 
 use crate::assets::{embedded_policies, is_test_file, PolicyFile};
 use crate::model::{FindingKind, RuleInfo, Severity};
 use crate::policy::metadata::{self, Metadata};
 use crate::policy::selector::Selector;
+use crate::policy::vm::CompiledPack;
 use crate::policy::{calls, crypto};
 use crate::rules::{self, Configured, Overrides, RuleNames};
 
@@ -88,6 +90,37 @@ pub struct PolicySet {
     /// Policies and data loaded; cloned once per worker thread.
     pub engine: Engine,
     pub rules: Vec<LoadedRule>,
+    /// Only the built-in pack is loaded, so the VM may evaluate it (see
+    /// [`crate::policy::vm`]).
+    pub builtin_only: bool,
+}
+
+/// What one worker thread evaluates bundles with.
+pub struct Evaluator {
+    /// The interpreter: every user policy, and any bundle the VM fails on.
+    pub engine: Engine,
+    pub vm: Option<RegoVM>,
+}
+
+impl PolicySet {
+    /// The combined entry point compiled for the VM; `None` when a user
+    /// policy is loaded or the pack does not compile (the interpreter then
+    /// evaluates everything).
+    pub fn compile_for_vm(&self) -> Option<CompiledPack> {
+        if !self.builtin_only {
+            return None;
+        }
+        CompiledPack::compile(&self.engine, COMBINED_RULE).ok()
+    }
+
+    /// A worker's own interpreter, and VM when `compiled` is given.
+    pub fn evaluator(&self, compiled: Option<&CompiledPack>) -> Evaluator {
+        Evaluator {
+            engine: self.engine.clone(),
+            // A VM that cannot be set up leaves the interpreter to it.
+            vm: compiled.and_then(|c| c.vm().ok()),
+        }
+    }
 }
 
 impl fmt::Debug for PolicySet {
@@ -211,7 +244,11 @@ pub fn load(
     engine
         .eval_query("true".into(), false)
         .map_err(|e| vec![engine_error("<policies>", &e.to_string())])?;
-    Ok(PolicySet { engine, rules })
+    Ok(PolicySet {
+        engine,
+        rules,
+        builtin_only: user_files.is_empty(),
+    })
 }
 
 /// The package holding every rule's sets in one object.

@@ -10,3 +10,4 @@ pub mod metadata;
 pub mod profile;
 pub mod selector;
 pub mod testing;
+pub mod vm;

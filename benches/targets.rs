@@ -15,7 +15,8 @@
 //!
 //! `cargo bench --bench targets` prints the figures; nothing here asserts a
 //! time, the machines being shared and noisy. `SCALEGATE_BENCH_RUNS` sets the
-//! number of runs (default 5).
+//! number of runs (default 5); `SCALEGATE_BENCH_BINARY` measures another
+//! build of scalegate instead (one from before a change, to compare).
 
 mod corpus;
 
@@ -67,7 +68,11 @@ fn main() {
     let Some(corpus) = corpus::directory() else {
         return;
     };
-    let binary = Path::new(env!("CARGO_BIN_EXE_scalegate"));
+    // Another build (a release before a change) to compare with.
+    let binary = std::env::var_os("SCALEGATE_BENCH_BINARY")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_scalegate")));
+    let binary = binary.as_path();
     let runs: usize = std::env::var("SCALEGATE_BENCH_RUNS")
         .ok()
         .and_then(|n| n.parse().ok())

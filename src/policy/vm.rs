@@ -2,14 +2,15 @@
 //! combined entry point every bundle evaluates, run about three times
 //! faster than by the interpreter (docs/architecture.md "Policies").
 //!
-//! Only the built-in pack runs on it. The pack is kept to what the VM and
-//! the interpreter agree on: `tests/vm_agreement.rs` evaluates every
-//! fixture both ways and fails on any difference, and
-//! `tests/rvm_differences.rs` records the constructs regorus 0.14.1's VM
-//! gets wrong (an assignment of an undefined value succeeds; an `else`
-//! after a body whose iteration finds nothing is never tried). A user's
-//! policy may be written with either, so a scan with user policies keeps
-//! the interpreter; so does any bundle the VM fails on.
+//! Only the built-in pack runs on it. regorus 0.14.1's VM let an assignment
+//! of an undefined value succeed, which this repository's copy of regorus
+//! fixes (`vendor/regorus/PATCHES.md`; a build without the fix keeps the
+//! interpreter), and never tries an `else` after a body whose iteration
+//! finds nothing, which the pack does not write (`tests/rvm_differences.rs`
+//! reduces both). `tests/vm_agreement.rs` evaluates every fixture both ways
+//! and fails on any difference. A user's policy may be written any way, so
+//! a scan with user policies keeps the interpreter; so does any bundle the
+//! VM fails on.
 
 use std::sync::Arc;
 
@@ -28,9 +29,17 @@ pub struct CompiledPack {
 }
 
 impl CompiledPack {
-    /// Compiles `entry_point` of the policies loaded in `engine`.
+    /// Compiles `entry_point` of the policies loaded in `engine`; refused
+    /// when the VM at hand still lets an assignment of an undefined value
+    /// succeed ([`assignments_of_undefined_fail`]).
     pub fn compile(engine: &Engine, entry_point: &str) -> Result<CompiledPack, String> {
-        let mut engine = engine.clone();
+        if !assignments_of_undefined_fail() {
+            return Err("this build's regorus VM lets `x := <undefined>` succeed".to_owned());
+        }
+        CompiledPack::compile_unchecked(&mut engine.clone(), entry_point)
+    }
+
+    fn compile_unchecked(engine: &mut Engine, entry_point: &str) -> Result<CompiledPack, String> {
         let name: regorus::Rc<str> = Arc::from(entry_point);
         let policy = engine
             .compile_with_entrypoint(&name)
@@ -57,5 +66,42 @@ impl CompiledPack {
         vm.set_data(self.data.clone())
             .map_err(|e| format!("cannot load data into the VM: {e}"))?;
         Ok(vm)
+    }
+}
+
+/// Whether the VM fails a body that assigns an undefined value, as OPA and
+/// the interpreter do. regorus 0.14.1 from crates.io does not; this
+/// repository builds a patched copy (`vendor/regorus/PATCHES.md`), but a
+/// build from the published crate (`cargo install`) gets the registry's,
+/// and must then keep the interpreter rather than miss findings.
+pub fn assignments_of_undefined_fail() -> bool {
+    const ENTRY: &str = "data.canary.x";
+    let mut engine = Engine::new();
+    if engine
+        .add_policy(
+            "<canary>".into(),
+            "package canary\n\nx := 1 if {\n\ta := input.missing\n}\n".into(),
+        )
+        .is_err()
+    {
+        return false;
+    }
+    let Ok(compiled) = CompiledPack::compile_unchecked(&mut engine, ENTRY) else {
+        return false;
+    };
+    let Ok(mut vm) = compiled.vm() else {
+        return false;
+    };
+    vm.set_input(Value::new_object());
+    matches!(vm.execute_entry_point_by_name(ENTRY), Ok(Value::Undefined))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn this_build_has_the_patched_vm() {
+        assert!(assignments_of_undefined_fail());
     }
 }

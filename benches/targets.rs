@@ -58,6 +58,18 @@ const RENDER_TRIGGERS: [&str; 4] = [
 const PRE_COMMIT_FILE: &str =
     "terraform-aws-modules__terraform-aws-vpc/modules/vpc-endpoints/main.tf";
 
+/// A scan of a whole set, from inside its copy. The copy is under `target/`,
+/// which this repository's `.gitignore` leaves out: hence `--no-ignore`.
+const SET_SCAN: &[&str] = &[
+    "scan",
+    "--no-ignore",
+    ".",
+    "--fail-on",
+    "never",
+    "--format",
+    "json",
+];
+
 /// What one process run measured.
 struct Run {
     wall: Duration,
@@ -89,21 +101,7 @@ fn main() {
         let mut parse_only = Vec::new();
         // Interleaved, so a change in the machine's load touches both figures.
         for _ in 0..runs {
-            let run = run(
-                binary,
-                &dir,
-                &[
-                    "scan",
-                    "--no-ignore",
-                    ".",
-                    "--fail-on",
-                    "never",
-                    "--format",
-                    "json",
-                    "-o",
-                    "/dev/null",
-                ],
-            );
+            let run = run(binary, &dir, &[SET_SCAN, &["-o", "/dev/null"]].concat());
             walls.push(run.wall.as_secs_f64());
             peaks.push(run.peak_rss_bytes as f64);
             let (parse, scan) = phases(binary, &dir);
@@ -147,9 +145,7 @@ fn main() {
 
 /// Copies the set's repositories from the corpus into `dir`, leaving out the
 /// files that would have them rendered and any symbolic link; done once (a
-/// `.complete` marker records it). Returns the number of files. The copy is
-/// under `target/`, which this repository's `.gitignore` leaves out, so the
-/// runs pass `--no-ignore`.
+/// `.complete` marker records it). Returns the number of files.
 fn copy_set(corpus: &Path, set: &Set, dir: &Path) -> usize {
     let marker = dir.join(".complete");
     if !marker.exists() {
@@ -201,6 +197,18 @@ fn count_files(dir: &Path) -> usize {
         .sum()
 }
 
+/// The binary run in `dir` with `args`, Helm and kubectl on its `PATH`,
+/// its stderr (notes on undownloaded modules, …) dropped.
+fn scalegate(binary: &Path, dir: &Path, args: &[&str]) -> Command {
+    let mut command = Command::new(binary);
+    command
+        .args(args)
+        .current_dir(dir)
+        .env("PATH", corpus::search_path().unwrap_or_default())
+        .stderr(Stdio::null());
+    command
+}
+
 /// Runs the binary in `dir` and measures its wall time and peak resident
 /// memory (the kernel's high-water mark for the child, from `wait4`).
 // The child is reaped by `wait4`, which also gives its peak memory;
@@ -208,12 +216,8 @@ fn count_files(dir: &Path) -> usize {
 #[allow(clippy::zombie_processes)]
 fn run(binary: &Path, dir: &Path, args: &[&str]) -> Run {
     let started = Instant::now();
-    let child = Command::new(binary)
-        .args(args)
-        .current_dir(dir)
-        .env("PATH", corpus::search_path().unwrap_or_default())
+    let child = scalegate(binary, dir, args)
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
         .spawn()
         .expect("the scalegate binary starts");
     let mut status = 0;
@@ -240,20 +244,7 @@ fn run(binary: &Path, dir: &Path, args: &[&str]) -> Run {
 /// same plus rule evaluation and reporting), in milliseconds. The per-rule
 /// profile `--timings` adds after the scan is in neither.
 fn phases(binary: &Path, dir: &Path) -> (f64, f64) {
-    let output = Command::new(binary)
-        .args([
-            "scan",
-            "--no-ignore",
-            ".",
-            "--fail-on",
-            "never",
-            "--format",
-            "json",
-            "--timings",
-        ])
-        .current_dir(dir)
-        .env("PATH", corpus::search_path().unwrap_or_default())
-        .stderr(Stdio::null())
+    let output = scalegate(binary, dir, &[SET_SCAN, &["--timings"]].concat())
         .output()
         .expect("the scalegate binary starts");
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("a JSON report");

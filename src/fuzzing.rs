@@ -184,7 +184,7 @@ fn parsed<T>(source: &SourceFile, result: Result<T, ParseError>) -> Option<T> {
 fn evaluate(files: Vec<TerraformFile>, command_line: CommandLineValues) -> Vec<String> {
     let mut modules = Modules::default();
     modules.scanned.insert(".".to_owned(), files);
-    let evaluated = terraform::evaluate(&modules, &command_line);
+    let evaluated = terraform::evaluate(modules, &command_line);
     let mut ids = Vec::new();
     for (_, resources) in &evaluated.roots {
         check_resources(resources);

@@ -344,98 +344,62 @@ pub struct Evaluated {
 /// Evaluates every root module: every scanned directory that no other
 /// scanned module calls. Roots are evaluated in parallel; each result lists
 /// the root's resources and those of the modules it calls.
-pub fn evaluate(modules: &Modules, command_line: &CommandLineValues) -> Evaluated {
-    let mut project = Project {
-        modules: BTreeMap::new(),
-        downloaded: modules.downloaded.clone(),
-    };
-    let all = modules.scanned.iter().chain(&modules.called);
-    let mut values_files: BTreeMap<&str, Vec<&TerraformFile>> = BTreeMap::new();
-    for (dir, files) in all {
-        let mut sorted: Vec<&TerraformFile> = files.iter().collect();
-        sorted.sort_by(|a, b| a.source.path.cmp(&b.source.path));
-        values_files.insert(
-            dir,
-            sorted.iter().copied().filter(|f| !f.is_config()).collect(),
-        );
-        if sorted.iter().any(|f| f.is_config()) {
-            project
-                .modules
-                .insert(dir.clone(), Module::index(dir, &sorted));
-        }
-    }
-    // A directory another scanned module calls is evaluated as part of its
-    // callers, not on its own with default values.
-    let mut called = BTreeSet::new();
-    for dir in modules.scanned.keys() {
-        if let Some(module) = project.modules.get(dir) {
-            for target in module.local_call_dirs() {
-                if target != *dir {
-                    called.insert(target);
-                }
-            }
-        }
-    }
-    let mut roots: Vec<&String> = modules
-        .scanned
-        .keys()
-        .filter(|dir| project.modules.contains_key(*dir) && !called.contains(*dir))
-        .collect();
-    // Modules that only call each other have no root above them: the first
-    // of each such group is evaluated as a root, so none is left unchecked.
-    let mut reached = reachable(&project, &roots);
-    while let Some(dir) = modules
-        .scanned
-        .keys()
-        .find(|dir| project.modules.contains_key(*dir) && !reached.contains(dir.as_str()))
-    {
-        roots.push(dir);
-        reached = reachable(&project, &roots);
-    }
-    roots.sort();
+///
+/// Roots that reach a common module directory form one group, evaluated
+/// together; the files of a group are dropped as soon as its roots are done.
+/// The syntax trees take some twenty times the text in memory, so a scan
+/// that held them all until every root was evaluated peaked at trees and
+/// resources together.
+pub fn evaluate(mut modules: Modules, command_line: &CommandLineValues) -> Evaluated {
+    let plan = plan_evaluation(&modules, command_line);
+    let mut notifications = plan.notifications;
     let cli_values = command_line.values();
-    let mut notifications = Vec::new();
-    for (name, _) in &command_line.vars {
-        if !roots
-            .iter()
-            .any(|dir| project.modules[*dir].variables.contains_key(name))
-        {
-            notifications.push(Notification {
-                level: NotificationLevel::Warning,
-                file: None,
-                line: None,
-                column: None,
-                message: format!("--var {name}: no root module declares variable {name:?}"),
-            });
-        }
-    }
-    for file in &command_line.files {
-        for name in file.values().into_iter().flat_map(|v| v.keys()) {
-            if !roots
-                .iter()
-                .any(|dir| project.modules[*dir].variables.contains_key(name))
-            {
-                let (line, column) = file.source.position(0);
-                notifications.push(Notification {
-                    level: NotificationLevel::Warning,
-                    file: Some(file.source.path.clone()),
-                    line: Some(line),
-                    column: Some(column),
-                    message: format!("no root module declares variable {name:?}"),
-                });
-            }
-        }
-    }
-    let results: Vec<(String, instance::Output)> = roots
-        .par_iter()
-        .map(|dir| {
-            let values = root_values(dir, &values_files, &cli_values);
-            (
-                (*dir).clone(),
-                instance::evaluate_root(&project, dir, values),
-            )
+    let downloaded = std::mem::take(&mut modules.downloaded);
+    let mut files_of = |dir: &str| {
+        modules
+            .scanned
+            .remove(dir)
+            .or_else(|| modules.called.remove(dir))
+            .unwrap_or_default()
+    };
+    let groups: Vec<(Vec<String>, Files)> = plan
+        .groups
+        .into_iter()
+        .map(|group| {
+            let files = group
+                .dirs
+                .into_iter()
+                .map(|dir| {
+                    let files = files_of(&dir);
+                    (dir, files)
+                })
+                .collect();
+            (group.roots, files)
         })
         .collect();
+    // What no root reaches (values files of a directory without `.tf`
+    // files) is not needed any more.
+    drop(modules);
+    let mut results: Vec<(String, instance::Output)> = groups
+        .into_par_iter()
+        .flat_map_iter(|(roots, files)| {
+            let (project, values_files) = index_dirs(files.iter(), &downloaded);
+            let outputs: Vec<(String, instance::Output)> = roots
+                .par_iter()
+                .map(|dir| {
+                    let values = root_values(dir, &values_files, &cli_values);
+                    let mut output = instance::evaluate_root(&project, dir, values);
+                    // Resources are large (over 500 bytes each) and the list
+                    // grew by doubling: its spare capacity was a tenth of a
+                    // scan's peak memory.
+                    output.resources.shrink_to_fit();
+                    (dir.clone(), output)
+                })
+                .collect();
+            outputs
+        })
+        .collect();
+    results.sort_by(|a, b| a.0.cmp(&b.0));
     let mut roots_out = Vec::with_capacity(results.len());
     let mut seen = BTreeSet::new();
     let mut failed = BTreeSet::new();
@@ -479,6 +443,169 @@ pub fn evaluate(modules: &Modules, command_line: &CommandLineValues) -> Evaluate
     }
 }
 
+/// Parsed files by module directory.
+type Files = BTreeMap<String, Vec<TerraformFile>>;
+
+/// Which roots are evaluated, grouped by the module directories they share,
+/// and the warnings about command-line values no root declares.
+struct EvaluationPlan {
+    groups: Vec<RootGroup>,
+    notifications: Vec<Notification>,
+}
+
+/// Roots evaluated together because they reach a common directory.
+#[derive(Default)]
+struct RootGroup {
+    /// Sorted.
+    roots: Vec<String>,
+    /// Every module directory the roots reach, the roots included.
+    dirs: BTreeSet<String>,
+}
+
+fn plan_evaluation(modules: &Modules, command_line: &CommandLineValues) -> EvaluationPlan {
+    let (project, _) = index_dirs(
+        modules.scanned.iter().chain(&modules.called),
+        &modules.downloaded,
+    );
+    // A directory another scanned module calls is evaluated as part of its
+    // callers, not on its own with default values.
+    let mut called = BTreeSet::new();
+    for dir in modules.scanned.keys() {
+        if let Some(module) = project.modules.get(dir) {
+            for target in module.local_call_dirs() {
+                if target != *dir {
+                    called.insert(target);
+                }
+            }
+        }
+    }
+    let mut roots: Vec<&str> = modules
+        .scanned
+        .keys()
+        .filter(|dir| project.modules.contains_key(*dir) && !called.contains(*dir))
+        .map(String::as_str)
+        .collect();
+    // Modules that only call each other have no root above them: the first
+    // of each such group is evaluated as a root, so none is left unchecked.
+    let mut reached = reachable(&project, &roots);
+    while let Some(dir) = modules
+        .scanned
+        .keys()
+        .find(|dir| project.modules.contains_key(*dir) && !reached.contains(dir.as_str()))
+    {
+        roots.push(dir);
+        reached = reachable(&project, &roots);
+    }
+    roots.sort();
+    let mut notifications = Vec::new();
+    let declared_by_a_root = |name: &str| {
+        roots
+            .iter()
+            .any(|dir| project.modules[*dir].variables.contains_key(name))
+    };
+    for (name, _) in &command_line.vars {
+        if !declared_by_a_root(name) {
+            notifications.push(Notification {
+                level: NotificationLevel::Warning,
+                file: None,
+                line: None,
+                column: None,
+                message: format!("--var {name}: no root module declares variable {name:?}"),
+            });
+        }
+    }
+    for file in &command_line.files {
+        for name in file.values().into_iter().flat_map(|v| v.keys()) {
+            if !declared_by_a_root(name) {
+                let (line, column) = file.source.position(0);
+                notifications.push(Notification {
+                    level: NotificationLevel::Warning,
+                    file: Some(file.source.path.clone()),
+                    line: Some(line),
+                    column: Some(column),
+                    message: format!("no root module declares variable {name:?}"),
+                });
+            }
+        }
+    }
+    EvaluationPlan {
+        groups: group_roots(&project, &roots),
+        notifications,
+    }
+}
+
+/// Roots whose reachable directories overlap, merged into groups. A root
+/// reaches what its local calls name and what `terraform init` downloaded
+/// for it (which may stand in for a local source), and what those call.
+fn group_roots(project: &Project, roots: &[&str]) -> Vec<RootGroup> {
+    let mut groups: Vec<RootGroup> = Vec::new();
+    let mut group_of: BTreeMap<String, usize> = BTreeMap::new();
+    for root in roots {
+        let mut seeds = vec![*root];
+        if let Some(downloaded) = project.downloaded.get(*root) {
+            seeds.extend(downloaded.values().map(String::as_str));
+        }
+        let reached: BTreeSet<String> = reachable(project, &seeds)
+            .into_iter()
+            .map(str::to_owned)
+            .collect();
+        let mut joined: BTreeSet<usize> = reached
+            .iter()
+            .filter_map(|d| group_of.get(d).copied())
+            .collect();
+        let target = joined.pop_first().unwrap_or_else(|| {
+            groups.push(RootGroup::default());
+            groups.len() - 1
+        });
+        // A merged group leaves an empty entry behind, dropped below.
+        for other in joined {
+            let merged = std::mem::take(&mut groups[other]);
+            for dir in &merged.dirs {
+                group_of.insert(dir.clone(), target);
+            }
+            groups[target].roots.extend(merged.roots);
+            groups[target].dirs.extend(merged.dirs);
+        }
+        for dir in &reached {
+            group_of.insert(dir.clone(), target);
+        }
+        groups[target].roots.push((*root).to_owned());
+        groups[target].dirs.extend(reached);
+    }
+    groups.retain(|group| !group.roots.is_empty());
+    for group in &mut groups {
+        group.roots.sort();
+    }
+    groups
+}
+
+/// The module index of some directories' files, and their values files,
+/// each directory's files in name order.
+fn index_dirs<'f>(
+    dirs: impl Iterator<Item = (&'f String, &'f Vec<TerraformFile>)>,
+    downloaded: &BTreeMap<String, BTreeMap<String, String>>,
+) -> (Project<'f>, BTreeMap<&'f str, Vec<&'f TerraformFile>>) {
+    let mut project = Project {
+        modules: BTreeMap::new(),
+        downloaded: downloaded.clone(),
+    };
+    let mut values_files: BTreeMap<&str, Vec<&TerraformFile>> = BTreeMap::new();
+    for (dir, files) in dirs {
+        let mut sorted: Vec<&TerraformFile> = files.iter().collect();
+        sorted.sort_by(|a, b| a.source.path.cmp(&b.source.path));
+        values_files.insert(
+            dir,
+            sorted.iter().copied().filter(|f| !f.is_config()).collect(),
+        );
+        if sorted.iter().any(|f| f.is_config()) {
+            project
+                .modules
+                .insert(dir.clone(), Module::index(dir, &sorted));
+        }
+    }
+    (project, values_files)
+}
+
 /// Whether a resource stands for a declaration rather than an object:
 /// a provider configuration, variable, local or output.
 fn is_declaration(resource: &Resource) -> bool {
@@ -489,16 +616,11 @@ fn is_declaration(resource: &Resource) -> bool {
 }
 
 /// The module directories evaluating `roots` reaches through local calls.
-fn reachable<'p>(project: &'p Project, roots: &[&String]) -> BTreeSet<&'p str> {
+fn reachable<'p>(project: &'p Project, roots: &[&str]) -> BTreeSet<&'p str> {
     let mut seen: BTreeSet<&str> = BTreeSet::new();
     let mut stack: Vec<&str> = roots
         .iter()
-        .filter_map(|r| {
-            project
-                .modules
-                .get_key_value(r.as_str())
-                .map(|(k, _)| k.as_str())
-        })
+        .filter_map(|r| project.modules.get_key_value(*r).map(|(k, _)| k.as_str()))
         .collect();
     while let Some(dir) = stack.pop() {
         if !seen.insert(dir) {
@@ -572,5 +694,5 @@ pub(crate) fn evaluate_sources(
             .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
             .collect(),
     };
-    evaluate(&modules, &cli).roots.into_iter().collect()
+    evaluate(modules, &cli).roots.into_iter().collect()
 }

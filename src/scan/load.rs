@@ -216,9 +216,11 @@ pub fn load_inputs(options: &Options, prepared: &Prepared) -> Result<Loaded, Sca
     }));
     timings.parse = started.elapsed();
     let started = Instant::now();
-    let evaluated = pool.install(|| parse::terraform::evaluate(&modules, &command_line));
-    timings.terraform = started.elapsed();
     comments.extend(modules.take_comments());
+    // Evaluation takes the parsed files, to drop each group's syntax trees
+    // as soon as its roots are evaluated.
+    let evaluated = pool.install(|| parse::terraform::evaluate(modules, &command_line));
+    timings.terraform = started.elapsed();
     notifications.extend(evaluated.notifications);
     failures.extend(evaluated.failures);
     for (dir, resources) in evaluated.roots {

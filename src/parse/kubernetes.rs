@@ -198,7 +198,7 @@ fn resource(
         source: source.clone(),
         config,
         unknown: Vec::new(),
-        references: BTreeMap::new(),
+        references: Vec::new(),
         tags,
         tags_unknown: Vec::new(),
         tags_cause: None,

@@ -384,18 +384,17 @@ pub fn evaluate(mut modules: Modules, command_line: &CommandLineValues) -> Evalu
         .into_par_iter()
         .flat_map_iter(|(roots, files)| {
             let (project, values_files) = index_dirs(files.iter(), &downloaded);
-            let outputs: Vec<(String, instance::Output)> = roots
+            let mut outputs: Vec<(String, instance::Output)> = roots
                 .par_iter()
                 .map(|dir| {
                     let values = root_values(dir, &values_files, &cli_values);
-                    let mut output = instance::evaluate_root(&project, dir, values);
-                    // Resources are large (over 500 bytes each) and the list
-                    // grew by doubling: its spare capacity was a tenth of a
-                    // scan's peak memory.
-                    output.resources.shrink_to_fit();
-                    (dir.clone(), output)
+                    (dir.clone(), instance::evaluate_root(&project, dir, values))
                 })
                 .collect();
+            // No other group reaches this group's modules, so dropping
+            // repeated declarations here drops all of them, before the
+            // next groups' resources are added to the ones kept.
+            drop_repeated_declarations(&mut outputs);
             outputs
         })
         .collect();
@@ -404,25 +403,7 @@ pub fn evaluate(mut modules: Modules, command_line: &CommandLineValues) -> Evalu
     let mut seen = BTreeSet::new();
     let mut failed = BTreeSet::new();
     let mut failures = Vec::new();
-    // A called module's declarations (providers, variables, locals,
-    // outputs) are the same whichever root reaches it: the first root in
-    // name order that lists them keeps them, so their findings are not
-    // repeated per root and policies do not evaluate them again.
-    let mut declared: BTreeSet<String> = BTreeSet::new();
-    for (dir, mut output) in results {
-        let mut listed_here = BTreeSet::new();
-        output.resources.retain(|r| {
-            if r.module_calls.is_empty() || !is_declaration(r) {
-                return true;
-            }
-            let module_dir = r.source.path.rsplit_once('/').map_or(".", |(d, _)| d);
-            if declared.contains(module_dir) {
-                return false;
-            }
-            listed_here.insert(module_dir.to_owned());
-            true
-        });
-        declared.extend(listed_here);
+    for (dir, output) in results {
         for n in output.notifications {
             let key = (n.file.clone(), n.line, n.column, n.message.clone());
             if seen.insert(key) {
@@ -604,6 +585,32 @@ fn index_dirs<'f>(
         }
     }
     (project, values_files)
+}
+
+/// A called module's declarations (providers, variables, locals, outputs)
+/// are the same whichever root reaches it: the first root in name order
+/// (`outputs` is sorted by root) that lists them keeps them, so their
+/// findings are not repeated per root and policies do not evaluate them
+/// again. Each list is then shrunk: resources are large (over 500 bytes
+/// each) and the lists grew by doubling.
+fn drop_repeated_declarations(outputs: &mut [(String, instance::Output)]) {
+    let mut declared: BTreeSet<String> = BTreeSet::new();
+    for (_, output) in outputs {
+        let mut listed_here = BTreeSet::new();
+        output.resources.retain(|r| {
+            if r.module_calls.is_empty() || !is_declaration(r) {
+                return true;
+            }
+            let module_dir = r.source.path.rsplit_once('/').map_or(".", |(d, _)| d);
+            if declared.contains(module_dir) {
+                return false;
+            }
+            listed_here.insert(module_dir.to_owned());
+            true
+        });
+        declared.extend(listed_here);
+        output.resources.shrink_to_fit();
+    }
 }
 
 /// Whether a resource stands for a declaration rather than an object:

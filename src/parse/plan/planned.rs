@@ -3,7 +3,7 @@
 //! `config`, its provider, its effective tags), combined with what
 //! [`super::unknowns`] and [`super::references`] found for it.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 
 use regorus::Value;
 
@@ -107,7 +107,7 @@ impl Plan<'_> {
                     cause: cause.clone(),
                 })
                 .collect(),
-            references: configured.map_or_else(BTreeMap::new, |r| references(r, &prefix)),
+            references: configured.map_or_else(Vec::new, |r| references(r, &prefix)),
             tags,
             tags_cause: (!tags_unknown.is_empty()).then_some(Cause::Resource),
             tags_unknown,

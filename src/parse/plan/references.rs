@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::document::{array, entries, expect_object, non_null, required_str};
 use crate::address::steps;
-use crate::model::{dotted, PathSeg, ValuePath};
+use crate::model::{dotted, PathSeg, References, ValuePath};
 use crate::parse::ParseError;
 use crate::yaml::{Node, NodeValue};
 
@@ -53,7 +53,7 @@ fn index_module<'a>(
 /// What each attribute of a configuration resource refers to: attribute
 /// paths as the model writes them (nested blocks as `block.0.attr`), object
 /// addresses prefixed with the resource's module instance.
-pub(super) fn references(resource: &Node, prefix: &str) -> BTreeMap<String, Vec<String>> {
+pub(super) fn references(resource: &Node, prefix: &str) -> References {
     let mut found: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     if let Some(expressions) = resource.get("expressions") {
         block_references(expressions, &mut Vec::new(), prefix, &mut found);

@@ -1,7 +1,6 @@
 //! The plan fixture, a plan with modules, and short helpers shared by the
 //! plan reader's tests.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use regorus::Value;
@@ -51,11 +50,13 @@ pub(super) fn unknown(resource: &Resource) -> Vec<String> {
     resource.unknown.iter().map(|u| dotted(&u.path)).collect()
 }
 
-pub(super) fn refs(entries: &[(&str, &[&str])]) -> BTreeMap<String, Vec<String>> {
-    entries
+pub(super) fn refs(entries: &[(&str, &[&str])]) -> crate::model::References {
+    let mut refs: crate::model::References = entries
         .iter()
         .map(|(k, v)| (k.to_string(), v.iter().map(|a| a.to_string()).collect()))
-        .collect()
+        .collect();
+    refs.sort();
+    refs
 }
 
 pub(super) fn region(resource: &Resource, span: Span) -> Region {

@@ -214,9 +214,9 @@ impl<'e, 'p, 'f> Instance<'e, 'p, 'f> {
             }),
         }
         let refs = self.local_refs(name);
-        let mut references = BTreeMap::new();
+        let mut references = Vec::new();
         if !refs.is_empty() {
-            references.insert("value".to_owned(), refs.into_iter().collect());
+            references.push(("value".to_owned(), refs.into_iter().collect()));
         }
         let resource = Resource {
             id: format!("{}local.{name}", self.prefix()),

@@ -25,6 +25,21 @@ use scalegate::suppress::Date;
 #[global_allocator]
 static GLOBAL: CountingAllocator<mimalloc::MiMalloc> = CountingAllocator(mimalloc::MiMalloc);
 
+/// mimalloc's `mi_option_purge_delay`, which `libmimalloc-sys` has no
+/// constant for; the test below checks it by the option's default.
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
+/// Freed pages go back to the system after 1 ms instead of mimalloc's 1 s:
+/// a Terraform scan frees each group of modules' syntax trees while it
+/// builds the next group's resources, and with the default delay both were
+/// resident at once (peak RSS 184 -> 171 MB on the benchmark set, at no
+/// measurable cost in time; 0 ms cost a tenth more wall time in system
+/// calls). `MIMALLOC_PURGE_DELAY` still wins when set.
+fn return_freed_memory_promptly() {
+    // SAFETY: sets an integer option; mimalloc reads options at any time.
+    unsafe { libmimalloc_sys::mi_option_set_default(MI_OPTION_PURGE_DELAY, 1) };
+}
+
 const EXIT_CLEAN: u8 = 0;
 const EXIT_FINDINGS: u8 = 1;
 const EXIT_USAGE: u8 = 2;
@@ -37,6 +52,7 @@ fn main() -> ExitCode {
     if std::env::var_os("RUST_LIB_BACKTRACE").is_none() {
         std::env::set_var("RUST_LIB_BACKTRACE", "0");
     }
+    return_freed_memory_promptly();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -576,4 +592,22 @@ fn run_test(args: cli::TestArgs) -> Result<u8, Failure> {
     } else {
         EXIT_FINDINGS
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_purge_delay_option_is_mimallocs_and_main_shortens_it() {
+        if std::env::var_os("MIMALLOC_PURGE_DELAY").is_some() {
+            return;
+        }
+        let get = || unsafe { libmimalloc_sys::mi_option_get(MI_OPTION_PURGE_DELAY) };
+        // mimalloc 3's default for this option (its `options.c`), and for
+        // none of its neighbours.
+        assert_eq!(get(), 1000);
+        return_freed_memory_promptly();
+        assert_eq!(get(), 1);
+    }
 }

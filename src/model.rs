@@ -135,6 +135,25 @@ pub enum SpanChildren {
 }
 
 impl SpanNode {
+    /// Gives back the spare capacity of every list of children in the tree:
+    /// the lists grow by doubling while a body is walked, and a scan keeps
+    /// every resource's tree until its report is written.
+    pub fn shrink_to_fit(&mut self) {
+        match &mut self.children {
+            SpanChildren::Leaf => {}
+            SpanChildren::Map(entries) => {
+                entries.shrink_to_fit();
+                entries
+                    .iter_mut()
+                    .for_each(|(_, node)| node.shrink_to_fit());
+            }
+            SpanChildren::List(items) => {
+                items.shrink_to_fit();
+                items.iter_mut().for_each(SpanNode::shrink_to_fit);
+            }
+        }
+    }
+
     /// A node without children.
     pub fn leaf(key: Option<Span>, value: Span) -> SpanNode {
         SpanNode {

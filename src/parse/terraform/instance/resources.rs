@@ -152,6 +152,14 @@ impl<'e, 'p, 'f> Instance<'e, 'p, 'f> {
                 }
                 _ => (Value::new_object(), Vec::new(), None),
             };
+            let mut spans = item.file.spans(SpanNode {
+                key: Some(header),
+                value: body_span(item.file, item.block, header),
+                children: SpanChildren::Map(walked.spans),
+            });
+            spans.shrink_to_fit();
+            let mut unknown = walked.unknown;
+            unknown.shrink_to_fit();
             out.push(Resource {
                 id,
                 format: Format::Terraform,
@@ -161,7 +169,7 @@ impl<'e, 'p, 'f> Instance<'e, 'p, 'f> {
                 provider: provider.clone(),
                 source: item.file.source.clone(),
                 config,
-                unknown: walked.unknown,
+                unknown,
                 references: walked
                     .references
                     .into_iter()
@@ -171,11 +179,7 @@ impl<'e, 'p, 'f> Instance<'e, 'p, 'f> {
                 tags_unknown,
                 tags_cause,
                 module_calls: self.calls.clone(),
-                spans: item.file.spans(SpanNode {
-                    key: Some(header),
-                    value: body_span(item.file, item.block, header),
-                    children: SpanChildren::Map(walked.spans),
-                }),
+                spans,
                 header: item.file.span(header),
                 helm_source: None,
                 kustomize: None,

@@ -13,6 +13,7 @@
 
 mod budget;
 pub(crate) mod comments;
+mod compact;
 mod eval;
 mod functions;
 mod instance;
@@ -167,7 +168,9 @@ pub fn parse(source: &SharedSource) -> Result<TerraformFile, ParseError> {
     } else {
         // Top-level attributes are a Terraform error but valid HCL; they
         // declare nothing, so evaluation passes over them.
-        Content::Config(parsed.body)
+        let mut body = parsed.body;
+        compact::compact(&mut body);
+        Content::Config(body)
     };
     Ok(TerraformFile {
         source: source.clone(),
@@ -187,9 +190,11 @@ fn parse_config_json(source: &SharedSource) -> Result<TerraformFile, ParseError>
         // an expression the JSON held, reported where it is written.
         ParseError::new(translated.map.start(err.location().offset()), err.message())
     })?;
+    let mut body = parsed.body;
+    compact::compact(&mut body);
     Ok(TerraformFile {
         source: source.clone(),
-        content: Content::Config(parsed.body),
+        content: Content::Config(body),
         renamed_keys: parsed.renamed_keys,
         translated: Some(translated),
         comments: None,

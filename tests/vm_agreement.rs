@@ -157,10 +157,17 @@ fn user_policies_keep_the_interpreter() {
     };
     let prepared = scan::prepare(&options).expect("the policies load");
     assert!(prepared.policies.compile_for_vm().is_none());
+    assert!(prepared.policies.start_compiling_for_vm().wait().is_none());
     let builtin_only = scan::prepare(&Options {
         policy_dirs: Vec::new(),
         ..options
     })
     .expect("the pack loads");
     assert!(builtin_only.policies.compile_for_vm().is_some());
+    // The scan compiles on a thread of its own while it reads the input.
+    assert!(builtin_only
+        .policies
+        .start_compiling_for_vm()
+        .wait()
+        .is_some());
 }

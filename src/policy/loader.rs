@@ -113,6 +113,22 @@ impl PolicySet {
         CompiledPack::compile(&self.engine, COMBINED_RULE).ok()
     }
 
+    /// Starts [`PolicySet::compile_for_vm`] on a thread of its own, so that
+    /// the compile (about 20 ms) runs while the scan reads its input.
+    pub fn start_compiling_for_vm(&self) -> PendingPack {
+        if !self.builtin_only {
+            return PendingPack(None);
+        }
+        let engine = self.engine.clone();
+        let thread = std::thread::Builder::new()
+            .name("compile-pack".to_owned())
+            // The compiler recurses over the policies' syntax trees, as the
+            // rayon workers it used to run on (with their large stacks) do.
+            .stack_size(COMPILE_STACK_BYTES)
+            .spawn(move || CompiledPack::compile(&engine, COMBINED_RULE).ok());
+        PendingPack(thread.ok())
+    }
+
     /// A worker's own interpreter, and VM when `compiled` is given.
     pub fn evaluator(&self, compiled: Option<&CompiledPack>) -> Evaluator {
         Evaluator {
@@ -120,6 +136,21 @@ impl PolicySet {
             // A VM that cannot be set up leaves the interpreter to it.
             vm: compiled.and_then(|c| c.vm().ok()),
         }
+    }
+}
+
+/// Stack for the thread that compiles the pack.
+const COMPILE_STACK_BYTES: usize = 64 * 1024 * 1024;
+
+/// The pack being compiled for the VM ([`PolicySet::start_compiling_for_vm`]).
+pub struct PendingPack(Option<std::thread::JoinHandle<Option<CompiledPack>>>);
+
+impl PendingPack {
+    /// Waits for the compiled pack. `None` when user policies are loaded,
+    /// the pack did not compile, or the thread could not start or panicked:
+    /// the interpreter, which gives the same findings, then evaluates.
+    pub fn wait(self) -> Option<CompiledPack> {
+        self.0?.join().ok().flatten()
     }
 }
 

@@ -16,7 +16,7 @@ use crate::model::{
     Summary,
 };
 use crate::policy::evaluate::{evaluate, EvalError, RawFinding};
-use crate::policy::loader::{engine_error, LoadedRule, PolicySet};
+use crate::policy::loader::{engine_error, LoadedRule, PendingPack, PolicySet};
 use crate::rules::PARSE_RULE;
 use crate::source::SharedSource;
 use crate::timings::{sort_slowest_first, RuleTiming};
@@ -26,8 +26,14 @@ use crate::timings::{sort_slowest_first, RuleTiming};
 /// being over its memory ceiling when its turn came.
 type Evaluated = Option<(Vec<RawFinding>, Vec<EvalError>)>;
 
-/// Evaluates loaded bundles and builds the report.
-pub fn evaluate_loaded(options: &Options, prepared: &Prepared, mut loaded: Loaded) -> Report {
+/// Evaluates loaded bundles and builds the report; `compiling` is the pack
+/// being compiled for the VM since before the input was read.
+pub fn evaluate_loaded(
+    options: &Options,
+    prepared: &Prepared,
+    mut loaded: Loaded,
+    compiling: PendingPack,
+) -> Report {
     let policies = &prepared.policies;
     let pool = thread_pool(options.threads);
     let helm = stdin_templates(options, &prepared.root);
@@ -46,7 +52,8 @@ pub fn evaluate_loaded(options: &Options, prepared: &Prepared, mut loaded: Loade
         })
         .collect();
     let started = Instant::now();
-    let evaluated: Vec<Evaluated> = pool.install(|| evaluate_bundles(policies, &loaded.bundles));
+    let evaluated: Vec<Evaluated> =
+        pool.install(|| evaluate_bundles(policies, &loaded.bundles, compiling));
     loaded.timings.policy = started.elapsed();
     if options.timings {
         loaded.timings.rules = pool.install(|| profile_rules(policies, &loaded.bundles));
@@ -178,18 +185,25 @@ fn profile_rules(policies: &PolicySet, bundles: &[Bundle]) -> Vec<RuleTiming> {
     rules
 }
 
-/// Resources from which the pack is compiled for regorus's VM: compiling
-/// takes about 20 ms, and the VM saves 0.08–0.25 ms a resource over the
-/// interpreter, so a pre-commit run of a file or two is faster without.
+/// Resources from which bundles are evaluated by regorus's VM. Each worker
+/// sets up a VM from the compiled pack, and the VM saves 0.08–0.25 ms a
+/// resource over the interpreter, so a pre-commit run of a file or two is
+/// faster without.
 const VM_MIN_RESOURCES: usize = 200;
 
 /// Every bundle through the engine, one evaluator per worker; in bundle
 /// order whatever the scheduling. Both engines give the same findings
-/// (tests/vm_agreement.rs): which one runs is a matter of speed.
-fn evaluate_bundles(policies: &PolicySet, bundles: &[Bundle]) -> Vec<Evaluated> {
+/// (tests/vm_agreement.rs): which one runs is a matter of speed. The pack
+/// was being compiled for the VM while the input was read (`compiling`);
+/// below [`VM_MIN_RESOURCES`] it is not waited for.
+fn evaluate_bundles(
+    policies: &PolicySet,
+    bundles: &[Bundle],
+    compiling: PendingPack,
+) -> Vec<Evaluated> {
     let resources: usize = bundles.iter().map(|b| b.resources.len()).sum();
     let compiled = (resources >= VM_MIN_RESOURCES)
-        .then(|| policies.compile_for_vm())
+        .then(|| compiling.wait())
         .flatten();
     bundles
         .par_iter()

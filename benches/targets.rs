@@ -16,7 +16,9 @@
 //! `cargo bench --bench targets` prints the figures; nothing here asserts a
 //! time, the machines being shared and noisy. `SCALEGATE_BENCH_RUNS` sets the
 //! number of runs (default 5); `SCALEGATE_BENCH_BINARY` measures another
-//! build of scalegate instead (one from before a change, to compare).
+//! build of scalegate instead (one from before a change, to compare), or
+//! several, separated by `:` as in `PATH` and run in turn within each round,
+//! so that before and after share the machine's load.
 
 mod corpus;
 
@@ -76,50 +78,64 @@ struct Run {
     peak_rss_bytes: u64,
 }
 
+/// What several runs of one binary measured, for one set.
+#[derive(Default)]
+struct SetFigures {
+    walls: Vec<f64>,
+    peaks: Vec<f64>,
+    parse_only: Vec<f64>,
+    ratios: Vec<f64>,
+}
+
 fn main() {
     let Some(corpus) = corpus::directory() else {
         return;
     };
-    // Another build (a release before a change) to compare with.
-    let binary = std::env::var_os("SCALEGATE_BENCH_BINARY")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_scalegate")));
-    let binary = binary.as_path();
+    // Other builds (releases before a change) to compare with, separated as
+    // in `PATH`; each is measured in turn within every round of runs.
+    let binaries: Vec<PathBuf> = match std::env::var_os("SCALEGATE_BENCH_BINARY") {
+        Some(list) => std::env::split_paths(&list).collect(),
+        None => vec![PathBuf::from(env!("CARGO_BIN_EXE_scalegate"))],
+    };
     let runs: usize = std::env::var("SCALEGATE_BENCH_RUNS")
         .ok()
         .and_then(|n| n.parse().ok())
         .unwrap_or(5)
         .max(1);
     let sets_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-sets");
-    println!("binary: {}; {runs} runs each, medians", binary.display());
+    println!("{runs} runs each, interleaved; medians");
+    let mut lines: Vec<Vec<String>> = vec![Vec::new(); binaries.len()];
     for set in &SETS {
         let dir = sets_dir.join(set.name);
         let files = copy_set(&corpus, set, &dir);
-        let mut walls = Vec::new();
-        let mut peaks = Vec::new();
-        let mut ratios = Vec::new();
-        let mut parse_only = Vec::new();
-        // Interleaved, so a change in the machine's load touches both figures.
+        let mut figures: Vec<SetFigures> = binaries.iter().map(|_| SetFigures::default()).collect();
+        // Interleaved, so a change in the machine's load touches every
+        // binary and both figures alike.
         for _ in 0..runs {
-            let run = run(binary, &dir, &[SET_SCAN, &["-o", "/dev/null"]].concat());
-            walls.push(run.wall.as_secs_f64());
-            peaks.push(run.peak_rss_bytes as f64);
-            let (parse, scan) = phases(binary, &dir);
-            parse_only.push(parse);
-            ratios.push(scan / parse);
+            for (binary, figures) in binaries.iter().zip(&mut figures) {
+                let run = run(binary, &dir, &[SET_SCAN, &["-o", "/dev/null"]].concat());
+                figures.walls.push(run.wall.as_secs_f64());
+                figures.peaks.push(run.peak_rss_bytes as f64);
+                let (parse, scan) = phases(binary, &dir);
+                figures.parse_only.push(parse);
+                figures.ratios.push(scan / parse);
+            }
         }
-        println!(
-            "{} set ({files} files): scan {:.3} s wall, peak {:.0} MB; parse-only {:.3} s, scan / parse-only {:.2}x",
-            set.name,
-            median(&mut walls),
-            median(&mut peaks) / 1e6,
-            median(&mut parse_only) / 1000.0,
-            median(&mut ratios),
-        );
+        for (lines, mut figures) in lines.iter_mut().zip(figures) {
+            lines.push(format!(
+                "{} set ({files} files): scan {:.3} s wall, peak {:.0} MB; parse-only {:.3} s, scan / parse-only {:.2}x",
+                set.name,
+                median(&mut figures.walls),
+                median(&mut figures.peaks) / 1e6,
+                median(&mut figures.parse_only) / 1000.0,
+                median(&mut figures.ratios),
+            ));
+        }
     }
-    let mut walls: Vec<f64> = (0..runs)
-        .map(|_| {
-            run(
+    let mut walls: Vec<Vec<f64>> = vec![Vec::new(); binaries.len()];
+    for _ in 0..runs {
+        for (binary, walls) in binaries.iter().zip(&mut walls) {
+            let run = run(
                 binary,
                 &corpus,
                 &[
@@ -132,15 +148,20 @@ fn main() {
                     "-o",
                     "/dev/null",
                 ],
-            )
-            .wall
-            .as_secs_f64()
-        })
-        .collect();
-    println!(
-        "pre-commit, one module file of the whole corpus ({PRE_COMMIT_FILE}): {:.3} s wall",
-        median(&mut walls)
-    );
+            );
+            walls.push(run.wall.as_secs_f64());
+        }
+    }
+    for ((binary, lines), mut walls) in binaries.iter().zip(lines).zip(walls) {
+        println!("binary: {}", binary.display());
+        for line in lines {
+            println!("{line}");
+        }
+        println!(
+            "pre-commit, one module file of the whole corpus ({PRE_COMMIT_FILE}): {:.3} s wall",
+            median(&mut walls)
+        );
+    }
 }
 
 /// Copies the set's repositories from the corpus into `dir`, leaving out the

@@ -58,7 +58,8 @@ fn load(cwd: &Path, paths: Vec<PathBuf>) -> (PolicySet, Vec<Bundle>) {
 /// and how many findings they gave.
 fn assert_engines_agree(set: &PolicySet, bundles: &[Bundle]) -> (usize, usize) {
     let compiled = set
-        .compile_for_vm()
+        .start_compiling_for_vm()
+        .wait()
         .expect("the built-in pack compiles for the VM");
     let mut on_vm = Evaluator {
         engine: set.engine.clone(),
@@ -156,15 +157,12 @@ fn user_policies_keep_the_interpreter() {
         ..Options::default()
     };
     let prepared = scan::prepare(&options).expect("the policies load");
-    assert!(prepared.policies.compile_for_vm().is_none());
     assert!(prepared.policies.start_compiling_for_vm().wait().is_none());
     let builtin_only = scan::prepare(&Options {
         policy_dirs: Vec::new(),
         ..options
     })
     .expect("the pack loads");
-    assert!(builtin_only.policies.compile_for_vm().is_some());
-    // The scan compiles on a thread of its own while it reads the input.
     assert!(builtin_only
         .policies
         .start_compiling_for_vm()

@@ -103,18 +103,10 @@ pub struct Evaluator {
 }
 
 impl PolicySet {
-    /// The combined entry point compiled for the VM; `None` when a user
-    /// policy is loaded or the pack does not compile (the interpreter then
-    /// evaluates everything).
-    pub fn compile_for_vm(&self) -> Option<CompiledPack> {
-        if !self.builtin_only {
-            return None;
-        }
-        CompiledPack::compile(&self.engine, COMBINED_RULE).ok()
-    }
-
-    /// Starts [`PolicySet::compile_for_vm`] on a thread of its own, so that
-    /// the compile (about 20 ms) runs while the scan reads its input.
+    /// Starts compiling the combined entry point for the VM on a thread of
+    /// its own, so that the compile (about 20 ms) runs while the scan reads
+    /// its input. Nothing is compiled when a user policy is loaded: the
+    /// interpreter then evaluates everything.
     pub fn start_compiling_for_vm(&self) -> PendingPack {
         if !self.builtin_only {
             return PendingPack(None);
@@ -122,8 +114,6 @@ impl PolicySet {
         let engine = self.engine.clone();
         let thread = std::thread::Builder::new()
             .name("compile-pack".to_owned())
-            // The compiler recurses over the policies' syntax trees, as the
-            // rayon workers it used to run on (with their large stacks) do.
             .stack_size(COMPILE_STACK_BYTES)
             .spawn(move || CompiledPack::compile(&engine, COMBINED_RULE).ok());
         PendingPack(thread.ok())
@@ -139,7 +129,10 @@ impl PolicySet {
     }
 }
 
-/// Stack for the thread that compiles the pack.
+/// Stack for the thread that compiles the pack. The compiler recurses over
+/// the pack's syntax trees, so it gets room to spare, as the large-stacked
+/// scan workers it used to run on gave it; a stack is reserved, and only
+/// the pages used are committed.
 const COMPILE_STACK_BYTES: usize = 64 * 1024 * 1024;
 
 /// The pack being compiled for the VM ([`PolicySet::start_compiling_for_vm`]).

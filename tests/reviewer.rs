@@ -28,16 +28,8 @@ fn rows(report: &Value) -> Vec<String> {
         .unwrap()
         .iter()
         .map(|f| {
-            format!(
-                "{} {}:{}:{}-{}:{} {}",
-                f["rule_id"].as_str().unwrap(),
-                f["file"].as_str().unwrap(),
-                f["start_line"],
-                f["start_column"],
-                f["end_line"],
-                f["end_column"],
-                f["suppression"]["kind"].as_str().unwrap_or("-")
-            )
+            let kind = f["suppression"]["kind"].as_str().unwrap_or("-");
+            format!("{} {kind}", common::located(f))
         })
         .collect()
 }

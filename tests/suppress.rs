@@ -48,25 +48,14 @@ fn rows(report: &Value, rules: &[&str]) -> Vec<String> {
         .collect()
 }
 
-/// The SG-SUP findings as `rule file:line:col-end_col message`.
+/// The SG-SUP findings as `rule file:line:col-line:col message`.
 fn sup_rows(report: &Value) -> Vec<String> {
     report["findings"]
         .as_array()
         .unwrap()
         .iter()
         .filter(|f| f["rule_id"].as_str().unwrap().starts_with("SG-SUP-"))
-        .map(|f| {
-            format!(
-                "{} {}:{}:{}-{}:{} {}",
-                f["rule_id"].as_str().unwrap(),
-                f["file"].as_str().unwrap(),
-                f["start_line"],
-                f["start_column"],
-                f["end_line"],
-                f["end_column"],
-                f["message"].as_str().unwrap()
-            )
-        })
+        .map(|f| format!("{} {}", common::located(f), f["message"].as_str().unwrap()))
         .collect()
 }
 

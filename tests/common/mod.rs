@@ -125,6 +125,20 @@ pub fn findings(report: &Value) -> Vec<(String, String, u64, u64)> {
         .collect()
 }
 
+/// A JSON-report finding's rule and whole span, as
+/// `rule file:line:col-line:col`.
+pub fn located(finding: &Value) -> String {
+    format!(
+        "{} {}:{}:{}-{}:{}",
+        finding["rule_id"].as_str().unwrap(),
+        finding["file"].as_str().unwrap(),
+        finding["start_line"],
+        finding["start_column"],
+        finding["end_line"],
+        finding["end_column"],
+    )
+}
+
 /// The findings of one rule.
 pub fn of_rule<'a>(report: &'a Value, rule: &str) -> Vec<&'a Value> {
     report["findings"]

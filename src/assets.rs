@@ -24,13 +24,17 @@ pub fn embedded_policies(include_tests: bool) -> Vec<PolicyFile> {
         .collect()
 }
 
-/// The text of `policies/defaults.yaml`.
-pub fn embedded_defaults() -> &'static str {
+/// The text of the embedded file at `path` (`policies/…`).
+pub fn embedded_text(path: &str) -> Option<&'static str> {
     EMBEDDED_POLICIES
         .iter()
-        .find(|(path, _)| *path == "policies/defaults.yaml")
+        .find(|(embedded, _)| *embedded == path)
         .map(|(_, text)| *text)
-        .unwrap_or("{}\n")
+}
+
+/// The text of `policies/defaults.yaml`.
+pub fn embedded_defaults() -> &'static str {
+    embedded_text("policies/defaults.yaml").unwrap_or("{}\n")
 }
 
 /// `*_test.rego`: a policy test, loaded only by `scalegate test`.

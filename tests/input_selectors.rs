@@ -59,7 +59,11 @@ fn rules_report_only_on_bundles_their_selectors_admit() {
         };
         let prepared = scan::prepare(&options).expect("the pack loads");
         let loaded = scan::load_inputs(&options, &prepared).expect("the tree loads");
-        let mut engine = prepared.policies.engine.clone();
+        let mut engine = prepared
+            .policies
+            .engine()
+            .expect("the interpreter loads")
+            .clone();
         for bundle in &loaded.bundles {
             engine.set_input(scalegate::policy::input::bundle_input(bundle));
             for rule in &prepared.policies.rules {

@@ -108,6 +108,26 @@ fn json_timings_hold_every_phase_and_every_rule_slowest_first() {
     assert!(listed > 10, "the pack's rules are profiled too: {ids:?}");
 }
 
+/// With only the built-in pack, the VM evaluates every bundle and the
+/// interpreter is loaded for the profile alone: the profile still covers
+/// the pack, and the findings are those of a scan without it.
+#[test]
+fn the_built_in_pack_alone_is_profiled_as_well() {
+    let p = project();
+    let (plain_code, plain, _) = p.scan_json(&[]);
+    let (timed_code, mut timed, stderr) = p.scan_json(&["--timings"]);
+    let rules = timed["timings"]["rules"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{timed}\n{stderr}"))
+        .clone();
+    let ids: Vec<&str> = rules.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert!(ids.contains(&"SG-AWS-009"), "{ids:?}");
+    assert!(ids.contains(&"SG-K8S-010"), "{ids:?}");
+    assert!(!ids.contains(&"ACME-001"), "{ids:?}");
+    timed.as_object_mut().unwrap().remove("timings");
+    assert_eq!((plain_code, plain), (timed_code, timed));
+}
+
 #[test]
 fn without_the_flag_there_are_no_timings_and_the_findings_are_the_same() {
     let p = project();

@@ -13,9 +13,10 @@ use std::path::{Path, PathBuf};
 
 use regorus::Value;
 use scalegate::model::Bundle;
+use scalegate::policy::combined::COMBINED_RULE;
 use scalegate::policy::evaluate::evaluate;
 use scalegate::policy::input::bundle_input;
-use scalegate::policy::loader::{Evaluator, PolicySet, COMBINED_RULE};
+use scalegate::policy::loader::{Evaluator, PolicySet};
 use scalegate::scan::{self, Options};
 
 fn sorted_entries(dir: &Path) -> Vec<PathBuf> {
@@ -58,17 +59,11 @@ fn load(cwd: &Path, paths: Vec<PathBuf>) -> (PolicySet, Vec<Bundle>) {
 /// and how many findings they gave.
 fn assert_engines_agree(set: &PolicySet, bundles: &[Bundle]) -> (usize, usize) {
     let compiled = set
-        .start_compiling_for_vm()
-        .wait()
-        .expect("the built-in pack compiles for the VM");
-    let mut on_vm = Evaluator {
-        engine: set.engine.clone(),
-        vm: Some(compiled.vm().expect("a VM")),
-    };
-    let mut interpreted = Evaluator {
-        engine: set.engine.clone(),
-        vm: None,
-    };
+        .pack
+        .as_ref()
+        .expect("the build compiled the built-in pack for the VM");
+    let mut on_vm = Evaluator::new(Some(compiled.vm().expect("a VM")));
+    let mut interpreted = Evaluator::new(None);
     let mut probe = compiled.vm().expect("a VM");
     let mut findings = 0;
     for bundle in bundles {
@@ -157,15 +152,11 @@ fn user_policies_keep_the_interpreter() {
         ..Options::default()
     };
     let prepared = scan::prepare(&options).expect("the policies load");
-    assert!(prepared.policies.start_compiling_for_vm().wait().is_none());
+    assert!(prepared.policies.pack.is_none());
     let builtin_only = scan::prepare(&Options {
         policy_dirs: Vec::new(),
         ..options
     })
     .expect("the pack loads");
-    assert!(builtin_only
-        .policies
-        .start_compiling_for_vm()
-        .wait()
-        .is_some());
+    assert!(builtin_only.policies.pack.is_some());
 }

@@ -10,8 +10,9 @@ use regorus::languages::rego::compiler::Compiler;
 use regorus::rvm::vm::RegoVM;
 use regorus::{Engine, Value};
 use scalegate::model::Bundle;
+use scalegate::policy::combined::{self, COMBINED_RULE};
 use scalegate::policy::input::bundle_input;
-use scalegate::policy::loader::{PolicySet, COMBINED_RULE};
+use scalegate::policy::loader::PolicySet;
 use scalegate::scan::{self, Options};
 
 /// What one engine gave for one entry point on one bundle: the value, or
@@ -23,6 +24,8 @@ pub struct EntryPoint {
     /// Index into [`PolicySet::rules`].
     pub rule: usize,
     pub set: &'static str,
+    /// `data.scalegate.rules.x`.
+    pub package: String,
     /// `data.scalegate.rules.x.deny`.
     pub name: String,
 }
@@ -30,7 +33,7 @@ pub struct EntryPoint {
 impl EntryPoint {
     /// Its key in the combined entry point's object.
     fn combined_key(&self) -> Value {
-        Value::from(format!("{}/{}", self.rule, self.set))
+        Value::from(combined::key(&self.package, self.set))
     }
 }
 
@@ -58,26 +61,28 @@ impl Engines {
                 loaded.sets().map(move |(name, _)| EntryPoint {
                     rule,
                     set: name,
+                    package: loaded.package.clone(),
                     name: format!("{}.{name}", loaded.package),
                 })
             })
             .collect();
-        let data = set.engine.get_data();
+        let engine = set.engine().expect("the interpreter loads");
+        let data = engine.get_data();
         let start = Instant::now();
         let per_rule = entry_points
             .iter()
-            .map(|entry| compile_vm(&set.engine, &entry.name, &data, max_instructions))
+            .map(|entry| compile_vm(engine, &entry.name, &data, max_instructions))
             .collect();
         let per_rule_compile = start.elapsed();
         let start = Instant::now();
-        let combined = compile_vm(&set.engine, COMBINED_RULE, &data, max_instructions);
+        let combined = compile_vm(engine, COMBINED_RULE, &data, max_instructions);
         let combined_compile = start.elapsed();
         if let Err(e) = &combined {
             eprintln!("VM: the combined entry point does not compile: {e}");
         }
         Engines {
             entry_points,
-            interpreter: set.engine.clone(),
+            interpreter: engine.clone(),
             per_rule,
             combined,
             per_rule_compile,

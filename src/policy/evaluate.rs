@@ -6,8 +6,9 @@ use std::collections::HashMap;
 use regorus::{Engine, Value};
 
 use crate::model::{Bundle, FindingKind, PathSeg, ValuePath};
+use crate::policy::combined::{self, COMBINED_RULE};
 use crate::policy::input::bundle_input;
-use crate::policy::loader::{combined_object, Evaluator, LoadedRule, PolicySet, COMBINED_RULE};
+use crate::policy::loader::{Evaluator, LoadedRule, PolicySet};
 
 /// A finding as a policy produced it, before it has a location.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -61,29 +62,46 @@ pub fn evaluate(
             _ => None,
         }
     });
-    let engine = &mut evaluator.engine;
-    engine.set_input(input);
-    let combined = by_vm.or_else(|| match combined_evaluation(set, engine, bundle) {
-        Ok(Value::Object(results)) => Some(results),
-        _ => None,
-    });
+    let mut engine = None;
+    let mut unavailable = String::new();
+    let combined = match by_vm {
+        Some(results) => Some(results),
+        None => match evaluator.engine(set) {
+            Ok(loaded) => {
+                loaded.set_input(input);
+                let combined = match combined_evaluation(set, loaded, bundle) {
+                    Ok(Value::Object(results)) => Some(results),
+                    _ => None,
+                };
+                engine = Some(loaded);
+                combined
+            }
+            Err(message) => {
+                unavailable = message;
+                None
+            }
+        },
+    };
     for (index, rule) in set.rules.iter().enumerate() {
         if !rule.applies_to(bundle) {
             continue;
         }
         for (name, kind) in rule.sets() {
-            let value = match &combined {
-                Some(results) => Ok(results
-                    .get(&Value::from(format!("{index}/{name}")))
+            let value = match (&combined, &mut engine) {
+                (Some(results), _) => Ok(results
+                    .get(&Value::from(combined::key(&rule.package, name)))
                     .cloned()
                     .unwrap_or(Value::Undefined)),
-                None => engine.eval_rule(format!("{}.{name}", rule.package)),
+                (None, Some(engine)) => engine
+                    .eval_rule(format!("{}.{name}", rule.package))
+                    .map_err(|e| e.to_string()),
+                (None, None) => Err(unavailable.clone()),
             };
             match value {
                 Ok(value) => read_set(&value, index, kind, &mut findings, &mut errors),
-                Err(e) => errors.push(EvalError {
+                Err(message) => errors.push(EvalError {
                     rule: index,
-                    message: e.to_string(),
+                    message,
                 }),
             }
         }
@@ -102,16 +120,19 @@ fn combined_evaluation(
     engine: &mut Engine,
     bundle: &Bundle,
 ) -> anyhow::Result<Value> {
-    let applying: Vec<(usize, &LoadedRule)> = set
+    let applying: Vec<&LoadedRule> = set
         .rules
         .iter()
-        .enumerate()
-        .filter(|(_, rule)| rule.applies_to(bundle))
+        .filter(|rule| rule.applies_to(bundle))
         .collect();
     if applying.len() == set.rules.len() {
         return engine.eval_rule(COMBINED_RULE.into());
     }
-    let results = engine.eval_query(combined_object(applying.into_iter()), false)?;
+    let sets = applying.iter().flat_map(|rule| {
+        rule.sets()
+            .map(move |(set, _)| (rule.package.as_str(), set))
+    });
+    let results = engine.eval_query(combined::object(sets), false)?;
     Ok(results
         .result
         .into_iter()

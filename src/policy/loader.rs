@@ -7,16 +7,17 @@
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::Path;
+use std::sync::{Arc, OnceLock};
 
 use regorus::rvm::vm::RegoVM;
 use regorus::{Engine, Value};
 
-use crate::assets::{embedded_policies, is_test_file, PolicyFile};
+use crate::assets::{embedded_policies, embedded_text, is_test_file, PolicyFile};
 use crate::model::{FindingKind, RuleInfo, Severity};
 use crate::policy::metadata::{self, Metadata};
 use crate::policy::selector::Selector;
-use crate::policy::vm::CompiledPack;
-use crate::policy::{calls, crypto};
+use crate::policy::vm::{builtin_rule_sets, CompiledPack};
+use crate::policy::{calls, combined, crypto};
 use crate::rules::{self, Configured, Overrides, RuleNames};
 
 /// The package prefix reserved for the built-in pack.
@@ -84,66 +85,75 @@ impl RuleNames for LoadedRule {
     }
 }
 
-/// The prepared engine and the rules it holds.
+/// The rules of a scan, and what evaluates them: the built-in pack's
+/// compiled program, and the interpreter.
 #[derive(Clone)]
 pub struct PolicySet {
-    /// Policies and data loaded; cloned once per worker thread.
-    pub engine: Engine,
     pub rules: Vec<LoadedRule>,
-    /// Only the built-in pack is loaded, so the VM may evaluate it (see
+    /// The built-in pack compiled for the VM (`build.rs`), when only it is
+    /// loaded: every bundle is then evaluated by the VM (see
     /// [`crate::policy::vm`]).
-    pub builtin_only: bool,
+    pub pack: Option<CompiledPack>,
+    /// The interpreter: policies and data loaded, prepared; cloned once per
+    /// worker thread. With a compiled pack it is loaded only when first
+    /// asked for (a bundle the VM fails on, `--timings`), which a scan the
+    /// VM evaluates whole never does.
+    engine: Arc<OnceLock<Result<Engine, String>>>,
+    /// The `data` document, for loading the interpreter later.
+    data: Value,
 }
 
 /// What one worker thread evaluates bundles with.
 pub struct Evaluator {
-    /// The interpreter: every user policy, and any bundle the VM fails on.
-    pub engine: Engine,
+    /// The interpreter, once the worker needed it: every user policy, and
+    /// any bundle the VM fails on.
+    engine: Option<Result<Engine, String>>,
     pub vm: Option<RegoVM>,
 }
 
-impl PolicySet {
-    /// Starts compiling the combined entry point for the VM on a thread of
-    /// its own, so that the compile (about 20 ms) runs while the scan reads
-    /// its input. Nothing is compiled when a user policy is loaded: the
-    /// interpreter then evaluates everything.
-    pub fn start_compiling_for_vm(&self) -> PendingPack {
-        if !self.builtin_only {
-            return PendingPack(None);
-        }
-        let engine = self.engine.clone();
-        let thread = std::thread::Builder::new()
-            .name("compile-pack".to_owned())
-            .stack_size(COMPILE_STACK_BYTES)
-            .spawn(move || CompiledPack::compile(&engine, COMBINED_RULE).ok());
-        PendingPack(thread.ok())
+impl Evaluator {
+    /// An evaluator with `vm`, else the interpreter alone.
+    pub fn new(vm: Option<RegoVM>) -> Evaluator {
+        Evaluator { engine: None, vm }
     }
 
-    /// A worker's own interpreter, and VM when `compiled` is given.
-    pub fn evaluator(&self, compiled: Option<&CompiledPack>) -> Evaluator {
-        Evaluator {
-            engine: self.engine.clone(),
-            // A VM that cannot be set up leaves the interpreter to it.
-            vm: compiled.and_then(|c| c.vm().ok()),
-        }
+    /// This worker's interpreter, cloned from `set`'s when first used.
+    pub fn engine(&mut self, set: &PolicySet) -> Result<&mut Engine, String> {
+        self.engine
+            .get_or_insert_with(|| set.engine().cloned())
+            .as_mut()
+            .map_err(|e| e.clone())
     }
 }
 
-/// Stack for the thread that compiles the pack. The compiler recurses over
-/// the pack's syntax trees, so it gets room to spare, as the large-stacked
-/// scan workers it used to run on gave it; a stack is reserved, and only
-/// the pages used are committed.
-const COMPILE_STACK_BYTES: usize = 64 * 1024 * 1024;
+impl PolicySet {
+    /// The interpreter, prepared: loaded now if it was not yet. An error
+    /// can only come from the built-in pack, which its tests load.
+    pub fn engine(&self) -> Result<&Engine, String> {
+        self.engine
+            .get_or_init(|| {
+                let builtin = embedded_policies(false);
+                load_engine(&builtin, &[], self.data.clone())
+                    .and_then(|(mut engine, _)| {
+                        prepare_engine(&mut engine, &self.rules).map(|()| engine)
+                    })
+                    .map_err(|errors| {
+                        let messages: Vec<String> = errors
+                            .iter()
+                            .map(|e| format!("{}: {}", e.file, e.message))
+                            .collect();
+                        format!("cannot load the built-in policies: {}", messages.join("; "))
+                    })
+            })
+            .as_ref()
+            .map_err(|e| e.clone())
+    }
 
-/// The pack being compiled for the VM ([`PolicySet::start_compiling_for_vm`]).
-pub struct PendingPack(Option<std::thread::JoinHandle<Option<CompiledPack>>>);
-
-impl PendingPack {
-    /// Waits for the compiled pack. `None` when user policies are loaded,
-    /// the pack did not compile, or the thread could not start or panicked:
-    /// the interpreter, which gives the same findings, then evaluates.
-    pub fn wait(self) -> Option<CompiledPack> {
-        self.0?.join().ok().flatten()
+    /// A worker's own evaluator: a VM when the pack is compiled, and the
+    /// interpreter when it is first needed.
+    pub fn evaluator(&self) -> Evaluator {
+        // A VM that cannot be set up leaves the interpreter to it.
+        Evaluator::new(self.pack.as_ref().and_then(|c| c.vm().ok()))
     }
 }
 
@@ -198,51 +208,27 @@ pub fn read_policy_dir(
     Ok(files)
 }
 
-/// Builds the engine: built-in pack + user files + data, METADATA validated,
-/// overrides applied. `data` is the whole `data` document (settings included).
+/// Loads the built-in pack and `user_files` with `data` (the whole `data`
+/// document, settings included): METADATA validated, overrides applied.
+/// With only the built-in pack and the build's compiled program, the rules
+/// come from the build's table and the interpreter is left for later.
 pub fn load(
     user_files: &[PolicyFile],
     data: Value,
     overrides: &Overrides,
 ) -> Result<PolicySet, Vec<Diagnostic>> {
-    let mut engine = Engine::new();
-    engine.set_strict_builtin_errors(false);
-    let mut errors = Vec::new();
-    if let Err(e) = crypto::register(&mut engine) {
-        errors.push(engine_error("<crypto>", &e.to_string()));
-    }
-    let mut rules = Vec::new();
-
-    let builtin = embedded_policies(false);
-    let all = builtin
-        .iter()
-        .map(|f| (f, true))
-        .chain(user_files.iter().map(|f| (f, false)));
-    for (file, is_builtin) in all {
-        match add_file(&mut engine, file, is_builtin) {
-            Ok(Some(rule)) => rules.push(rule),
-            Ok(None) => {}
-            Err(e) => errors.push(e),
+    let pack = if user_files.is_empty() {
+        CompiledPack::builtin(data.clone())
+    } else {
+        None
+    };
+    let (engine, mut rules) = match &pack {
+        Some(_) => (None, builtin_rules(&data)?),
+        None => {
+            let (engine, rules) = load_engine(&embedded_policies(false), user_files, data.clone())?;
+            (Some(engine), rules)
         }
-    }
-    if let Err(e) = engine.add_data(data) {
-        errors.push(Diagnostic {
-            file: "<data>".into(),
-            line: None,
-            column: None,
-            message: format!("cannot load data: {e}"),
-            frame: None,
-        });
-    }
-    check_unique_ids(&rules, &mut errors);
-    if errors.is_empty() {
-        // Only once every file parsed: a call may name a function that a
-        // later file defines.
-        errors.extend(calls::check(engine.get_modules()));
-    }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
+    };
     for rule in &mut rules {
         let configured = rules::configure(
             rule.names(),
@@ -261,50 +247,126 @@ pub fn load(
         }
     }
     rules.sort_by(|a, b| a.info.id.cmp(&b.info.id));
-    add_combined_entry_point(&mut engine, &rules).map_err(|e| vec![e])?;
-    // add_policy only parses; rule conflicts and unsafe variables surface
-    // when the engine is prepared, so prepare once here, before scanning:
-    // every worker's clone then starts prepared.
-    engine
-        .eval_query("true".into(), false)
-        .map_err(|e| vec![engine_error("<policies>", &e.to_string())])?;
+    let loaded = OnceLock::new();
+    if let Some(mut engine) = engine {
+        prepare_engine(&mut engine, &rules)?;
+        let _ = loaded.set(Ok(engine));
+    }
     Ok(PolicySet {
-        engine,
         rules,
-        builtin_only: user_files.is_empty(),
+        pack,
+        engine: Arc::new(loaded),
+        data,
     })
 }
 
-/// The package holding every rule's sets in one object.
-pub const COMBINED_RULE: &str = "data.scalegate.internal.evaluate.results";
-
-/// Adds a module that reads every enabled rule's `deny` and `unverified` in
-/// one evaluation. regorus forgets computed rule values between `eval_rule`
-/// calls, so evaluating rules one by one recomputes the shared library
-/// (indexes over the bundle's resources) for each; one combined evaluation
-/// computes it once per bundle. Keys are `<rule index>/<set>`.
-fn add_combined_entry_point(engine: &mut Engine, rules: &[LoadedRule]) -> Result<(), Diagnostic> {
-    let text = format!(
-        "package scalegate.internal.evaluate\n\nresults := {}\n",
-        combined_object(rules.iter().enumerate())
-    );
-    engine
-        .add_policy("<scalegate:evaluate>".into(), text)
-        .map(|_| ())
-        .map_err(|e| engine_error("<scalegate:evaluate>", &e.to_string()))
-}
-
-/// A Rego object reading the `deny` and `unverified` sets of `rules` (with
-/// their indexes), keyed `<rule index>/<set>`.
-pub fn combined_object<'a>(rules: impl Iterator<Item = (usize, &'a LoadedRule)>) -> String {
-    let mut text = String::from("{\n");
-    for (index, rule) in rules {
-        for (set, _) in rule.sets() {
-            text.push_str(&format!("  \"{index}/{set}\": {}.{set},\n", rule.package));
+/// The built-in rules as the build compiled them: each file's package and
+/// sets from the build's table, its METADATA read here. `data` is checked
+/// as the interpreter would check it.
+fn builtin_rules(data: &Value) -> Result<Vec<LoadedRule>, Vec<Diagnostic>> {
+    let mut errors = Vec::new();
+    if data.as_object().is_err() {
+        errors.push(data_error("data must be object"));
+    }
+    let mut rules = Vec::new();
+    for &(path, package, has_deny, has_unverified) in builtin_rule_sets() {
+        let Some(text) = embedded_text(path) else {
+            errors.push(Diagnostic::in_file(path.to_owned(), "not embedded"));
+            continue;
+        };
+        let sets = Sets {
+            package: package.to_owned(),
+            has_deny,
+            has_unverified,
+        };
+        match rule_from(path, text, sets, true) {
+            Ok(Some(rule)) => rules.push(rule),
+            Ok(None) => {}
+            Err(e) => errors.push(e),
         }
     }
-    text.push('}');
-    text
+    check_unique_ids(&rules, &mut errors);
+    if errors.is_empty() {
+        Ok(rules)
+    } else {
+        Err(errors)
+    }
+}
+
+/// An interpreter holding `builtin` and `user` policy files and `data`,
+/// with the rules they define; every problem found, or none.
+fn load_engine(
+    builtin: &[PolicyFile],
+    user: &[PolicyFile],
+    data: Value,
+) -> Result<(Engine, Vec<LoadedRule>), Vec<Diagnostic>> {
+    let mut engine = Engine::new();
+    engine.set_strict_builtin_errors(false);
+    let mut errors = Vec::new();
+    if let Err(e) = crypto::register(&mut engine) {
+        errors.push(engine_error("<crypto>", &e.to_string()));
+    }
+    let mut rules = Vec::new();
+    let all = builtin
+        .iter()
+        .map(|f| (f, true))
+        .chain(user.iter().map(|f| (f, false)));
+    for (file, is_builtin) in all {
+        match add_file(&mut engine, file, is_builtin) {
+            Ok(Some(rule)) => rules.push(rule),
+            Ok(None) => {}
+            Err(e) => errors.push(e),
+        }
+    }
+    if let Err(e) = engine.add_data(data) {
+        errors.push(data_error(&e.to_string()));
+    }
+    check_unique_ids(&rules, &mut errors);
+    if errors.is_empty() {
+        // Only once every file parsed: a call may name a function that a
+        // later file defines.
+        errors.extend(calls::check(engine.get_modules()));
+    }
+    if errors.is_empty() {
+        Ok((engine, rules))
+    } else {
+        Err(errors)
+    }
+}
+
+fn data_error(message: &str) -> Diagnostic {
+    Diagnostic {
+        file: "<data>".into(),
+        line: None,
+        column: None,
+        message: format!("cannot load data: {message}"),
+        frame: None,
+    }
+}
+
+/// Adds the combined entry point over the enabled sets of `rules`, and
+/// prepares the engine: add_policy only parses, and rule conflicts and
+/// unsafe variables surface when the engine is prepared, so this happens
+/// once, before scanning, and every worker's clone starts prepared.
+fn prepare_engine(engine: &mut Engine, rules: &[LoadedRule]) -> Result<(), Vec<Diagnostic>> {
+    let module = combined::module(rules.iter().flat_map(|rule| {
+        rule.sets()
+            .map(move |(set, _)| (rule.package.as_str(), set))
+    }));
+    engine
+        .add_policy("<scalegate:evaluate>".into(), module)
+        .map_err(|e| vec![engine_error("<scalegate:evaluate>", &e.to_string())])?;
+    engine
+        .eval_query("true".into(), false)
+        .map_err(|e| vec![engine_error("<policies>", &e.to_string())])?;
+    Ok(())
+}
+
+/// What the engine found in a rule file: its package and sets.
+struct Sets {
+    package: String,
+    has_deny: bool,
+    has_unverified: bool,
 }
 
 fn add_file(
@@ -315,39 +377,56 @@ fn add_file(
     let package = engine
         .add_policy(file.path.clone(), file.text.clone())
         .map_err(|e| engine_error(&file.path, &e.to_string()))?;
-    let at_package = |message: String| Diagnostic {
-        file: file.path.clone(),
-        line: metadata::package_line(&file.text),
-        column: Some(1),
-        message,
-        frame: None,
-    };
     if !is_builtin && package.starts_with(RESERVED_PREFIX) {
-        return Err(at_package(format!(
-            "package `{}` is in the `scalegate.` namespace, which is reserved for the built-in pack; rename it (e.g. `package acme.rules.my_rule`)",
-            package.trim_start_matches("data.")
-        )));
+        return Err(Diagnostic {
+            file: file.path.clone(),
+            line: metadata::package_line(&file.text),
+            column: Some(1),
+            message: format!(
+                "package `{}` is in the `scalegate.` namespace, which is reserved for the built-in pack; rename it (e.g. `package acme.rules.my_rule`)",
+                package.trim_start_matches("data.")
+            ),
+            frame: None,
+        });
     }
     let has = |name: &str| {
         engine
             .has_declared_rule_rooted_at(&file.path, name)
             .unwrap_or(false)
     };
-    let has_deny = has("deny");
-    let has_unverified = has("unverified");
-    if !has_deny && !has_unverified {
+    let sets = Sets {
+        has_deny: has("deny"),
+        has_unverified: has("unverified"),
+        package,
+    };
+    rule_from(&file.path, &file.text, sets, is_builtin)
+}
+
+/// The rule a policy file defines, from its METADATA: `None` when it
+/// defines neither `deny` nor `unverified` (a library).
+fn rule_from(
+    path: &str,
+    text: &str,
+    sets: Sets,
+    is_builtin: bool,
+) -> Result<Option<LoadedRule>, Diagnostic> {
+    if !sets.has_deny && !sets.has_unverified {
         return Ok(None);
     }
-    let meta: Metadata = match metadata::parse(&file.text) {
+    let meta: Metadata = match metadata::parse(text) {
         Ok(Some(meta)) => meta,
         Ok(None) => {
-            return Err(at_package(
-                "a rule (a package with `deny` or `unverified`) needs a `# METADATA` block above `package` with `custom.id` and `custom.severity`".into(),
-            ))
+            return Err(Diagnostic {
+                file: path.to_owned(),
+                line: metadata::package_line(text),
+                column: Some(1),
+                message: "a rule (a package with `deny` or `unverified`) needs a `# METADATA` block above `package` with `custom.id` and `custom.severity`".into(),
+                frame: None,
+            })
         }
         Err(e) => {
             return Err(Diagnostic {
-                file: file.path.clone(),
+                file: path.to_owned(),
                 line: Some(e.line),
                 column: Some(1),
                 message: e.message,
@@ -373,16 +452,16 @@ fn add_file(
             severity: meta.severity,
             security: meta.security && !is_builtin,
             builtin: is_builtin,
-            file: file.path.clone(),
+            file: path.to_owned(),
         },
-        package,
-        has_deny,
-        has_unverified,
+        package: sets.package,
+        has_deny: sets.has_deny,
+        has_unverified: sets.has_unverified,
         aliases: meta.aliases,
         related_resources: meta.related_resources,
         default_severity: meta.severity,
         ignorable: true,
-        package_line: metadata::package_line(&file.text).unwrap_or(1),
+        package_line: metadata::package_line(text).unwrap_or(1),
         selector: meta.selector,
     }))
 }

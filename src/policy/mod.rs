@@ -2,6 +2,7 @@
 //! METADATA, evaluation with `regorus`, and the `test_*` runner.
 
 pub mod calls;
+pub mod combined;
 pub mod crypto;
 pub mod evaluate;
 pub mod input;

@@ -2,7 +2,7 @@
 //! its own, so that its time is its own.
 //!
 //! A scan evaluates every rule of a bundle in one combined evaluation (see
-//! [`crate::policy::loader::COMBINED_RULE`]), which cannot say which rule the
+//! [`crate::policy::combined::COMBINED_RULE`]), which cannot say which rule the
 //! time went to. The profile is therefore a second pass, run only with
 //! `--timings`: a rule's figure includes the library values it uses, which
 //! the combined evaluation computes once per bundle for all rules. Its

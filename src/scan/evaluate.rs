@@ -16,7 +16,7 @@ use crate::model::{
     Summary,
 };
 use crate::policy::evaluate::{evaluate, EvalError, RawFinding};
-use crate::policy::loader::{engine_error, LoadedRule, PendingPack, PolicySet};
+use crate::policy::loader::{engine_error, LoadedRule, PolicySet};
 use crate::rules::PARSE_RULE;
 use crate::source::SharedSource;
 use crate::timings::{sort_slowest_first, RuleTiming};
@@ -26,14 +26,8 @@ use crate::timings::{sort_slowest_first, RuleTiming};
 /// being over its memory ceiling when its turn came.
 type Evaluated = Option<(Vec<RawFinding>, Vec<EvalError>)>;
 
-/// Evaluates loaded bundles and builds the report; `compiling` is the pack
-/// being compiled for the VM since before the input was read.
-pub fn evaluate_loaded(
-    options: &Options,
-    prepared: &Prepared,
-    mut loaded: Loaded,
-    compiling: PendingPack,
-) -> Report {
+/// Evaluates loaded bundles and builds the report.
+pub fn evaluate_loaded(options: &Options, prepared: &Prepared, mut loaded: Loaded) -> Report {
     let policies = &prepared.policies;
     let pool = thread_pool(options.threads);
     let helm = stdin_templates(options, &prepared.root);
@@ -52,8 +46,7 @@ pub fn evaluate_loaded(
         })
         .collect();
     let started = Instant::now();
-    let evaluated: Vec<Evaluated> =
-        pool.install(|| evaluate_bundles(policies, &loaded.bundles, compiling));
+    let evaluated: Vec<Evaluated> = pool.install(|| evaluate_bundles(policies, &loaded.bundles));
     loaded.timings.policy = started.elapsed();
     if options.timings {
         loaded.timings.rules = pool.install(|| profile_rules(policies, &loaded.bundles));
@@ -158,10 +151,12 @@ fn profile_rules(policies: &PolicySet, bundles: &[Bundle]) -> Vec<RuleTiming> {
     let per_bundle: Vec<Vec<Option<Duration>>> = bundles
         .par_iter()
         .map_init(
-            || policies.engine.clone(),
-            |engine, bundle| match crate::memory::over_ceiling() {
-                Some(_) => Vec::new(),
-                None => crate::policy::profile::profile(policies, engine, bundle),
+            || policies.engine().ok().cloned(),
+            |engine, bundle| match (engine, crate::memory::over_ceiling()) {
+                // The interpreter failing to load fails the scan's own
+                // evaluation first; the profile has nothing to add.
+                (Some(engine), None) => crate::policy::profile::profile(policies, engine, bundle),
+                _ => Vec::new(),
             },
         )
         .collect();
@@ -185,30 +180,14 @@ fn profile_rules(policies: &PolicySet, bundles: &[Bundle]) -> Vec<RuleTiming> {
     rules
 }
 
-/// Resources from which bundles are evaluated by regorus's VM. Each worker
-/// sets up a VM from the compiled pack, and the VM saves 0.08–0.25 ms a
-/// resource over the interpreter, so a pre-commit run of a file or two is
-/// faster without.
-const VM_MIN_RESOURCES: usize = 200;
-
 /// Every bundle through the engine, one evaluator per worker; in bundle
-/// order whatever the scheduling. Both engines give the same findings
-/// (tests/vm_agreement.rs): which one runs is a matter of speed. The pack
-/// was being compiled for the VM while the input was read (`compiling`);
-/// below [`VM_MIN_RESOURCES`] it is not waited for.
-fn evaluate_bundles(
-    policies: &PolicySet,
-    bundles: &[Bundle],
-    compiling: PendingPack,
-) -> Vec<Evaluated> {
-    let resources: usize = bundles.iter().map(|b| b.resources.len()).sum();
-    let compiled = (resources >= VM_MIN_RESOURCES)
-        .then(|| compiling.wait())
-        .flatten();
+/// order whatever the scheduling. The VM and the interpreter give the same
+/// findings (tests/vm_agreement.rs): which one runs is a matter of speed.
+fn evaluate_bundles(policies: &PolicySet, bundles: &[Bundle]) -> Vec<Evaluated> {
     bundles
         .par_iter()
         .map_init(
-            || policies.evaluator(compiled.as_ref()),
+            || policies.evaluator(),
             |engine, bundle| match crate::memory::over_ceiling() {
                 Some(_) => None,
                 None => Some(evaluate(policies, engine, bundle)),

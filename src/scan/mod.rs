@@ -179,9 +179,8 @@ pub(super) fn thread_pool(threads: Option<usize>) -> rayon::ThreadPool {
 /// Runs the whole scan.
 pub fn scan(options: &Options) -> Result<(Report, FailOn), ScanError> {
     let prepared = prepare(options)?;
-    let compiling = prepared.policies.start_compiling_for_vm();
     let loaded = load_inputs(options, &prepared)?;
-    let mut report = evaluate_loaded(options, &prepared, loaded, compiling);
+    let mut report = evaluate_loaded(options, &prepared, loaded);
     report.configuration = applied::describe(options, &prepared, &report.findings);
     Ok((report, prepared.fail_on))
 }

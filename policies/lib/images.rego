@@ -30,7 +30,14 @@ tag(ref) := t if {
 
 # has_digest(ref) holds when `ref` names its content by a well-formed digest
 # (`app@sha256:<64 hex>`, with or without a tag), which pins it whatever the tag.
-has_digest(ref) if regex.match(`^[a-z0-9]+([.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]{32,}$`, parse(ref).digest)
+# A reference without one has a null digest, which is not handed to regex.match:
+# the builtin's type error comes out undefined all the same, but only after the
+# engine has formatted its message, on every container of every bundle.
+has_digest(ref) if {
+	digest := parse(ref).digest
+	is_string(digest)
+	regex.match(`^[a-z0-9]+([.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]{32,}$`, digest)
+}
 
 # pinned(ref) holds when `ref` has a digest, or a tag other than `latest`: the image
 # a pod runs then does not change when someone pushes.

@@ -221,16 +221,18 @@ impl RegoVM {
             });
         }
 
-        let rule_info = self
-            .program
+        // scalegate patch: borrow the rule's info from a handle on the
+        // program rather than cloning it (names, definitions, function
+        // info) on every call.
+        let program = self.program.clone();
+        let rule_info = program
             .rule_infos
             .get(rule_idx)
             .ok_or_else(||VmError::RuleInfoMissing {
                 index: rule_index,
                 pc: self.pc,
                 available: self.program.rule_infos.len(),
-            })?
-            .clone();
+            })?;
 
         let is_function_rule = rule_info.function_info.is_some();
 
@@ -388,16 +390,18 @@ impl RegoVM {
             });
         }
 
-        let rule_info = self
-            .program
+        // scalegate patch: borrow the rule's info from a handle on the
+        // program rather than cloning it (names, definitions, function
+        // info) on every call.
+        let program = self.program.clone();
+        let rule_info = program
             .rule_infos
             .get(rule_idx)
             .ok_or_else(||VmError::RuleInfoMissing {
                 index: rule_index,
                 pc: self.pc,
                 available: self.program.rule_infos.len(),
-            })?
-            .clone();
+            })?;
 
         let is_function_rule = rule_info.function_info.is_some();
 
@@ -737,16 +741,18 @@ impl RegoVM {
         } = frame_data;
 
         let rule_idx = usize::from(rule_index);
-        let rule_info = self
-            .program
+        // scalegate patch: borrow the rule's info from a handle on the
+        // program rather than cloning it (names, definitions, function
+        // info) on every call.
+        let program = self.program.clone();
+        let rule_info = program
             .rule_infos
             .get(rule_idx)
             .ok_or_else(||VmError::RuleInfoMissing {
                 index: rule_index,
                 pc: self.pc,
                 available: self.program.rule_infos.len(),
-            })?
-            .clone();
+            })?;
 
         let result_from_rule = if rule_failed_due_to_inconsistency {
             Value::Undefined

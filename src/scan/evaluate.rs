@@ -153,8 +153,9 @@ fn profile_rules(policies: &PolicySet, bundles: &[Bundle]) -> Vec<RuleTiming> {
         .map_init(
             || policies.engine().ok().cloned(),
             |engine, bundle| match (engine, crate::memory::over_ceiling()) {
-                // The interpreter failing to load fails the scan's own
-                // evaluation first; the profile has nothing to add.
+                // Only a broken built-in pack, which the build and its
+                // tests load, could keep the interpreter from loading; the
+                // profile is then empty, and the findings still the VM's.
                 (Some(engine), None) => crate::policy::profile::profile(policies, engine, bundle),
                 _ => Vec::new(),
             },

@@ -19,7 +19,7 @@ pub fn key(package: &str, set: &str) -> String {
 }
 
 /// A Rego object reading each `(package, set)`, under [`key`].
-pub fn object<'a>(sets: impl Iterator<Item = (&'a str, &'a str)>) -> String {
+pub fn object<'a, 'b>(sets: impl Iterator<Item = (&'a str, &'b str)>) -> String {
     let mut text = String::from("{\n");
     for (package, set) in sets {
         let quoted = key(package, set).replace('\\', "\\\\").replace('"', "\\\"");
@@ -30,7 +30,7 @@ pub fn object<'a>(sets: impl Iterator<Item = (&'a str, &'a str)>) -> String {
 }
 
 /// The module defining [`COMBINED_RULE`] over `sets`.
-pub fn module<'a>(sets: impl Iterator<Item = (&'a str, &'a str)>) -> String {
+pub fn module<'a, 'b>(sets: impl Iterator<Item = (&'a str, &'b str)>) -> String {
     format!(
         "package scalegate.internal.evaluate\n\nresults := {}\n",
         object(sets)

@@ -128,10 +128,7 @@ fn combined_evaluation(
     if applying.len() == set.rules.len() {
         return engine.eval_rule(COMBINED_RULE.into());
     }
-    let sets = applying.iter().flat_map(|rule| {
-        rule.sets()
-            .map(move |(set, _)| (rule.package.as_str(), set))
-    });
+    let sets = applying.iter().flat_map(|rule| rule.combined_sets());
     let results = engine.eval_query(combined::object(sets), false)?;
     Ok(results
         .result

@@ -59,6 +59,12 @@ impl LoadedRule {
         .into_iter()
         .filter_map(|(present, name, kind)| present.then_some((name, kind)))
     }
+
+    /// The enabled sets as `(package, set)`, the entries of the combined
+    /// entry point ([`combined::object`]).
+    pub fn combined_sets(&self) -> impl Iterator<Item = (&str, &'static str)> + '_ {
+        self.sets().map(|(set, _)| (self.package.as_str(), set))
+    }
 }
 
 impl LoadedRule {
@@ -349,10 +355,7 @@ fn data_error(message: &str) -> Diagnostic {
 /// unsafe variables surface when the engine is prepared, so this happens
 /// once, before scanning, and every worker's clone starts prepared.
 fn prepare_engine(engine: &mut Engine, rules: &[LoadedRule]) -> Result<(), Vec<Diagnostic>> {
-    let module = combined::module(rules.iter().flat_map(|rule| {
-        rule.sets()
-            .map(move |(set, _)| (rule.package.as_str(), set))
-    }));
+    let module = combined::module(rules.iter().flat_map(LoadedRule::combined_sets));
     engine
         .add_policy("<scalegate:evaluate>".into(), module)
         .map_err(|e| vec![engine_error("<scalegate:evaluate>", &e.to_string())])?;

@@ -334,6 +334,27 @@ impl<'a> Compiler<'a> {
         let import_key =
             append_path_component(&self.current_package, root).map_err(CompilerError::from)?;
         if let Some(import_expr) = self.policy.inner.imports.get(&import_key) {
+            // `alias.rule.field` through `import data.pkg as alias` is the
+            // reference `data.pkg.rule.field`: resolve it whole, so that only
+            // the rule it names is evaluated. Compiling the import on its own
+            // would materialise the entire package, every rule of it, before
+            // indexing into it.
+            let mut full = parse_reference_chain(import_expr)?;
+            if let ReferenceRoot::Variable(ref import_root) = full.root {
+                if !chain.components.is_empty() {
+                    match import_root.as_str() {
+                        "data" => {
+                            full.components.extend(chain.components.iter().cloned());
+                            return self.compile_data_chain(&full, span);
+                        }
+                        "input" => {
+                            full.components.extend(chain.components.iter().cloned());
+                            return self.compile_input_chain(&full, span);
+                        }
+                        _ => {}
+                    }
+                }
+            }
             let import_reg =
                 self.compile_rego_expr_with_span(import_expr, import_expr.span(), false)?;
             if chain.components.is_empty() {

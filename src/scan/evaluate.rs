@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 
 use super::findings::{bundle_findings, failure_findings, settle};
+use super::schedule::costliest_first;
 use super::{thread_pool, Loaded, Options, Prepared};
 use crate::locate::HelmTemplates;
 use crate::model::{
@@ -120,6 +121,7 @@ pub fn evaluate_loaded(options: &Options, prepared: &Prepared, mut loaded: Loade
         })
         .collect();
     report.sources = sources;
+    drop_in_background(std::mem::take(&mut loaded.bundles));
     if let Some((path, baseline)) = &options.baseline {
         crate::baseline::apply(&mut report, baseline, path);
     }
@@ -185,16 +187,27 @@ fn profile_rules(policies: &PolicySet, bundles: &[Bundle]) -> Vec<RuleTiming> {
 /// order whatever the scheduling. The VM and the interpreter give the same
 /// findings (tests/vm_agreement.rs): which one runs is a matter of speed.
 fn evaluate_bundles(policies: &PolicySet, bundles: &[Bundle]) -> Vec<Evaluated> {
-    bundles
-        .par_iter()
-        .map_init(
-            || policies.evaluator(),
-            |engine, bundle| match crate::memory::over_ceiling() {
-                Some(_) => None,
-                None => Some(evaluate(policies, engine, bundle)),
-            },
-        )
-        .collect()
+    // A bundle's resources stand for its cost.
+    costliest_first(
+        bundles,
+        |bundle| bundle.resources.len() as u64,
+        || policies.evaluator(),
+        |engine, bundle| match crate::memory::over_ceiling() {
+            Some(_) => None,
+            None => Some(evaluate(policies, engine, bundle)),
+        },
+    )
+}
+
+/// Frees `value` on a thread of its own. The bundles of a large scan hold
+/// every resource's value and span trees, and freeing them took longer than
+/// building the report from them: the report need not wait for it, and a
+/// process that exits first never pays it. Where no thread can be started,
+/// `spawn` drops the closure, and with it `value`, here.
+fn drop_in_background<T: Send + 'static>(value: T) {
+    let _ = std::thread::Builder::new()
+        .name("scalegate-free".to_owned())
+        .spawn(move || drop(value));
 }
 
 /// The rules the report lists: the policies' and the engine's own, as

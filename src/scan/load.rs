@@ -8,9 +8,9 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use globset::{Glob, GlobSetBuilder};
-use rayon::prelude::*;
 
 use super::read::{parse_source, read_and_parse, within_ceiling, ParsedFile};
+use super::schedule::costliest_first;
 use super::{thread_pool, Options, Prepared, ScanError, Unreadable, STDIN_NAME};
 use crate::discover::{self, Candidate, FileKind, Scope};
 use crate::model::{Bundle, ChartRender, FileComments, Format, Notification, Resource};
@@ -87,8 +87,16 @@ pub fn load_inputs(options: &Options, prepared: &Prepared) -> Result<Loaded, Sca
     let started = Instant::now();
     let pool = thread_pool(options.threads);
     let charts = super::charts::render_charts(options, prepared, &discovery.charts, &pool)?;
-    let mut parsed: Vec<ParsedFile> =
-        pool.install(|| discovery.files.par_iter().map(read_and_parse).collect());
+    // A file's size stands for its cost; one whose size cannot be read
+    // counts as empty, and reading it reports why.
+    let mut parsed: Vec<ParsedFile> = pool.install(|| {
+        costliest_first(
+            &discovery.files,
+            |c| std::fs::metadata(&c.path).map_or(0, |m| m.len()),
+            || (),
+            |_, c| read_and_parse(c),
+        )
+    });
 
     let mut stdin_bundle = None;
     if stdin_requested {

@@ -9,7 +9,8 @@
 //!
 //! Each stage has its file: `prepare.rs` (config, policies, engine rules),
 //! `load.rs` (discovery results → parsed files → bundles, one file read in
-//! `read.rs`), `evaluate.rs` (bundles → report), `findings.rs` (raw
+//! `read.rs`), `schedule.rs` (which worker takes which file or bundle),
+//! `evaluate.rs` (bundles → report), `findings.rs` (raw
 //! findings → located, suppressed, sorted findings), `merge.rs` (duplicates
 //! → one finding), `selection.rs` (`--rule` / `--skip-rule`), `applied.rs`
 //! (the report's account of the configuration applied). This module holds
@@ -39,6 +40,7 @@ mod load;
 mod merge;
 mod prepare;
 mod read;
+mod schedule;
 mod selection;
 
 pub use evaluate::{evaluate_loaded, reported_rules};

@@ -12,9 +12,10 @@
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, LazyLock, Mutex};
 
 use ignore::WalkState;
+use memchr::memmem;
 
 use super::{kustomize, normalize, project_walker, GitView, WalkFilter};
 
@@ -119,14 +120,19 @@ fn module_calls(path: &Path) -> Vec<(PathBuf, PathBuf)> {
 
 /// The lines of `text` whose first word starts with `source`, found from
 /// the occurrences of `source` rather than by splitting every line: most
-/// lines of a `.tf` file are not looked at.
+/// lines of a `.tf` file are not looked at. memchr's vectorised search, as
+/// `source` is common in Terraform (`source_arn`, data sources), and this
+/// search runs over every `.tf` file of the project.
 fn source_lines(text: &str) -> impl Iterator<Item = &str> {
-    text.match_indices("source").filter_map(|(at, _)| {
-        let start = text[..at].rfind('\n').map_or(0, |n| n + 1);
+    static SOURCE: LazyLock<memmem::Finder<'static>> =
+        LazyLock::new(|| memmem::Finder::new("source"));
+    let bytes = text.as_bytes();
+    SOURCE.find_iter(bytes).filter_map(move |at| {
+        let start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |n| n + 1);
         if !text[start..at].trim_start().is_empty() {
             return None;
         }
-        let end = text[at..].find('\n').map_or(text.len(), |n| at + n);
+        let end = memchr::memchr(b'\n', &bytes[at..]).map_or(text.len(), |n| at + n);
         Some(&text[start..end])
     })
 }
@@ -165,6 +171,21 @@ mod tests {
         assert_eq!(lines, ["  source = \"./a\"\r", "source=\"../b\""]);
         let calls: Vec<&str> = lines.into_iter().filter_map(local_source).collect();
         assert_eq!(calls, ["./a", "../b"]);
+    }
+
+    #[test]
+    fn source_lines_read_around_multibyte_text_and_without_a_final_newline() {
+        let text =
+            "source = \"./first\"\n# é source\n\u{a0} source = \"./nbsp\"\n\tsource = \"./last\"";
+        let lines: Vec<&str> = source_lines(text).collect();
+        assert_eq!(
+            lines,
+            [
+                "source = \"./first\"",
+                "\u{a0} source = \"./nbsp\"",
+                "\tsource = \"./last\""
+            ]
+        );
     }
 
     #[test]

@@ -16,7 +16,8 @@
 //! any difference. A user's policy may be written any way, so a scan with
 //! user policies keeps the interpreter; so does any bundle the VM fails on.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::thread::JoinHandle;
 
 use regorus::rvm::program::{DeserializationResult, Program};
 use regorus::rvm::vm::RegoVM;
@@ -28,31 +29,82 @@ include!(concat!(env!("OUT_DIR"), "/builtin_pack.rs"));
 /// its own [`RegoVM`] from it.
 #[derive(Clone)]
 pub struct CompiledPack {
-    program: Arc<Program>,
+    program: Arc<BackgroundProgram>,
     data: Value,
+}
+
+/// The program, read back on a thread of its own: a scan needs it only once
+/// its files are parsed, and reading it (about 2 ms) would otherwise come
+/// before the first file is even found.
+struct BackgroundProgram {
+    reading: Mutex<Option<JoinHandle<Option<Arc<Program>>>>>,
+    program: OnceLock<Option<Arc<Program>>>,
+}
+
+impl BackgroundProgram {
+    fn start() -> BackgroundProgram {
+        let reading = std::thread::Builder::new()
+            .name("scalegate-program".to_owned())
+            .spawn(read_program)
+            .ok();
+        BackgroundProgram {
+            reading: Mutex::new(reading),
+            program: OnceLock::new(),
+        }
+    }
+
+    /// The program; `None` when it cannot be read back.
+    fn get(&self) -> Option<Arc<Program>> {
+        self.program
+            .get_or_init(|| {
+                let reading = self
+                    .reading
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .take();
+                match reading {
+                    // A panic on that thread reads as no program.
+                    Some(handle) => handle.join().ok().flatten(),
+                    // No thread could be started: read it here.
+                    None => read_program(),
+                }
+            })
+            .clone()
+    }
+}
+
+/// The program `build.rs` embedded, read back. A partial program needs the
+/// recompilation only the build does, so it counts as none.
+fn read_program() -> Option<Arc<Program>> {
+    match Program::deserialize_binary(BUILTIN_PROGRAM) {
+        Ok(DeserializationResult::Complete(program)) => Some(Arc::new(program)),
+        _ => None,
+    }
 }
 
 impl CompiledPack {
     /// The built-in pack as `build.rs` compiled it, to run with `data`;
-    /// `None` when the build compiled nothing.
+    /// `None` when the build compiled nothing. The program is read back in
+    /// the background; should that fail, [`CompiledPack::vm`] says so and
+    /// the scan evaluates with the interpreter.
     pub fn builtin(data: Value) -> Option<CompiledPack> {
         if BUILTIN_PROGRAM.is_empty() {
             return None;
         }
-        match Program::deserialize_binary(BUILTIN_PROGRAM) {
-            Ok(DeserializationResult::Complete(program)) => Some(CompiledPack {
-                program: Arc::new(program),
-                data,
-            }),
-            // A partial program needs the recompilation only the build does.
-            _ => None,
-        }
+        Some(CompiledPack {
+            program: Arc::new(BackgroundProgram::start()),
+            data,
+        })
     }
 
     /// A VM ready to evaluate bundles, configured as the interpreter is.
     pub fn vm(&self) -> Result<RegoVM, String> {
+        let program = self
+            .program
+            .get()
+            .ok_or("the built-in program embedded at build time cannot be read")?;
         let mut vm = RegoVM::new();
-        vm.load_program(self.program.clone());
+        vm.load_program(program);
         // As the interpreter (loader.rs): a builtin's error makes its call
         // undefined rather than failing the rule.
         vm.set_strict_builtin_errors(false);
@@ -78,7 +130,10 @@ mod tests {
 
     #[test]
     fn this_build_compiled_the_pack_with_the_patched_vm() {
-        assert!(CompiledPack::builtin(Value::new_object()).is_some());
+        let pack = CompiledPack::builtin(Value::new_object()).expect("a compiled pack");
+        assert!(pack.vm().is_ok());
+        // Every worker's VM shares the one program read back.
+        assert!(pack.clone().vm().is_ok());
         assert!(builtin_rule_sets().len() > 30);
     }
 }

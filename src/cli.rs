@@ -74,7 +74,7 @@ pub struct InputArgs {
     /// Extra policy directory (repeatable).
     #[arg(long = "policy", value_name = "DIR")]
     pub policies: Vec<PathBuf>,
-    /// Data file (JSON or YAML), merged under `data.` (repeatable).
+    /// Data file (JSON or YAML): one mapping, merged under `data.` (repeatable).
     #[arg(long = "data", value_name = "FILE")]
     pub data: Vec<PathBuf>,
     /// Glob of paths to skip, relative to the project root (repeatable).
@@ -249,7 +249,7 @@ pub struct RulesArgs {
 pub struct TestArgs {
     /// Policy directories whose `*_test.rego` files to run (default: the built-in pack).
     pub dirs: Vec<PathBuf>,
-    /// Data file (JSON or YAML), merged under `data.` (repeatable).
+    /// Data file (JSON or YAML): one mapping, merged under `data.` (repeatable).
     #[arg(long = "data", value_name = "FILE")]
     pub data: Vec<PathBuf>,
     /// Print every test, not only failures.

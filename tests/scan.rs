@@ -272,6 +272,21 @@ fn user_policies_with_data_are_evaluated() {
 }
 
 #[test]
+fn a_data_file_that_is_not_a_mapping_stops_the_scan_naming_it() {
+    // Merged, a list would have replaced `data.` and the policies read
+    // nothing from it: the gate must not pass on such a run.
+    let p = Project::fixture("kubernetes");
+    p.write("data.json", "[1, 2]\n");
+    let output = p.run(&["scan", "--data", "data.json", "--fail-on", "never"]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("data.json:1:1: a data file holds a mapping of names to values, merged under `data.`; this one holds a list"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn output_is_identical_whatever_the_thread_count() {
     let p = Project::fixture("kubernetes");
     p.write(

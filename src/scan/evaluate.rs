@@ -10,7 +10,7 @@ use rayon::prelude::*;
 
 use super::findings::{bundle_findings, failure_findings, settle};
 use super::schedule::costliest_first;
-use super::{thread_pool, Loaded, Options, Prepared};
+use super::{thread_pool, Loaded, Options, Prepared, WORKER_STACK_BYTES};
 use crate::locate::HelmTemplates;
 use crate::model::{
     Bundle, Finding, Notification, NotificationLevel, Report, ReportedBundle, RuleError, RuleInfo,
@@ -203,10 +203,12 @@ fn evaluate_bundles(policies: &PolicySet, bundles: &[Bundle]) -> Vec<Evaluated> 
 /// every resource's value and span trees, and freeing them took longer than
 /// building the report from them: the report need not wait for it, and a
 /// process that exits first never pays it. Where no thread can be started,
-/// `spawn` drops the closure, and with it `value`, here.
+/// `spawn` drops the closure, and with it `value`, here. Freeing a tree
+/// recurses as deep as it is nested: the thread gets the workers' stack.
 fn drop_in_background<T: Send + 'static>(value: T) {
     let _ = std::thread::Builder::new()
         .name("scalegate-free".to_owned())
+        .stack_size(WORKER_STACK_BYTES)
         .spawn(move || drop(value));
 }
 

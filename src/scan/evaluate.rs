@@ -192,7 +192,7 @@ fn evaluate_bundles(policies: &PolicySet, bundles: &[Bundle]) -> Vec<Evaluated> 
         bundles,
         |bundle| bundle.resources.len() as u64,
         || policies.evaluator(),
-        |engine, bundle| match crate::memory::over_ceiling() {
+        |engine, bundle, _| match crate::memory::over_ceiling() {
             Some(_) => None,
             None => Some(evaluate(policies, engine, bundle)),
         },

@@ -9,7 +9,9 @@ use std::time::Instant;
 
 use globset::{Glob, GlobSetBuilder};
 
-use super::read::{parse_source, read_and_parse, within_ceiling, ParsedFile};
+use super::read::{
+    file_size, parse_source, read_and_parse, read_and_parse_sized, within_ceiling, ParsedFile,
+};
 use super::schedule::costliest_first;
 use super::{thread_pool, Options, Prepared, ScanError, Unreadable, STDIN_NAME};
 use crate::discover::{self, Candidate, FileKind, Scope};
@@ -87,14 +89,13 @@ pub fn load_inputs(options: &Options, prepared: &Prepared) -> Result<Loaded, Sca
     let started = Instant::now();
     let pool = thread_pool(options.threads);
     let charts = super::charts::render_charts(options, prepared, &discovery.charts, &pool)?;
-    // A file's size stands for its cost; one whose size cannot be read
-    // counts as empty, and reading it reports why.
+    // A file's size stands for its cost, and decides whether it is read.
     let mut parsed: Vec<ParsedFile> = pool.install(|| {
         costliest_first(
             &discovery.files,
-            |c| std::fs::metadata(&c.path).map_or(0, |m| m.len()),
+            file_size,
             || (),
-            |_, c| read_and_parse(c),
+            |_, c, size| read_and_parse_sized(c, size),
         )
     });
 

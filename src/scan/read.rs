@@ -48,6 +48,18 @@ impl ParsedFile {
 }
 
 pub(super) fn read_and_parse(candidate: &Candidate) -> ParsedFile {
+    read_and_parse_sized(candidate, file_size(candidate))
+}
+
+/// The size of `candidate`'s file; 0 when it cannot be read, and reading
+/// the file then says why.
+pub(super) fn file_size(candidate: &Candidate) -> u64 {
+    std::fs::metadata(&candidate.path).map_or(0, |m| m.len())
+}
+
+/// [`read_and_parse`] with the file's size already known ([`file_size`]),
+/// which decides whether it is read at all.
+pub(super) fn read_and_parse_sized(candidate: &Candidate, size: u64) -> ParsedFile {
     let fail = |candidate: &Candidate, text: String, offset: usize, message: String| {
         let source = Arc::new(SourceFile::new(candidate.display.clone(), text));
         ParsedFile::unparsed(
@@ -56,9 +68,6 @@ pub(super) fn read_and_parse(candidate: &Candidate) -> ParsedFile {
             Some((source, ParseError::new(offset, message))),
         )
     };
-    let size = std::fs::metadata(&candidate.path)
-        .map(|m| m.len())
-        .unwrap_or(0);
     if size > MAX_FILE_BYTES {
         return fail(
             candidate,

@@ -12,14 +12,14 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 
-/// `work` on every item, on the current rayon pool, costliest first by
-/// `cost`; each worker keeps the state `init` gives it. The results are in
-/// the order of `items`, whatever the scheduling.
+/// `work` on every item, with its cost, on the current rayon pool,
+/// costliest first by `cost`; each worker keeps the state `init` gives it.
+/// The results are in the order of `items`, whatever the scheduling.
 pub(super) fn costliest_first<T, S, R>(
     items: &[T],
     cost: impl Fn(&T) -> u64 + Sync,
     init: impl Fn() -> S + Sync,
-    work: impl Fn(&mut S, &T) -> R + Sync,
+    work: impl Fn(&mut S, &T, u64) -> R + Sync,
 ) -> Vec<R>
 where
     T: Sync,
@@ -37,7 +37,7 @@ where
             let mut state = init();
             let mut mine = Vec::new();
             while let Some(&i) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
-                mine.push((i, work(&mut state, &items[i])));
+                mine.push((i, work(&mut state, &items[i], costs[i])));
             }
             mine
         })
@@ -62,7 +62,7 @@ mod tests {
         let items: Vec<u64> = vec![3, 90, 1, 7, 90, 0, 42];
         for threads in [1, 2, 4] {
             let squares =
-                pool(threads).install(|| costliest_first(&items, |&n| n, || (), |_, &n| n * n));
+                pool(threads).install(|| costliest_first(&items, |&n| n, || (), |_, &n, _| n * n));
             assert_eq!(
                 squares,
                 vec![9, 8100, 1, 49, 8100, 0, 1764],
@@ -72,7 +72,7 @@ mod tests {
     }
 
     #[test]
-    fn one_worker_takes_the_items_costliest_first() {
+    fn one_worker_takes_the_items_costliest_first_with_their_costs() {
         let items = ["b", "dddd", "a", "ccc"];
         let started = std::sync::Mutex::new(Vec::new());
         pool(1).install(|| {
@@ -80,12 +80,12 @@ mod tests {
                 &items,
                 |s| s.len() as u64,
                 || (),
-                |_, s| started.lock().expect("not poisoned").push(*s),
+                |_, s, cost| started.lock().expect("not poisoned").push((*s, cost)),
             )
         });
         assert_eq!(
             started.into_inner().expect("not poisoned"),
-            vec!["dddd", "ccc", "b", "a"]
+            vec![("dddd", 4), ("ccc", 3), ("b", 1), ("a", 1)]
         );
     }
 
@@ -101,7 +101,7 @@ mod tests {
                     inits.fetch_add(1, Ordering::Relaxed);
                     0usize
                 },
-                |seen, _| {
+                |seen, _, _| {
                     *seen += 1;
                     *seen
                 },
@@ -115,7 +115,7 @@ mod tests {
     fn no_items_give_no_results() {
         let none: Vec<u64> = Vec::new();
         assert!(pool(2)
-            .install(|| costliest_first(&none, |&n| n, || (), |_, &n| n))
+            .install(|| costliest_first(&none, |&n| n, || (), |_, &n, _| n))
             .is_empty());
     }
 }

@@ -339,20 +339,17 @@ impl<'a> Compiler<'a> {
             // the rule it names is evaluated. Compiling the import on its own
             // would materialise the entire package, every rule of it, before
             // indexing into it.
-            let mut full = parse_reference_chain(import_expr)?;
-            if let ReferenceRoot::Variable(ref import_root) = full.root {
-                if !chain.components.is_empty() {
-                    match import_root.as_str() {
-                        "data" => {
-                            full.components.extend(chain.components.iter().cloned());
-                            return self.compile_data_chain(&full, span);
-                        }
-                        "input" => {
-                            full.components.extend(chain.components.iter().cloned());
-                            return self.compile_input_chain(&full, span);
-                        }
-                        _ => {}
-                    }
+            if !chain.components.is_empty() {
+                let mut full = parse_reference_chain(import_expr)?;
+                let in_data = matches!(&full.root, ReferenceRoot::Variable(r) if r == "data");
+                let in_input = matches!(&full.root, ReferenceRoot::Variable(r) if r == "input");
+                if in_data || in_input {
+                    full.components.extend(chain.components.iter().cloned());
+                    return if in_data {
+                        self.compile_data_chain(&full, span)
+                    } else {
+                        self.compile_input_chain(&full, span)
+                    };
                 }
             }
             let import_reg =
